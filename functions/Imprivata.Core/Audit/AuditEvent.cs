@@ -1,0 +1,53 @@
+namespace Imprivata.Core.Audit;
+
+/// <summary>One decision or security-relevant action. Never carries a secret.</summary>
+public sealed record AuditEvent
+{
+    public required DateTimeOffset Time { get; init; }
+    /// <summary>What happened, dotted: "login.password", "oidc.authorize", "admin.user.create".</summary>
+    public required string Kind { get; init; }
+    /// <summary>"success" or "failure".</summary>
+    public required string Result { get; init; }
+    /// <summary>A stable reason code from <see cref="AuditReasons"/>.</summary>
+    public required string Reason { get; init; }
+    public string? Username { get; init; }
+    public string? UserId { get; init; }
+    /// <summary>The administrator who acted, for admin actions.</summary>
+    public string? Actor { get; init; }
+    public string? ClientId { get; init; }
+    public string? Ip { get; init; }
+    public string? RequestId { get; init; }
+    public string? Methods { get; init; }
+    public string? Detail { get; init; }
+}
+
+public static class AuditResults
+{
+    public const string Success = "success";
+    public const string Failure = "failure";
+}
+
+public static class AuditReasons
+{
+    public const string Ok = "ok";
+    public const string BadCredentials = "bad_credentials";
+    public const string UnknownUser = "unknown_user";
+    public const string UserDisabled = "user_disabled";
+    public const string NotLicensed = "not_licensed";
+    public const string NotDeployed = "app_not_deployed";
+    public const string SessionReused = "sso_session";
+    public const string LoginRequired = "login_required";
+    public const string HintMismatch = "id_token_hint_mismatch";
+    public const string BadCsrf = "bad_csrf";
+    public const string Throttled = "throttled";
+    public const string InvalidRequest = "invalid_request";
+    public const string Forbidden = "forbidden";
+    public const string LoggedOut = "logged_out";
+}
+
+public interface IAuditLog
+{
+    Task AppendAsync(AuditEvent auditEvent, CancellationToken ct);
+    /// <summary>Newest first, within [from, to).</summary>
+    IAsyncEnumerable<AuditEvent> QueryAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+}

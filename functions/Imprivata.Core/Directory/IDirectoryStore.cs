@@ -1,0 +1,26 @@
+namespace Imprivata.Core.Directory;
+
+/// <summary>Persistence of users, groups and memberships. Behaviour (nesting, rules) lives in services.</summary>
+public interface IDirectoryStore
+{
+    Task<DirectoryUser?> FindUserByIdAsync(string id, CancellationToken ct);
+    /// <summary>Case-insensitive lookup by username.</summary>
+    Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken ct);
+    /// <summary>Inserts; returns false when the username is already taken.</summary>
+    Task<bool> CreateUserAsync(DirectoryUser user, CancellationToken ct);
+    Task UpdateUserAsync(DirectoryUser user, CancellationToken ct);
+    Task<bool> DeleteUserAsync(string id, CancellationToken ct);
+    IAsyncEnumerable<DirectoryUser> ListUsersAsync(CancellationToken ct);
+
+    Task<DirectoryGroup?> FindGroupByIdAsync(string id, CancellationToken ct);
+    Task<bool> CreateGroupAsync(DirectoryGroup group, CancellationToken ct);
+    Task UpdateGroupAsync(DirectoryGroup group, CancellationToken ct);
+    Task<bool> DeleteGroupAsync(string id, CancellationToken ct);
+    IAsyncEnumerable<DirectoryGroup> ListGroupsAsync(CancellationToken ct);
+
+    Task AddMemberAsync(GroupMember member, CancellationToken ct);
+    Task RemoveMemberAsync(GroupMember member, CancellationToken ct);
+    Task<IReadOnlyList<GroupMember>> ListMembersAsync(string groupId, CancellationToken ct);
+    /// <summary>Groups that directly contain this user or group.</summary>
+    Task<IReadOnlyList<string>> ListDirectParentGroupsAsync(MemberKind kind, string memberId, CancellationToken ct);
+}

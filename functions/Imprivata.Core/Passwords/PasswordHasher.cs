@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using NSec.Cryptography;
+
+namespace Imprivata.Core.Passwords;
+
+/// <summary>
+/// Argon2id at OWASP's recommended strength (m=19 MiB, t=2, p=1), stored as a PHC string so parameters can be raised later.
+/// </summary>
+public sealed class PasswordHasher
+{
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+    private const int MemoryKiB = 19 * 1024;
+    private const int Passes = 2;
+    private static readonly PasswordBasedKeyDerivationAlgorithm Argon2 = PasswordBasedKeyDerivationAlgorithm.Argon2id(
+        new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = MemoryKiB, NumberOfPasses = Passes });
+
+    // Verified for unknown users so that "no such user" costs the same time as "wrong password" (timing oracle).
+    private readonly Lazy<string> _dummyHash;
+
+    public PasswordHasher() => _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+
+    public string Hash(string password)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var hash = Derive(password, salt, MemoryKiB, Passes, HashBytes);
+        return $"$argon2id$v=19$m={MemoryKiB},t={Passes},p=1${B64(salt)}${B64(hash)}";
+    }
+
+    /// <summary>Checks a password against a stored hash; a null hash burns the same work and fails.</summary>
+    public bool Verify(string password, string? storedHash)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        if (storedHash is null)
+        {
+            Verify(password, _dummyHash.Value);
+            return false;
+        }
+        if (!TryParse(storedHash, out var m, out var t, out var salt, out var expected))
+            return false;
+        var actual = Derive(password, salt, m, t, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    /// <summary>True when the stored hash was made with weaker parameters than today's.</summary>
+    public static bool NeedsRehash(string storedHash) =>
+        !TryParse(storedHash, out var m, out var t, out _, out _) || m < MemoryKiB || t < Passes;
+
+    private static byte[] Derive(string password, byte[] salt, int memoryKiB, int passes, int length)
+    {
+        var algorithm = memoryKiB == MemoryKiB && passes == Passes
+            ? Argon2
+            : PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = memoryKiB, NumberOfPasses = passes });
+        return algorithm.DeriveBytes(Encoding.UTF8.GetBytes(password), salt, length);
+    }
+
+    private static bool TryParse(string phc, out int memoryKiB, out int passes, out byte[] salt, out byte[] hash)
+    {
+        memoryKiB = passes = 0;
+        salt = hash = [];
+        var parts = phc.Split('$');
+        // ["", "argon2id", "v=19", "m=..,t=..,p=1", salt, hash]
+        if (parts.Length != 6 || parts[1] != "argon2id" || parts[2] != "v=19")
+            return false;
+        foreach (var kv in parts[3].Split(','))
+        {
+            var pair = kv.Split('=');
+            if (pair.Length != 2 || !int.TryParse(pair[1], out var value))
+                return false;
+            switch (pair[0])
+            {
+                case "m": memoryKiB = value; break;
+                case "t": passes = value; break;
+                case "p" when value == 1: break;
+                default: return false;
+            }
+        }
+        // Bounds keep a tampered hash from asking for gigabytes of memory.
+        if (memoryKiB is < 8 * 1024 or > 256 * 1024 || passes is < 1 or > 10)
+            return false;
+        try
+        {
+            salt = FromB64(parts[4]);
+            hash = FromB64(parts[5]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        return salt.Length >= 16 && hash.Length >= 16;
+    }
+
+    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
+
+    private static byte[] FromB64(string text) =>
+        Convert.FromBase64String(text.PadRight(text.Length + (4 - text.Length % 4) % 4, '='));
+}

@@ -1,0 +1,25 @@
+namespace Imprivata.Core.Sessions;
+
+/// <summary>One browser's single sign-on session across apps. The cookie carries only the random Id.</summary>
+public sealed record SsoSession
+{
+    /// <summary>At least 128 random bits, base64url. Rotated after each authentication step.</summary>
+    public required string Id { get; init; }
+    public required string UserId { get; init; }
+    public required DateTimeOffset AuthenticatedAt { get; init; }
+    /// <summary>Absolute end; null when the administrator turned automatic logout off.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>RFC 8176 method references actually performed, e.g. ["pwd"].</summary>
+    public IReadOnlyList<string> Amr { get; init; } = [];
+    /// <summary>Client ids that received tokens in this session (for logout).</summary>
+    public IReadOnlyList<string> ClientIds { get; init; } = [];
+}
+
+public interface ISsoSessionStore
+{
+    Task<SsoSession?> FindAsync(string id, CancellationToken ct);
+    Task SaveAsync(SsoSession session, CancellationToken ct);
+    Task DeleteAsync(string id, CancellationToken ct);
+    /// <summary>Removes sessions that ended before <paramref name="now"/>; returns how many.</summary>
+    Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct);
+}

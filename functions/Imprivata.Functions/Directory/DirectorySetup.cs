@@ -1,0 +1,8 @@
+namespace Imprivata.Functions.Directory;
+
+public static class DirectorySetup
+{
+    public static void AddDirectory(this WebApplicationBuilder builder)
+    {
+    }
+}

@@ -1,0 +1,19 @@
+using Imprivata.Storage.Tables;
+
+namespace Imprivata.Functions.Infrastructure;
+
+public static class StorageSetup
+{
+    /// <summary>Tables are the system of record; section "Imprivata:Storage" (connection string, table prefix).</summary>
+    public static void AddStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection(ServiceOptions.Section));
+        var options = new TableStorageOptions();
+        builder.Configuration.GetSection(ServiceOptions.Section + ":Storage").Bind(options);
+        var connection = builder.Configuration["AzureWebJobsStorage"];
+        if (!string.IsNullOrEmpty(connection) && string.IsNullOrEmpty(builder.Configuration[ServiceOptions.Section + ":Storage:ConnectionString"]))
+            options.ConnectionString = connection;
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<TableSet>();
+    }
+}

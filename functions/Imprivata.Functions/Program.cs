@@ -1,0 +1,4 @@
+using Imprivata.Functions;
+
+var app = ServiceApp.Build(args);
+await app.RunAsync();

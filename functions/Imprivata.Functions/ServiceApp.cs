@@ -1,0 +1,43 @@
+using Imprivata.Functions.Admin;
+using Imprivata.Functions.Directory;
+using Imprivata.Functions.Hosting;
+using Imprivata.Functions.Infrastructure;
+using Imprivata.Functions.Keys;
+using Imprivata.Functions.Login;
+using Imprivata.Functions.Oidc;
+using Imprivata.Functions.Sample;
+
+namespace Imprivata.Functions;
+
+/// <summary>Composition root: every feature registers its services and maps its endpoints here, in one visible order.</summary>
+public static class ServiceApp
+{
+    /// <param name="configure">Lets tests and the benchmark override settings (ports, tables) without environment variables.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var mode = HostingMode.Detect(builder.Configuration);
+        builder.Services.AddSingleton(mode);
+        builder.Services.AddSingleton(TimeProvider.System);
+        configure?.Invoke(builder);
+
+        builder.AddHosting(mode);
+        builder.AddStorage();
+        builder.AddKeyRing();
+        builder.AddDirectory();
+        builder.AddLogin();
+        builder.AddOidc();
+        builder.AddAdmin();
+        if (mode.IsStandalone)
+            builder.AddSample();
+
+        var app = builder.Build();
+        app.UseHosting(mode);
+        app.MapLogin();
+        app.MapOidc();
+        app.MapAdmin();
+        if (mode.IsStandalone)
+            app.MapSample();
+        return app;
+    }
+}
