@@ -1,0 +1,89 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
+
+namespace Imprivata.Storage.OpenIddict;
+
+/// <summary>
+/// How one OpenIddict entity lives in Azure Tables: its table, its index table and index entries, and its row
+/// (PartitionKey = Id, empty RowKey: one entity per partition, so hot lookups by id are point reads and load spreads).
+/// Every other public property becomes a column: strings (JSON collections included) and dates.
+/// </summary>
+internal abstract class EntityMap<T> where T : class, ITableModel, new()
+{
+    /// <summary>Azure caps a string property at 64 KiB (32K UTF-16 chars): longer values go on in Name_1, Name_2...</summary>
+    internal const int ChunkChars = 32_000;
+
+    /// <summary>Azure caps an entity at 1 MiB including keys and property names.</summary>
+    internal const int MaxEntityBytes = 1024 * 1024;
+
+    private static readonly PropertyInfo[] Columns = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.Name is not (nameof(ITableModel.Id) or nameof(ITableModel.ConcurrencyToken)))
+        .ToArray();
+
+    // The index entries each loaded entity had when read, so an update knows which entries it must retire.
+    private readonly ConditionalWeakTable<T, IndexEntry[]> _indexed = new();
+
+    public abstract string TableName { get; }
+    public abstract string IndexTableName { get; }
+
+    /// <summary>The index entries of an entity whose Id is set.</summary>
+    public abstract IEnumerable<IndexEntry> IndexEntries(T entity);
+
+    public IndexEntry[]? IndexedWhenRead(T entity) => _indexed.TryGetValue(entity, out var entries) ? entries : null;
+
+    public void RememberIndexed(T entity, IndexEntry[] entries) => _indexed.AddOrUpdate(entity, entries);
+
+    public TableEntity ToRow(T entity)
+    {
+        var row = new TableEntity(entity.Id!, "");
+        long size = 4 + (entity.Id!.Length * 2 + 2) + 2;
+        foreach (var column in Columns)
+        {
+            switch (column.GetValue(entity))
+            {
+                case string text:
+                    for (int offset = 0, part = 0; offset < text.Length || part == 0; offset += ChunkChars, part++)
+                    {
+                        var name = part == 0 ? column.Name : column.Name + "_" + part;
+                        var chunk = text.Substring(offset, Math.Min(ChunkChars, text.Length - offset));
+                        row[name] = chunk;
+                        size += 8 + name.Length * 2 + chunk.Length * 2 + 4;
+                    }
+                    break;
+                case DateTimeOffset date:
+                    row[column.Name] = date;
+                    size += 8 + column.Name.Length * 2 + 8;
+                    break;
+            }
+        }
+        if (size > MaxEntityBytes)
+            throw new InvalidOperationException($"The {typeof(T).Name} is about {size} bytes, over the 1 MiB limit of an Azure Tables entity.");
+        return row;
+    }
+
+    public T FromRow(TableEntity row)
+    {
+        var entity = new T { Id = row.PartitionKey, ConcurrencyToken = row.ETag.ToString() };
+        foreach (var column in Columns)
+        {
+            if (column.PropertyType == typeof(string))
+                column.SetValue(entity, ReadChunked(row, column.Name));
+            else if (row.TryGetValue(column.Name, out var value) && value is not null)
+                column.SetValue(entity, value is DateTimeOffset date ? date : new DateTimeOffset((DateTime)value));
+        }
+        return entity;
+    }
+
+    private static string? ReadChunked(TableEntity row, string name)
+    {
+        if (row.GetString(name) is not { } first)
+            return null;
+        if (!row.ContainsKey(name + "_1"))
+            return first;
+        var text = new System.Text.StringBuilder(first);
+        for (var part = 1; row.GetString(name + "_" + part) is { } next; part++)
+            text.Append(next);
+        return text.ToString();
+    }
+}

@@ -1,0 +1,218 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Imprivata.Storage.Tables;
+using Microsoft.Extensions.Logging;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Imprivata.Storage.OpenIddict;
+
+/// <summary>
+/// OpenIddict token entries on Azure Tables. Hot paths (by id, by reference id) are point reads; UpdateAsync is
+/// conditional on the ETag read, so of two concurrent redemptions of one code exactly one succeeds.
+/// </summary>
+public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
+{
+    /// <summary>The most tokens one purge deletes, so a timer run stays bounded.</summary>
+    public const int MaxPrunedPerCall = 100_000;
+
+    private readonly EntityTable<TableToken> _tokens;
+    private readonly EntityTable<TableAuthorization> _authorizations;
+    private readonly TimeProvider _time;
+
+    public TableTokenStore(TableSet tables, TimeProvider time, ILogger<TableTokenStore> logger)
+    {
+        _tokens = new(tables, TokenMap.Instance, logger);
+        _authorizations = new(tables, AuthorizationMap.Instance, logger);
+        _time = time;
+    }
+
+    public ValueTask<long> CountAsync(CancellationToken cancellationToken) => new(_tokens.CountAsync(cancellationToken));
+
+    public async ValueTask<long> CountAsync<TResult>(Func<IQueryable<TableToken>, IQueryable<TResult>> query, CancellationToken cancellationToken) =>
+        query(await _tokens.QueryableAsync(cancellationToken).ConfigureAwait(false)).LongCount();
+
+    public ValueTask CreateAsync(TableToken token, CancellationToken cancellationToken) => new(_tokens.CreateAsync(token, cancellationToken));
+
+    public ValueTask DeleteAsync(TableToken token, CancellationToken cancellationToken) => new(_tokens.DeleteAsync(token, cancellationToken));
+
+    public async IAsyncEnumerable<TableToken> FindAsync(string? subject, string? client, string? status, string? type, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        bool Matches(TableToken token) =>
+            (subject is null || token.Subject == subject) && (client is null || token.ApplicationId == client) &&
+            (status is null || token.Status == status) && (type is null || token.Type == type);
+
+        var found = subject is not null
+            ? _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.SubjectKind, subject)], client is null ? null : IndexEntry.GroupPrefix(client), Matches, cancellationToken)
+            : client is not null
+                ? _tokens.FindManyAsync(IndexEntry.ShardPartitions(TokenMap.ApplicationKind, client), null, Matches, cancellationToken)
+                // Neither subject nor client: only administrative callers ask this; it streams a filtered scan.
+                : Filtered(_tokens.ScanAsync(StatusTypeFilter(status, type), null, cancellationToken), Matches);
+        await foreach (var token in found.ConfigureAwait(false))
+            yield return token;
+    }
+
+    public IAsyncEnumerable<TableToken> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return _tokens.FindManyAsync(IndexEntry.ShardPartitions(TokenMap.ApplicationKind, identifier), null, t => t.ApplicationId == identifier, cancellationToken);
+    }
+
+    public IAsyncEnumerable<TableToken> FindByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.AuthorizationKind, identifier)], null, t => t.AuthorizationId == identifier, cancellationToken);
+    }
+
+    public ValueTask<TableToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return new(_tokens.FindByIdAsync(identifier, cancellationToken));
+    }
+
+    public ValueTask<TableToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return new(_tokens.FindUniqueAsync(IndexEntry.Partition(TokenMap.ReferenceKind, identifier),
+            t => string.Equals(t.ReferenceId, identifier, StringComparison.Ordinal), cancellationToken));
+    }
+
+    public IAsyncEnumerable<TableToken> FindBySubjectAsync(string subject, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.SubjectKind, subject)], null, t => t.Subject == subject, cancellationToken);
+    }
+
+    public async ValueTask<TResult?> GetAsync<TState, TResult>(Func<IQueryable<TableToken>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken) =>
+        query(await _tokens.QueryableAsync(cancellationToken).ConfigureAwait(false), state).FirstOrDefault();
+
+    public async IAsyncEnumerable<TableToken> ListAsync(int? count, int? offset, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var skipped = 0;
+        var returned = 0;
+        await foreach (var token in _tokens.ScanAsync(null, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (skipped++ < (offset ?? 0))
+                continue;
+            if (count is { } limit && returned++ >= limit)
+                yield break;
+            yield return token;
+        }
+    }
+
+    public async IAsyncEnumerable<TResult> ListAsync<TState, TResult>(Func<IQueryable<TableToken>, TState, IQueryable<TResult>> query, TState state, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var result in query(await _tokens.QueryableAsync(cancellationToken).ConfigureAwait(false), state))
+            yield return result;
+    }
+
+    /// <summary>
+    /// Removes tokens created before <paramref name="threshold"/> that can no longer be used: not valid/inactive,
+    /// expired, or whose authorization is no longer valid. A timer job: it scans the table with a server-side date
+    /// filter and never runs on a request path.
+    /// </summary>
+    public async ValueTask<long> PruneAsync(DateTimeOffset threshold, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var authorizationValid = new Dictionary<string, bool>(StringComparer.Ordinal);
+        long removed = 0;
+        var filter = TableClient.CreateQueryFilter($"CreationDate lt {threshold}");
+        await foreach (var token in _tokens.ScanAsync(filter, TokenMap.PruneColumns, cancellationToken).ConfigureAwait(false))
+        {
+            if (removed >= MaxPrunedPerCall)
+                break;
+            var unusable = token.Status is not (Statuses.Inactive or Statuses.Valid) || token.ExpirationDate < now ||
+                           (token.AuthorizationId is { } id && !await IsAuthorizationValidAsync(id).ConfigureAwait(false));
+            if (unusable && await _tokens.DeleteLoadedAsync(token, cancellationToken).ConfigureAwait(false))
+                removed++;
+        }
+        return removed;
+
+        async Task<bool> IsAuthorizationValidAsync(string id)
+        {
+            if (!authorizationValid.TryGetValue(id, out var valid))
+                // A missing authorization does not condemn the token, as in OpenIddict's own stores.
+                authorizationValid[id] = valid = await _authorizations.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is not { } authorization
+                                                 || authorization.Status == Statuses.Valid;
+            return valid;
+        }
+    }
+
+    public async ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken) =>
+        await RevokeAllAsync(FindAsync(subject, client, status, type, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken) =>
+        await RevokeAllAsync(FindByApplicationIdAsync(identifier, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken) =>
+        await RevokeAllAsync(FindByAuthorizationIdAsync(identifier, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken) =>
+        await RevokeAllAsync(FindBySubjectAsync(subject, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    private async Task<long> RevokeAllAsync(IAsyncEnumerable<TableToken> tokens, CancellationToken ct)
+    {
+        long revoked = 0;
+        await foreach (var token in tokens.ConfigureAwait(false))
+        {
+            // Re-read and retry on a lost race: a revocation must win over a concurrent redemption or rotation.
+            if (await _tokens.ChangeAsync(token.Id!, Revoke, ct).ConfigureAwait(false))
+                revoked++;
+        }
+        return revoked;
+
+        static bool Revoke(TableToken token)
+        {
+            if (token.Status == Statuses.Revoked)
+                return false;
+            token.Status = Statuses.Revoked;
+            return true;
+        }
+    }
+
+    private static string? StatusTypeFilter(string? status, string? type) => (status, type) switch
+    {
+        (null, null) => null,
+        ({ } s, null) => TableClient.CreateQueryFilter($"Status eq {s}"),
+        (null, { } t) => TableClient.CreateQueryFilter($"Type eq {t}"),
+        ({ } s, { } t) => TableClient.CreateQueryFilter($"Status eq {s} and Type eq {t}"),
+    };
+
+    private static async IAsyncEnumerable<TableToken> Filtered(IAsyncEnumerable<TableToken> tokens, Func<TableToken, bool> matches)
+    {
+        await foreach (var token in tokens.ConfigureAwait(false))
+            if (matches(token))
+                yield return token;
+    }
+
+    public ValueTask<TableToken> InstantiateAsync(CancellationToken cancellationToken) => new(new TableToken());
+
+    public ValueTask<string?> GetApplicationIdAsync(TableToken token, CancellationToken cancellationToken) => new(token.ApplicationId);
+    public ValueTask<string?> GetAuthorizationIdAsync(TableToken token, CancellationToken cancellationToken) => new(token.AuthorizationId);
+    public ValueTask<DateTimeOffset?> GetCreationDateAsync(TableToken token, CancellationToken cancellationToken) => new(token.CreationDate);
+    public ValueTask<DateTimeOffset?> GetExpirationDateAsync(TableToken token, CancellationToken cancellationToken) => new(token.ExpirationDate);
+    public ValueTask<string?> GetIdAsync(TableToken token, CancellationToken cancellationToken) => new(token.Id);
+    public ValueTask<string?> GetPayloadAsync(TableToken token, CancellationToken cancellationToken) => new(token.Payload);
+    public ValueTask<ImmutableDictionary<string, JsonElement>> GetPropertiesAsync(TableToken token, CancellationToken cancellationToken) => new(JsonColumns.ReadProperties(token.Properties));
+    public ValueTask<DateTimeOffset?> GetRedemptionDateAsync(TableToken token, CancellationToken cancellationToken) => new(token.RedemptionDate);
+    public ValueTask<string?> GetReferenceIdAsync(TableToken token, CancellationToken cancellationToken) => new(token.ReferenceId);
+    public ValueTask<string?> GetStatusAsync(TableToken token, CancellationToken cancellationToken) => new(token.Status);
+    public ValueTask<string?> GetSubjectAsync(TableToken token, CancellationToken cancellationToken) => new(token.Subject);
+    public ValueTask<string?> GetTypeAsync(TableToken token, CancellationToken cancellationToken) => new(token.Type);
+
+    public ValueTask SetApplicationIdAsync(TableToken token, string? identifier, CancellationToken cancellationToken) { token.ApplicationId = identifier; return default; }
+    public ValueTask SetAuthorizationIdAsync(TableToken token, string? identifier, CancellationToken cancellationToken) { token.AuthorizationId = identifier; return default; }
+    public ValueTask SetCreationDateAsync(TableToken token, DateTimeOffset? date, CancellationToken cancellationToken) { token.CreationDate = date; return default; }
+    public ValueTask SetExpirationDateAsync(TableToken token, DateTimeOffset? date, CancellationToken cancellationToken) { token.ExpirationDate = date; return default; }
+    public ValueTask SetPayloadAsync(TableToken token, string? payload, CancellationToken cancellationToken) { token.Payload = payload; return default; }
+    public ValueTask SetPropertiesAsync(TableToken token, ImmutableDictionary<string, JsonElement> properties, CancellationToken cancellationToken) { token.Properties = JsonColumns.WriteProperties(properties); return default; }
+    public ValueTask SetRedemptionDateAsync(TableToken token, DateTimeOffset? date, CancellationToken cancellationToken) { token.RedemptionDate = date; return default; }
+    public ValueTask SetReferenceIdAsync(TableToken token, string? identifier, CancellationToken cancellationToken) { token.ReferenceId = identifier; return default; }
+    public ValueTask SetStatusAsync(TableToken token, string? status, CancellationToken cancellationToken) { token.Status = status; return default; }
+    public ValueTask SetSubjectAsync(TableToken token, string? subject, CancellationToken cancellationToken) { token.Subject = subject; return default; }
+    public ValueTask SetTypeAsync(TableToken token, string? type, CancellationToken cancellationToken) { token.Type = type; return default; }
+
+    public ValueTask UpdateAsync(TableToken token, CancellationToken cancellationToken) => new(_tokens.UpdateAsync(token, cancellationToken));
+}
