@@ -88,18 +88,11 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
     public async ValueTask<TResult?> GetAsync<TState, TResult>(Func<IQueryable<TableToken>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken) =>
         query(await _tokens.QueryableAsync(cancellationToken).ConfigureAwait(false), state).FirstOrDefault();
 
+    /// <summary>Pages through the whole table: administrative listings only.</summary>
     public async IAsyncEnumerable<TableToken> ListAsync(int? count, int? offset, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var skipped = 0;
-        var returned = 0;
-        await foreach (var token in _tokens.ScanAsync(null, null, cancellationToken).ConfigureAwait(false))
-        {
-            if (skipped++ < (offset ?? 0))
-                continue;
-            if (count is { } limit && returned++ >= limit)
-                yield break;
+        await foreach (var token in _tokens.ScanAsync(null, null, cancellationToken).Skip(offset ?? 0).Take(count ?? int.MaxValue).ConfigureAwait(false))
             yield return token;
-        }
     }
 
     public async IAsyncEnumerable<TResult> ListAsync<TState, TResult>(Func<IQueryable<TableToken>, TState, IQueryable<TResult>> query, TState state, [EnumeratorCancellation] CancellationToken cancellationToken)

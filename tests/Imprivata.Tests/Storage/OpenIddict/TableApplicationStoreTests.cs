@@ -123,4 +123,26 @@ public sealed class TableApplicationStoreTests
 
         Assert.Equal("600", (await _oidc.Applications.GetSettingsAsync(found, Ct))["tkn_lft:act"]);
     }
+
+    [Fact]
+    public async Task FindByClientIdAsync_DanglingIndexEntry_FindsNothing()
+    {
+        var application = await NewApplicationAsync("real");
+        // An index row left behind (crash, lost race) pointing at an entity that does not carry this client id.
+        await new EntityIndex(_oidc.Tables, ApplicationMap.Instance.IndexTableName).AddAsync([IndexEntry.Unique(ApplicationMap.ClientIdKind, "ghost")], application.Id!, Ct);
+
+        Assert.Null(await _oidc.Applications.FindByClientIdAsync("ghost", Ct));
+    }
+
+    [Fact]
+    public async Task FindByRedirectUriAsync_EntryPointingAtDeletedApplication_SkipsIt()
+    {
+        await new EntityIndex(_oidc.Tables, ApplicationMap.Instance.IndexTableName)
+            .AddAsync([IndexEntry.Multi(ApplicationMap.RedirectUriKind, "https://a.example/cb", "deadbeef")], "deadbeef", Ct);
+        var live = await NewApplicationAsync("a", "https://a.example/cb");
+
+        var found = await _oidc.Applications.FindByRedirectUriAsync("https://a.example/cb", Ct).Select(x => x.Id).ToListAsync();
+
+        Assert.Equal([live.Id], found);
+    }
 }

@@ -208,4 +208,28 @@ public sealed class TableTokenStoreTests
         Assert.NotNull(await _oidc.Tokens.FindByReferenceIdAsync("kept", Ct));
         Assert.NotNull(await _oidc.Tokens.FindByIdAsync(recentExpired.Id!, Ct));
     }
+
+    [Fact]
+    public async Task RevokeAsync_SubjectClientAndType_RevokesOnlyMatchingTokens()
+    {
+        var match = await _oidc.NewTokenAsync(applicationId: "app1");
+        var otherClient = await _oidc.NewTokenAsync(applicationId: "app2");
+        var otherType = await _oidc.NewTokenAsync(applicationId: "app1");
+        otherType.Type = "refresh_token";
+        await _oidc.Tokens.UpdateAsync(otherType, Ct);
+
+        Assert.Equal(1, await _oidc.Tokens.RevokeAsync("alice", "app1", null, "authorization_code", Ct));
+
+        Assert.Equal("revoked", (await _oidc.Tokens.FindByIdAsync(match.Id!, Ct))!.Status);
+        Assert.Equal("valid", (await _oidc.Tokens.FindByIdAsync(otherClient.Id!, Ct))!.Status);
+        Assert.Equal("valid", (await _oidc.Tokens.FindByIdAsync(otherType.Id!, Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ExistingIdentifier_Throws()
+    {
+        var token = await _oidc.NewTokenAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _oidc.Tokens.CreateAsync(new TableToken { Id = token.Id }, Ct).AsTask());
+    }
 }
