@@ -1,0 +1,273 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Imprivata.Storage.KeyVault;
+using Imprivata.Tests.Infrastructure;
+
+namespace Imprivata.Tests.Keys;
+
+/// <summary>
+/// A Key Vault keys endpoint on 127.0.0.1 (HttpListener) that holds real RSA keys, signs with them, and enforces the documented
+/// request shape: method, path, api-version=7.4, "Authorization: Bearer {token}", JSON body {"alg":"RS256","value":base64url}.
+/// A request that breaks the contract gets 400 and is recorded in <see cref="Violations"/>.
+/// </summary>
+public sealed class FakeKeyVault : IDisposable
+{
+    public const string KeyName = "idp-signing";
+
+    private readonly HttpListener _listener = new();
+    private readonly Task _loop;
+    private readonly ConcurrentDictionary<string, Version> _versions = new();
+
+    public FakeKeyVault()
+    {
+        Port = Azurite.FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+    /// <summary>What the service is configured with; <see cref="Transport"/> carries it to the plain-http listener.</summary>
+    public Uri VaultUri => new($"https://127.0.0.1:{Port}/");
+    public TestCredential Credential { get; } = new();
+    public ConcurrentQueue<string> Violations { get; } = new();
+    public ConcurrentQueue<string> Requests { get; } = new();
+    /// <summary>When set, every request is answered with this status and a Key Vault error body.</summary>
+    public int? FailWith { get; set; }
+    /// <summary>The nextLink of the versions list (null: one page).</summary>
+    public string? NextLink { get; set; }
+    public int SignCount => _signCount;
+    private int _signCount;
+
+    public sealed record Version(string Id, RSA Key, bool Enabled, DateTimeOffset Created, DateTimeOffset? NotBefore = null, DateTimeOffset? Expires = null);
+
+    public Version AddVersion(DateTimeOffset created, bool enabled = true, DateTimeOffset? expires = null)
+    {
+        var version = new Version(Guid.NewGuid().ToString("N"), RSA.Create(2048), enabled, created, null, expires);
+        _versions[version.Id] = version;
+        return version;
+    }
+
+    public KeyVaultKeysClient NewClient(int maxRetries = 0) => new(VaultUri, Credential, Options(maxRetries));
+
+    /// <summary>Azure.Core sends bearer tokens over https only; this transport hands the https request to the local listener.</summary>
+    public static KeyVaultKeysClientOptions Options(int maxRetries = 0)
+    {
+        var options = new KeyVaultKeysClientOptions
+        {
+            Transport = new HttpClientTransport(new HttpClient(new LoopbackTlsTerminator { InnerHandler = new SocketsHttpHandler() })),
+        };
+        options.Retry.MaxRetries = maxRetries;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(1);
+        return options;
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            try
+            {
+                await HandleAsync(context);
+            }
+            catch (Exception e)
+            {
+                Violations.Enqueue("handler crashed: " + e.Message);
+                context.Response.StatusCode = 500;
+            }
+            finally
+            {
+                context.Response.Close();
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var path = request.Url!.AbsolutePath;
+        Requests.Enqueue($"{request.HttpMethod} {path}");
+        if (FailWith is { } status)
+        {
+            if (status == 429)
+                context.Response.AddHeader("Retry-After", "7");
+            await WriteAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["code"] = status == 401 ? "Unauthorized" : status == 429 ? "Throttled" : "InternalServerError", ["message"] = "token " + Credential.Token + " rejected" } });
+            return;
+        }
+        if (request.QueryString["api-version"] != "7.4" || request.QueryString.Count != 1)
+        {
+            await RejectAsync(context, "api-version must be exactly 7.4: " + request.Url.Query);
+            return;
+        }
+        if (request.Headers["Authorization"] != "Bearer " + Credential.Token)
+        {
+            Violations.Enqueue("missing or wrong bearer token");
+            await WriteAsync(context, 401, new JsonObject { ["error"] = new JsonObject { ["code"] = "Unauthorized" } });
+            return;
+        }
+
+        var segments = path.Trim('/').Split('/');
+        if (segments is not ["keys", KeyName, ..])
+        {
+            await RejectAsync(context, "unknown path " + path);
+            return;
+        }
+        switch (request.HttpMethod, segments.Length)
+        {
+            case ("GET", 3) when segments[2] == "versions":
+                await WriteAsync(context, 200, new JsonObject
+                {
+                    ["value"] = new JsonArray(_versions.Values.OrderBy(v => v.Created).Select(v => (JsonNode)new JsonObject
+                    {
+                        ["kid"] = Kid(v),
+                        ["attributes"] = Attributes(v),
+                    }).ToArray()),
+                    ["nextLink"] = NextLink,
+                });
+                return;
+            case ("GET", 3) when _versions.TryGetValue(segments[2], out var version):
+                var parameters = version.Key.ExportParameters(false);
+                await WriteAsync(context, 200, new JsonObject
+                {
+                    ["key"] = new JsonObject
+                    {
+                        ["kid"] = Kid(version),
+                        ["kty"] = "RSA-HSM",
+                        ["key_ops"] = new JsonArray("sign", "verify"),
+                        ["n"] = Base64Url.EncodeToString(parameters.Modulus),
+                        ["e"] = Base64Url.EncodeToString(parameters.Exponent),
+                    },
+                    ["attributes"] = Attributes(version),
+                });
+                return;
+            case ("POST", 4) when segments[3] == "sign" && _versions.TryGetValue(segments[2], out var signer):
+                await SignAsync(context, signer);
+                return;
+            default:
+                await RejectAsync(context, $"unexpected {request.HttpMethod} {path}");
+                return;
+        }
+    }
+
+    private async Task SignAsync(HttpListenerContext context, Version version)
+    {
+        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            await RejectAsync(context, "sign needs Content-Type application/json");
+            return;
+        }
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+        if (body.Count != 2 || (string?)body["alg"] != "RS256" || body["value"]?.GetValueKind() != JsonValueKind.String)
+        {
+            await RejectAsync(context, "sign body must be exactly {\"alg\":\"RS256\",\"value\":...}: " + body.ToJsonString());
+            return;
+        }
+        var encoded = (string)body["value"]!;
+        if (encoded.Contains('=') || encoded.Contains('+') || encoded.Contains('/'))
+        {
+            await RejectAsync(context, "value must be base64url without padding");
+            return;
+        }
+        var digest = Base64Url.DecodeFromChars(encoded);
+        if (digest.Length != 32)
+        {
+            await RejectAsync(context, "RS256 needs a 32-byte digest");
+            return;
+        }
+        Interlocked.Increment(ref _signCount);
+        var signature = version.Key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        await WriteAsync(context, 200, new JsonObject { ["kid"] = Kid(version), ["value"] = Base64Url.EncodeToString(signature) });
+    }
+
+    private string Kid(Version version) => $"{VaultUri}keys/{KeyName}/{version.Id}";
+
+    private static JsonObject Attributes(Version version)
+    {
+        var attributes = new JsonObject
+        {
+            ["enabled"] = version.Enabled,
+            ["created"] = version.Created.ToUnixTimeSeconds(),
+            ["updated"] = version.Created.ToUnixTimeSeconds(),
+            ["recoveryLevel"] = "Recoverable",
+        };
+        if (version.NotBefore is { } nbf)
+            attributes["nbf"] = nbf.ToUnixTimeSeconds();
+        if (version.Expires is { } exp)
+            attributes["exp"] = exp.ToUnixTimeSeconds();
+        return attributes;
+    }
+
+    private Task RejectAsync(HttpListenerContext context, string violation)
+    {
+        Violations.Enqueue(violation);
+        return WriteAsync(context, 400, new JsonObject { ["error"] = new JsonObject { ["code"] = "BadParameter" } });
+    }
+
+    private static async Task WriteAsync(HttpListenerContext context, int status, JsonObject body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+        foreach (var version in _versions.Values)
+            version.Key.Dispose();
+    }
+
+    /// <summary>Plays TLS termination for the test: the listener is plain http on loopback.</summary>
+    private sealed class LoopbackTlsTerminator : DelegatingHandler
+    {
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken ct) => base.Send(Downgrade(request), ct);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) => base.SendAsync(Downgrade(request), ct);
+
+        private static HttpRequestMessage Downgrade(HttpRequestMessage request)
+        {
+            if (request.RequestUri is not { Scheme: "https", Host: "127.0.0.1" } uri)
+                throw new InvalidOperationException("The test transport only carries requests to the local fake vault.");
+            request.RequestUri = new UriBuilder(uri) { Scheme = "http" }.Uri;
+            return request;
+        }
+    }
+}
+
+/// <summary>A token credential for the fake vault; records the scopes asked for.</summary>
+public sealed class TestCredential : TokenCredential
+{
+    public string Token { get; } = "test-token-" + Guid.NewGuid().ToString("N");
+    public ConcurrentQueue<string> Scopes { get; } = new();
+
+    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        foreach (var scope in requestContext.Scopes)
+            Scopes.Enqueue(scope);
+        return new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
+    }
+
+    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        new(GetToken(requestContext, cancellationToken));
+}

@@ -1,0 +1,68 @@
+using Imprivata.Core.Keys;
+using Imprivata.Functions.Infrastructure;
+using Imprivata.Functions.Keys;
+using Imprivata.Storage.KeyVault;
+using Imprivata.Storage.Keys;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Imprivata.Tests.Keys;
+
+public class KeyRingSetupTests
+{
+    private static WebApplicationBuilder Builder(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddStorage();
+        return builder;
+    }
+
+    [Fact]
+    public void AddKeyRing_Default_RegistersSoftwareRingAndBindsKeyOptions()
+    {
+        var builder = Builder(new() { ["Imprivata:Keys:PostRetirement"] = "20.00:00:00" });
+
+        builder.AddKeyRing();
+
+        using var services = builder.Services.BuildServiceProvider();
+        Assert.IsType<SoftwareKeyRing>(services.GetRequiredService<ISigningKeyRing>());
+        Assert.Equal(TimeSpan.FromDays(20), services.GetRequiredService<KeyRingOptions>().PostRetirement);
+    }
+
+    [Fact]
+    public void AddKeyRing_KeyVault_RegistersKeyVaultRing()
+    {
+        var builder = Builder(new()
+        {
+            ["Imprivata:KeyProvider"] = "keyvault",
+            ["Imprivata:KeyVaultUrl"] = "https://example.vault.azure.net/",
+        });
+
+        builder.AddKeyRing();
+
+        using var services = builder.Services.BuildServiceProvider();
+        Assert.IsType<KeyVaultKeyRing>(services.GetRequiredService<ISigningKeyRing>());
+    }
+
+    [Theory]
+    [InlineData("keyvault", null)]
+    [InlineData("keyvault", "http://example.vault.azure.net/")]
+    [InlineData("hsm", null)]
+    public void AddKeyRing_Misconfigured_ThrowsAtStart(string provider, string? url)
+    {
+        var builder = Builder(new() { ["Imprivata:KeyProvider"] = provider, ["Imprivata:KeyVaultUrl"] = url });
+
+        Assert.Throws<InvalidOperationException>(builder.AddKeyRing);
+    }
+
+    [Fact]
+    public void AddKeyRing_UnsafeRotationSettings_ThrowsAtStart()
+    {
+        var builder = Builder(new() { ["Imprivata:Keys:PrePublication"] = "00:01:00" });
+
+        Assert.Throws<InvalidOperationException>(builder.AddKeyRing);
+    }
+}
