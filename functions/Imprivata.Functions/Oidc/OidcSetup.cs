@@ -1,12 +1,101 @@
+using Imprivata.Core.Keys;
+using Imprivata.Functions.Infrastructure;
+using Imprivata.Storage.OpenIddict;
+using Imprivata.Storage.Secrets;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+using static OpenIddict.Server.OpenIddictServerHandlers;
+
 namespace Imprivata.Functions.Oidc;
 
+/// <summary>
+/// The OpenID Connect provider: OpenIddict does the protocol (validation, codes, PKCE, tokens, discovery); our endpoints
+/// decide who the user is and what the token says (passthrough), and our handlers bring keys from the key ring.
+/// </summary>
 public static class OidcSetup
 {
+    public const string AuthorizePath = "/connect/authorize";
+    public const string TokenPath = "/connect/token";
+    public const string UserInfoPath = "/connect/userinfo";
+    public const string EndSessionPath = "/connect/logout";
+    public const string RevocationPath = "/connect/revoke";
+    public const string JwksPath = "/.well-known/jwks";
+    public const string DiscoveryPath = "/.well-known/openid-configuration";
+
     public static void AddOidc(this WebApplicationBuilder builder)
     {
+        var service = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
+        var issuer = service.PublicBase;
+
+        builder.Services.AddSingleton<ITokenEncryptionKeySource, TableTokenEncryptionKey>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerCredentials>();
+        builder.Services.AddSingleton<OidcClaims>();
+
+        builder.Services.AddOpenIddict()
+            .AddCore(core => core.UseTableStores())
+            .AddServer(server =>
+            {
+                server.SetIssuer(issuer);
+                server.SetAuthorizationEndpointUris(AuthorizePath[1..])
+                    .SetTokenEndpointUris(TokenPath[1..])
+                    .SetUserInfoEndpointUris(UserInfoPath[1..])
+                    .SetEndSessionEndpointUris(EndSessionPath[1..])
+                    .SetRevocationEndpointUris(RevocationPath[1..])
+                    .SetJsonWebKeySetEndpointUris(JwksPath[1..])
+                    .SetConfigurationEndpointUris(DiscoveryPath[1..]);
+
+                // Code flow only: response_type=token/id_token (implicit) and grant_type=password stay unsupported (RFC 9700 2.1.2, 2.4).
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
+                // PKCE for every client, S256 only (RFC 7636 4.2; RFC 9700 2.1.1: plain is not allowed).
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(o =>
+                {
+                    o.CodeChallengeMethods.Clear();
+                    o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
+
+                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.PhoneNumber,
+                    Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
+
+                // RFC 9700 4.2.1 / OIDC Core 3.1.2.1: codes live 60 s at most.
+                server.SetAuthorizationCodeLifetime(TimeSpan.FromSeconds(60));
+                server.SetAccessTokenLifetime(TimeSpan.FromMinutes(60));
+                server.SetIdentityTokenLifetime(TimeSpan.FromMinutes(20));
+                server.SetRefreshTokenLifetime(TimeSpan.FromDays(1));
+
+                // Resource servers validate access tokens with our JWKS; only codes and refresh tokens stay encrypted.
+                server.DisableAccessTokenEncryption();
+
+                // Sign each token with the key ring's active key (rotation without restart) and publish x5c in JWKS.
+                server.AddEventHandler<GenerateTokenContext>(handler => handler
+                    .UseSingletonHandler<SignWithActiveKey>()
+                    .SetOrder(Protection.AttachSecurityCredentials.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<HandleJsonWebKeySetRequestContext>(handler => handler
+                    .UseSingletonHandler<PublishKeyCertificates>()
+                    .SetOrder(Discovery.AttachSigningKeys.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableErrorPassthrough();
+                if (issuer.Scheme == Uri.UriSchemeHttp)
+                    aspNetCore.DisableTransportSecurityRequirement(); // local standalone mode on loopback only
+            });
     }
 
     public static void MapOidc(this WebApplication app)
     {
+        app.MapMethods(AuthorizePath, ["GET", "POST"], AuthorizeEndpoint.HandleAsync);
+        app.MapPost(TokenPath, TokenEndpoint.HandleAsync);
+        app.MapMethods(UserInfoPath, ["GET", "POST"], UserInfoEndpoint.HandleAsync);
+        app.MapMethods(EndSessionPath, ["GET", "POST"], EndSessionEndpoint.HandleAsync);
     }
 }

@@ -1,0 +1,25 @@
+using Imprivata.Core.Audit;
+
+namespace Imprivata.Functions.Audit;
+
+/// <summary>Writes audit events with the request's IP and id filled in. A failing audit write fails the request (fail closed).</summary>
+public sealed class AuditTrail(IAuditLog log, TimeProvider time)
+{
+    public Task WriteAsync(HttpContext http, string kind, string result, string reason, string? username = null, string? userId = null,
+        string? clientId = null, string? methods = null, string? actor = null, string? detail = null) =>
+        log.AppendAsync(new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            Kind = kind,
+            Result = result,
+            Reason = reason,
+            Username = username,
+            UserId = userId,
+            ClientId = clientId,
+            Methods = methods,
+            Actor = actor,
+            Detail = detail,
+            Ip = http.Connection.RemoteIpAddress?.ToString(),
+            RequestId = http.TraceIdentifier,
+        }, http.RequestAborted);
+}

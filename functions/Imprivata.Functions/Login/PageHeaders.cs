@@ -1,0 +1,16 @@
+namespace Imprivata.Functions.Login;
+
+/// <summary>Headers for every page we render that takes credentials or confirms an action.</summary>
+public static class PageHeaders
+{
+    public static void Apply(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        // Clickjacking defence for login/MFA/consent/logout pages (security-tests: frame-ancestors 'none').
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        headers.XFrameOptions = "DENY";
+        headers.CacheControl = "no-store";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
+    }
+}

@@ -1,0 +1,36 @@
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+using Imprivata.Core.Passwords;
+
+namespace Imprivata.Functions.Login;
+
+/// <summary>The outcome of a username/password check: the user on success, else a reason code for the audit only.</summary>
+public sealed record PasswordCheckResult(DirectoryUser? User, string Reason)
+{
+    public bool Succeeded => User is not null;
+}
+
+/// <summary>
+/// Username + password against the built-in directory. Unknown user, wrong password, disabled and unlicensed all cost one
+/// Argon2id verification and look the same to the caller (security-tests: same response and timing).
+/// </summary>
+public sealed class PasswordCheck(IDirectoryStore directory, PasswordHasher hasher)
+{
+    public async Task<PasswordCheckResult> CheckAsync(string username, string password, CancellationToken ct)
+    {
+        var user = string.IsNullOrWhiteSpace(username) || username.Length > 256
+            ? null
+            : await directory.FindUserByUsernameAsync(username.Trim(), ct);
+        // Always one hash verification; a null hash verifies the dummy.
+        var passwordOk = hasher.Verify(password ?? "", user?.PasswordHash);
+        if (user is null)
+            return new(null, AuditReasons.UnknownUser);
+        if (!passwordOk)
+            return new(null, AuditReasons.BadCredentials);
+        if (!user.Enabled)
+            return new(null, AuditReasons.UserDisabled);
+        if (!user.LicensedForSso)
+            return new(null, AuditReasons.NotLicensed);
+        return new(user, AuditReasons.Ok);
+    }
+}

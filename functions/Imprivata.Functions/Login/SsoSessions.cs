@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using Imprivata.Core.Directory;
+using Imprivata.Core.Sessions;
+using Imprivata.Core.Settings;
+using Imprivata.Functions.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Imprivata.Functions.Login;
+
+/// <summary>A live SSO session and its user, after every check that can end it.</summary>
+public sealed record CurrentSession(SsoSession Session, DirectoryUser User);
+
+/// <summary>
+/// The browser's single sign-on session: a random id in a cookie, the state in Tables. A session ends at its absolute
+/// timeout (administrator's setting), when the user is disabled or deleted, or when their credentials change.
+/// </summary>
+public sealed class SsoSessions(
+    ISsoSessionStore store,
+    IDirectoryStore directory,
+    ISettingsStore settings,
+    IOptions<ServiceOptions> options,
+    TimeProvider time)
+{
+    private readonly bool _secure = options.Value.PublicBase.Scheme == Uri.UriSchemeHttps;
+
+    /// <summary>__Host- binds the cookie to our origin (no Domain, Path=/, Secure); plain http (local mode) cannot use it.</summary>
+    public string CookieName => _secure ? "__Host-imp-sso" : "imp-sso";
+
+    public async Task<CurrentSession?> GetAsync(HttpContext http, CancellationToken ct)
+    {
+        if (!http.Request.Cookies.TryGetValue(CookieName, out var id) || string.IsNullOrEmpty(id))
+            return null;
+        var session = await store.FindAsync(id, ct);
+        if (session is null)
+            return null;
+        var now = time.GetUtcNow();
+        if (session.ExpiresAt is { } expires && expires <= now)
+            return null;
+        var user = await directory.FindUserByIdAsync(session.UserId, ct);
+        if (user is null || !user.Enabled || user.CredentialsChangedAt > session.AuthenticatedAt)
+            return null;
+        return new CurrentSession(session, user);
+    }
+
+    /// <summary>Starts a fresh session (new id: never reuse a pre-authentication id) and ends the previous one.</summary>
+    public async Task<SsoSession> StartAsync(HttpContext http, DirectoryUser user, IReadOnlyList<string> amr, CancellationToken ct)
+    {
+        await EndAsync(http, ct);
+        var now = time.GetUtcNow();
+        var timeout = (await settings.GetWebLoginAsync(ct)).SessionTimeout;
+        var session = new SsoSession
+        {
+            Id = Base64Url(RandomNumberGenerator.GetBytes(32)),
+            UserId = user.Id,
+            AuthenticatedAt = now,
+            ExpiresAt = timeout is { } t ? now + t : null,
+            Amr = amr,
+        };
+        await store.SaveAsync(session, ct);
+        http.Response.Cookies.Append(CookieName, session.Id, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = _secure,
+            // Lax: the cookie rides top-level GET navigations to /connect/authorize from relying parties, never cross-site POSTs.
+            SameSite = SameSiteMode.Lax,
+            Path = "/",
+            IsEssential = true,
+        });
+        return session;
+    }
+
+    public async Task RecordClientAsync(SsoSession session, string clientId, CancellationToken ct)
+    {
+        if (session.ClientIds.Contains(clientId, StringComparer.Ordinal))
+            return;
+        await store.SaveAsync(session with { ClientIds = [.. session.ClientIds, clientId] }, ct);
+    }
+
+    public async Task EndAsync(HttpContext http, CancellationToken ct)
+    {
+        if (http.Request.Cookies.TryGetValue(CookieName, out var id) && !string.IsNullOrEmpty(id))
+            await store.DeleteAsync(id, ct);
+        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", Secure = _secure, HttpOnly = true, SameSite = SameSiteMode.Lax });
+    }
+
+    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,29 @@
+using Imprivata.Core.Apps;
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+
+namespace Imprivata.Functions.Oidc;
+
+public sealed record AccessDecision(bool Allowed, string Reason);
+
+/// <summary>May this user sign in to this application: licensed for SSO and the app profile deployed to them.</summary>
+public sealed class AppAccess(IAppProfileStore profiles, IAppDeployment deployment)
+{
+    public async Task<AccessDecision> CheckAsync(DirectoryUser user, string clientId, CancellationToken ct)
+    {
+        if (!user.Enabled)
+            return new(false, AuditReasons.UserDisabled);
+        if (!user.LicensedForSso)
+            return new(false, AuditReasons.NotLicensed);
+        var profile = await profiles.FindAsync(clientId, ct);
+        if (profile is null || !await deployment.IsDeployedToAsync(profile, user, ct))
+            return new(false, AuditReasons.NotDeployed);
+        return new(true, AuditReasons.Ok);
+    }
+}
+
+/// <summary>Evaluates an app profile's Deploy dialog for one user (domains, OUs, nested groups, users).</summary>
+public interface IAppDeployment
+{
+    Task<bool> IsDeployedToAsync(AppProfile profile, DirectoryUser user, CancellationToken ct);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Security.Claims;
+using Imprivata.Core.Directory;
+using Imprivata.Core.Sessions;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Imprivata.Functions.Oidc;
+
+/// <summary>
+/// Builds the principal OpenIddict turns into tokens: who the user is (per granted scope) and, truthfully, how and when they
+/// authenticated (auth_time, amr per RFC 8176, acr).
+/// </summary>
+public sealed class OidcClaims
+{
+    /// <summary>acr for a session proven by password alone; MFA levels come with the second-factor work.</summary>
+    public const string AcrPassword = "urn:imprivata:acr:pwd";
+
+    public ClaimsPrincipal ForUser(DirectoryUser user, SsoSession session, IEnumerable<string> scopes)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Id);
+        identity.SetClaim(Claims.AuthenticationTime, session.AuthenticatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
+        identity.SetClaims(Claims.AuthenticationMethodReference, [.. session.Amr]);
+        identity.SetClaim(Claims.AuthenticationContextReference, AcrPassword);
+        AddProfile(identity, user);
+        identity.SetScopes(scopes);
+        identity.SetDestinations(DestinationsOf);
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>Re-reads the user for a refresh or userinfo so disabled users and changed details take effect.</summary>
+    public static void AddProfile(ClaimsIdentity identity, DirectoryUser user)
+    {
+        identity.SetClaim(Claims.Name, string.IsNullOrEmpty(user.DisplayName) ? user.Username : user.DisplayName);
+        identity.SetClaim(Claims.PreferredUsername, user.Username);
+        identity.SetClaim(Claims.Email, user.Email);
+        identity.SetClaim(Claims.PhoneNumber, user.Phone);
+    }
+
+    public static IEnumerable<string> DestinationsOf(Claim claim)
+    {
+        var scopes = claim.Subject?.GetScopes() ?? [];
+        switch (claim.Type)
+        {
+            case Claims.Name or Claims.PreferredUsername when scopes.Contains(Scopes.Profile):
+                yield return Destinations.AccessToken;
+                yield return Destinations.IdentityToken;
+                break;
+            case Claims.Email when scopes.Contains(Scopes.Email):
+                yield return Destinations.IdentityToken;
+                break;
+            case Claims.PhoneNumber when scopes.Contains(Scopes.Phone):
+                yield return Destinations.IdentityToken;
+                break;
+            case Claims.AuthenticationTime or Claims.AuthenticationMethodReference or Claims.AuthenticationContextReference:
+                yield return Destinations.IdentityToken;
+                break;
+            case Claims.Subject:
+                yield return Destinations.AccessToken;
+                yield return Destinations.IdentityToken;
+                break;
+        }
+    }
+}

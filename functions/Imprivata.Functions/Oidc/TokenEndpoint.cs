@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Security.Claims;
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+using Imprivata.Functions.Audit;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Imprivata.Functions.Oidc;
+
+/// <summary>
+/// /connect/token after OpenIddict validated the grant (client authentication, code binding, PKCE, single use, refresh rotation):
+/// re-check that the user may still have tokens, then let OpenIddict issue them.
+/// </summary>
+public static class TokenEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpContext http, IDirectoryStore directory, AuditTrail audit)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict request missing at the token endpoint.");
+        if (request.IsClientCredentialsGrantType())
+            return ForClient(request);
+
+        var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var principal = result.Principal ?? throw new InvalidOperationException("OpenIddict validated the grant but gave no principal.");
+        var user = await directory.FindUserByIdAsync(principal.GetClaim(Claims.Subject) ?? "", http.RequestAborted);
+        var authTime = long.TryParse(principal.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t)
+            ? DateTimeOffset.FromUnixTimeSeconds(t)
+            : DateTimeOffset.MinValue;
+        // A disabled user, or one whose password or MFA was reset after this sign-in, gets no more tokens (security-tests: refresh revocation).
+        var reason = user is null ? AuditReasons.UnknownUser
+            : !user.Enabled ? AuditReasons.UserDisabled
+            : user.CredentialsChangedAt > authTime ? "credentials_changed"
+            : null;
+        if (reason is not null)
+        {
+            await audit.WriteAsync(http, "oidc.token", AuditResults.Failure, reason, userId: principal.GetClaim(Claims.Subject), clientId: request.ClientId, detail: request.GrantType);
+            return OidcResults.Error(Errors.InvalidGrant, "The grant is no longer valid.");
+        }
+
+        var identity = (ClaimsIdentity)principal.Identity!;
+        OidcClaims.AddProfile(identity, user!);
+        identity.SetDestinations(OidcClaims.DestinationsOf);
+        return Results.SignIn(principal, properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>client_credentials: the client acts for itself; OpenIddict already checked its secret and scope permissions.</summary>
+    private static IResult ForClient(OpenIddictRequest request)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, request.ClientId);
+        identity.SetScopes(request.GetScopes());
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+}

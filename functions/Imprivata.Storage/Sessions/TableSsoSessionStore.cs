@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Imprivata.Core.Sessions;
+using Imprivata.Storage.Tables;
+
+namespace Imprivata.Storage.Sessions;
+
+/// <summary>One row per SSO session, partitioned by its random id (point reads on every request that carries the cookie).</summary>
+public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
+{
+    private const string Table = "SsoSessions";
+    private const string Row = "s";
+
+    public async Task<SsoSession?> FindAsync(string id, CancellationToken ct)
+    {
+        if (!IsValidKey(id))
+            return null;
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct).ConfigureAwait(false);
+        if (!response.HasValue || response.Value is not { } row)
+            return null;
+        return new SsoSession
+        {
+            Id = id,
+            UserId = row.GetString("UserId") ?? "",
+            AuthenticatedAt = row.GetDateTimeOffset("AuthenticatedAt") ?? DateTimeOffset.MinValue,
+            ExpiresAt = row.GetDateTimeOffset("ExpiresAt"),
+            Amr = JsonSerializer.Deserialize<string[]>(row.GetString("Amr") ?? "[]") ?? [],
+            ClientIds = JsonSerializer.Deserialize<string[]>(row.GetString("ClientIds") ?? "[]") ?? [],
+        };
+    }
+
+    public async Task SaveAsync(SsoSession session, CancellationToken ct)
+    {
+        if (!IsValidKey(session.Id))
+            throw new ArgumentException("Session id is not a valid key.", nameof(session));
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var entity = new TableEntity(session.Id, Row)
+        {
+            ["UserId"] = session.UserId,
+            ["AuthenticatedAt"] = session.AuthenticatedAt,
+            ["ExpiresAt"] = session.ExpiresAt,
+            // Sessions with automatic logout off still get purged eventually: the purge uses this horizon.
+            ["PurgeAfter"] = session.ExpiresAt ?? session.AuthenticatedAt.AddDays(30),
+            ["Amr"] = JsonSerializer.Serialize(session.Amr),
+            ["ClientIds"] = JsonSerializer.Serialize(session.ClientIds),
+        };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        if (!IsValidKey(id))
+            return;
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        try
+        {
+            await table.DeleteEntityAsync(id, Row, ETag.All, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (TableSet.IsNotFound(e))
+        {
+        }
+    }
+
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var count = 0;
+        // A filtered scan, run by the purge timer only, never on a request path.
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PurgeAfter lt {now}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            try
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct).ConfigureAwait(false);
+                count++;
+            }
+            catch (RequestFailedException e) when (TableSet.IsNotFound(e))
+            {
+            }
+        }
+        return count;
+    }
+
+    // Session ids are base64url: anything else came from a forged cookie and must not reach the table as a key.
+    private static bool IsValidKey(string id) =>
+        id.Length is >= 16 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

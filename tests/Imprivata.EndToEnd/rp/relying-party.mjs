@@ -1,0 +1,80 @@
+// A relying party built on the openid-client npm library (an independent OIDC implementation), used by the end-to-end tests.
+// Usage: node relying-party.mjs <issuer> <client_id> <client_secret> <port>
+// Pages: /login starts the code flow with PKCE; /cb finishes it (openid-client checks state, iss, nonce, the ID token's
+// signature against our JWKS, and fetches userinfo); /logout goes to the provider's end_session endpoint.
+import http from 'node:http';
+import * as client from 'openid-client';
+
+const [issuer, clientId, clientSecret, portText] = process.argv.slice(2);
+const port = Number(portText);
+const base = `http://127.0.0.1:${port}`;
+const config = await client.discovery(new URL(issuer), clientId, clientSecret, undefined, {
+  execute: [client.allowInsecureRequests, client.enableNonRepudiationChecks],
+});
+
+// One browser per test: a single pending flow and a single signed-in result are enough.
+let pending = null;
+let signedIn = null;
+
+const html = (title, body) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
+
+async function handle(req, res) {
+  const url = new URL(req.url, base);
+  if (url.pathname === '/login') {
+    const codeVerifier = client.randomPKCECodeVerifier();
+    pending = { codeVerifier, state: client.randomState(), nonce: client.randomNonce() };
+    const target = client.buildAuthorizationUrl(config, {
+      redirect_uri: `${base}/cb`,
+      scope: 'openid profile email offline_access',
+      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state: pending.state,
+      nonce: pending.nonce,
+      ...(url.searchParams.get('prompt') ? { prompt: url.searchParams.get('prompt') } : {}),
+    });
+    res.writeHead(302, { location: target.href }).end();
+    return;
+  }
+  if (url.pathname === '/cb') {
+    if (!pending) throw new Error('no pending flow');
+    const tokens = await client.authorizationCodeGrant(config, url, {
+      pkceCodeVerifier: pending.codeVerifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    });
+    pending = null;
+    const claims = tokens.claims();
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    let refreshed = null;
+    if (tokens.refresh_token) {
+      const next = await client.refreshTokenGrant(config, tokens.refresh_token);
+      refreshed = { rotated: next.refresh_token !== tokens.refresh_token, sub: next.claims()?.sub ?? null };
+    }
+    signedIn = { claims, userinfo, idToken: tokens.id_token, refreshed };
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html('Signed in',
+      `<pre id="result">${JSON.stringify({ claims, userinfo, refreshed }).replace(/</g, '\\u003c')}</pre>`));
+    return;
+  }
+  if (url.pathname === '/logout') {
+    const target = client.buildEndSessionUrl(config, {
+      id_token_hint: signedIn?.idToken,
+      post_logout_redirect_uri: `${base}/signed-out`,
+      state: 'bye-state',
+    });
+    signedIn = null;
+    res.writeHead(302, { location: target.href }).end();
+    return;
+  }
+  if (url.pathname === '/signed-out') {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html('Signed out', `<p id="state">${url.searchParams.get('state') ?? ''}</p>`));
+    return;
+  }
+  res.writeHead(404).end();
+}
+
+http.createServer((req, res) => {
+  handle(req, res).catch((error) => {
+    res.writeHead(500, { 'content-type': 'text/html' }).end(html('RP error', `<pre id="error">${String(error?.code ?? '')} ${String(error?.message ?? error).replace(/</g, '&lt;')}</pre>`));
+  });
+}).listen(port, '127.0.0.1', () => console.log(`listening ${port}`));
