@@ -16,10 +16,11 @@ public static class ServiceApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var mode = HostingMode.Detect(builder.Configuration);
-        builder.Services.AddSingleton(mode);
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
+        // Detected after configure so tests can choose the mode (FUNCTIONS_CUSTOMHANDLER_PORT) through configuration.
+        var mode = HostingMode.Detect(builder.Configuration);
+        builder.Services.AddSingleton(mode);
 
         builder.AddHosting(mode);
         builder.AddStorage();
