@@ -33,6 +33,7 @@ public static class OidcSetup
         builder.Services.AddSingleton<ITokenEncryptionKeySource, TableTokenEncryptionKey>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerCredentials>();
         builder.Services.AddSingleton<OidcClaims>();
+        builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
 
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseTableStores())
