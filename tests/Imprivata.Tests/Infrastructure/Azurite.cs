@@ -34,13 +34,12 @@ public static class Azurite
         if (!File.Exists(azurite))
             throw new InvalidOperationException($"Azurite is not installed at {azurite}: run ./test.sh (it runs npm ci).");
         int blob = FreePort(), queue = FreePort(), table = FreePort();
-        var location = Directory.CreateTempSubdirectory("azurite-test-").FullName;
         var psi = new ProcessStartInfo(azurite)
         {
             ArgumentList =
             {
+                // In memory: this Azurite refuses --location together with --inMemoryPersistence.
                 "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
-                "--location", location,
                 "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
                 "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
                 "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
