@@ -12,7 +12,7 @@ public sealed class AdminSessions(IAdminSessionStore store, IDirectoryStore dire
     /// <summary>Always a fresh id (session fixation: an id known before sign-in never becomes privileged); the old session is ended.</summary>
     public async Task SignInAsync(HttpContext context, DirectoryUser user, CancellationToken ct)
     {
-        await SignOutAsync(context, ct).ConfigureAwait(false);
+        await EndStoredSessionAsync(context, ct).ConfigureAwait(false);
         var id = SecretText.NewToken();
         var now = time.GetUtcNow();
         var session = new AdminSession { UserId = user.Id, CreatedAt = now, LastSeenAt = now, CsrfToken = SecretText.NewToken() };
@@ -22,9 +22,14 @@ public sealed class AdminSessions(IAdminSessionStore store, IDirectoryStore dire
 
     public async Task SignOutAsync(HttpContext context, CancellationToken ct)
     {
-        if (context.Request.Cookies.TryGetValue(cookies.SessionName, out var id) && !string.IsNullOrEmpty(id))
-            await store.DeleteAsync(SecretText.SessionKey(id), ct).ConfigureAwait(false);
+        await EndStoredSessionAsync(context, ct).ConfigureAwait(false);
         context.Response.Cookies.Delete(cookies.SessionName, cookies.Options());
+    }
+
+    private async Task EndStoredSessionAsync(HttpContext context, CancellationToken ct)
+    {
+        if (context.Request.Cookies.TryGetValue(cookies.SessionName, out var id) && !string.IsNullOrEmpty(id) && id.Length <= 128)
+            await store.DeleteAsync(SecretText.SessionKey(id), ct).ConfigureAwait(false);
     }
 
     /// <summary>The live administrator of this request, or null: expired, unknown, disabled, demoted or re-credentialed -> null.</summary>
