@@ -8,7 +8,8 @@ public interface IDirectoryStore
     Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken ct);
     /// <summary>Inserts; returns false when the username is already taken.</summary>
     Task<bool> CreateUserAsync(DirectoryUser user, CancellationToken ct);
-    Task UpdateUserAsync(DirectoryUser user, CancellationToken ct);
+    /// <summary>Replaces the user; returns false when the user is gone or a rename collides with a taken username.</summary>
+    Task<bool> UpdateUserAsync(DirectoryUser user, CancellationToken ct);
     Task<bool> DeleteUserAsync(string id, CancellationToken ct);
     IAsyncEnumerable<DirectoryUser> ListUsersAsync(CancellationToken ct);
 

@@ -1,12 +1,60 @@
+using Imprivata.Core.Directory;
+
 namespace Imprivata.Functions.Admin;
 
 public static class AdminSetup
 {
+    /// <summary>
+    /// Admin console and API. Needs from other features: <see cref="Core.Audit.IAuditLog"/> (Audit) and
+    /// <see cref="IOidcClientRegistry"/> (Oidc); the directory stores come from AddDirectory.
+    /// </summary>
     public static void AddAdmin(this WebApplicationBuilder builder)
     {
+        builder.Services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
+        builder.Services.AddSingleton<AdminCookies>();
+        builder.Services.AddSingleton<IAdminSessionStore, TableAdminSessionStore>();
+        builder.Services.AddSingleton<AdminSessions>();
+        builder.Services.AddSingleton<AdminSignIn>();
+        builder.Services.AddSingleton<AdminAudit>();
+        builder.Services.AddSingleton<AdminBootstrap>();
+        builder.Services.AddSingleton<UserAdministration>();
+        builder.Services.AddSingleton<GroupAdministration>();
+        builder.Services.AddSingleton<AppAdministration>();
+        builder.Services.AddSingleton<WebLoginAdministration>();
+        // Static server rendering of the console's components; no interactivity, no circuit.
+        builder.Services.AddRazorComponents();
     }
 
     public static void MapAdmin(this WebApplication app)
     {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/admin"), admin => admin.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            // Clickjacking (frame-ancestors 'none', with X-Frame-Options for old browsers); no inline script anywhere.
+            headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            headers.XFrameOptions = "DENY";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            // Pages can carry a client secret once: never cache.
+            headers.CacheControl = "no-store";
+            await next(context);
+        }));
+
+        app.MapGet("/admin/admin.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
+        app.MapAdminLogin();
+        app.MapAdminPages();
+        app.MapAdminApi();
     }
+
+    /// <summary>Ensures a superadmin exists; returns the break-glass password to print once, or null. Call from the run script's startup.</summary>
+    public static Task<string?> EnsureBreakGlassAdminAsync(this WebApplication app, CancellationToken ct = default) =>
+        app.Services.GetRequiredService<AdminBootstrap>().EnsureBreakGlassAsync(ct);
+
+    private static readonly Lazy<string> Stylesheet = new(() =>
+    {
+        using var stream = typeof(AdminSetup).Assembly.GetManifestResourceStream("Imprivata.Functions.Admin.admin.css")
+            ?? throw new InvalidOperationException("admin.css is not embedded.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
 }

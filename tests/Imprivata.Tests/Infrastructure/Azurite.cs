@@ -38,6 +38,7 @@ public static class Azurite
         {
             ArgumentList =
             {
+                // In memory: this Azurite refuses --location together with --inMemoryPersistence.
                 "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
                 "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
                 "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),

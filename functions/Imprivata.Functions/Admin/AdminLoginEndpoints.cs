@@ -1,0 +1,42 @@
+using Imprivata.Functions.Admin.Console;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Imprivata.Functions.Admin;
+
+/// <summary>/admin/login and /admin/logout.</summary>
+public static class AdminLoginEndpoints
+{
+    public static void MapAdminLogin(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/admin/login", (HttpContext http, AdminCookies cookies, bool? failed) =>
+        {
+            // Login CSRF: a double-submit token in an HttpOnly, SameSite=Strict cookie and in the form.
+            var token = SecretText.NewToken();
+            http.Response.Cookies.Append(cookies.LoginCsrfName, token, cookies.Options());
+            return new RazorComponentResult<LoginPage>(new { Csrf = token, Failed = failed == true });
+        });
+
+        app.MapPost("/admin/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions) =>
+        {
+            if (!http.Request.HasFormContentType)
+                return AdminHttp.SeeOther("/admin/login?failed=true");
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            var expected = http.Request.Cookies[cookies.LoginCsrfName];
+            http.Response.Cookies.Delete(cookies.LoginCsrfName, cookies.Options());
+            if (string.IsNullOrEmpty(expected) || !SecretText.FixedTimeEquals(form[AdminHttp.CsrfField].ToString(), expected))
+                return AdminHttp.SeeOther("/admin/login?failed=true");
+
+            var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier, http.RequestAborted);
+            if (user is null)
+                return AdminHttp.SeeOther("/admin/login?failed=true");
+            await sessions.SignInAsync(http, user, http.RequestAborted);
+            return AdminHttp.SeeOther("/admin/users");
+        });
+
+        app.MapPost("/admin/logout", async (HttpContext http, AdminSessions sessions) =>
+        {
+            await sessions.SignOutAsync(http, http.RequestAborted);
+            return AdminHttp.SeeOther("/admin/login");
+        }).AddEndpointFilter(new AdminAccessFilter(Core.Directory.AdminRole.Helpdesk, AdminSurface.Pages));
+    }
+}

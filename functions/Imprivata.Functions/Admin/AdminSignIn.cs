@@ -1,0 +1,47 @@
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+using Imprivata.Core.Passwords;
+
+namespace Imprivata.Functions.Admin;
+
+/// <summary>
+/// Checks an administrator's username and password. Unknown user, wrong password, disabled account and "not an admin"
+/// all cost one password hash and give the same answer, so the response reveals nothing (OWASP authentication cheat sheet).
+/// </summary>
+public sealed class AdminSignIn(IDirectoryStore directory, PasswordHasher hasher, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
+{
+    public async Task<DirectoryUser?> CheckAsync(string? username, string? password, string? ip, string requestId, CancellationToken ct)
+    {
+        username = username?.Trim() ?? "";
+        password ??= "";
+        var user = username.Length is > 0 and <= UserFieldRules.MaxUsernameLength
+            ? await directory.FindUserByUsernameAsync(username, ct).ConfigureAwait(false)
+            : null;
+        // Verify even for unknown users (the hasher burns a dummy hash) so timing matches a wrong password.
+        var passwordOk = hasher.Verify(password, user?.PasswordHash);
+        var reason = user is null ? AuditReasons.UnknownUser
+            : !passwordOk ? AuditReasons.BadCredentials
+            : !user.Enabled ? AuditReasons.UserDisabled
+            : user.AdminRole == AdminRole.None ? AuditReasons.Forbidden
+            : AuditReasons.Ok;
+        await audit.AppendAsync(new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            Kind = "admin.login",
+            Result = reason == AuditReasons.Ok ? AuditResults.Success : AuditResults.Failure,
+            Reason = reason,
+            Username = username.Length <= UserFieldRules.MaxUsernameLength ? username : username[..UserFieldRules.MaxUsernameLength],
+            UserId = user?.Id,
+            Actor = user?.Username,
+            Methods = "pwd",
+            Ip = ip,
+            RequestId = requestId,
+        }, ct).ConfigureAwait(false);
+        if (reason != AuditReasons.Ok)
+        {
+            logger.LogInformation("Admin sign-in refused: {Reason}", reason);
+            return null;
+        }
+        return user;
+    }
+}

@@ -1,0 +1,154 @@
+using Imprivata.Core.Apps;
+using Imprivata.Core.Directory;
+using Imprivata.Functions.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Imprivata.Functions.Admin;
+
+/// <summary>What the admin console shows once after creating a client or regenerating its secret.</summary>
+public sealed record ClientCredentials(AppProfile Profile, string ClientSecret, string MetadataUrl);
+
+/// <summary>The admin's edit of the Add/Edit web application using OpenID Connect form.</summary>
+public sealed record OidcAppFields(string AdminName, string DisplayName, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris);
+
+/// <summary>
+/// Single sign-on application profiles: the profile (names, deployment) in our store and the OIDC client in the registry
+/// under the same client id. Superadmin only (enforced by the endpoints). Every change is audited; secrets never are.
+/// </summary>
+public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegistry registry, IDirectoryStore directory,
+    AppDeploymentRule deploymentRule, AdminAudit audit, IOptions<ServiceOptions> options, TimeProvider time)
+{
+    public const int MaxNameLength = 128;
+    public const int MaxDeploymentEntries = 100;
+
+    /// <summary>The URL an RP needs: OIDC Discovery 1.0 section 4.</summary>
+    public string MetadataUrl => new Uri(options.Value.PublicBase, ".well-known/openid-configuration").ToString();
+
+    public async Task<IReadOnlyList<AppProfile>> ListAsync(CancellationToken ct)
+    {
+        var all = new List<AppProfile>();
+        await foreach (var profile in profiles.ListAsync(ct).ConfigureAwait(false))
+            all.Add(profile);
+        return [.. all.OrderBy(p => p.AdminName, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    public Task<AppProfile?> GetAsync(string clientId, CancellationToken ct) => profiles.FindAsync(clientId, ct);
+
+    public Task<OidcClientInfo?> GetClientAsync(string clientId, CancellationToken ct) => registry.FindAsync(clientId, ct);
+
+    public async Task<AdminResult<ClientCredentials>> CreateOidcAsync(AdminPrincipal actor, OidcAppFields fields, CancellationToken ct)
+    {
+        if (CheckFields(fields, out var redirects, out var postLogout) is { } invalid)
+        {
+            await audit.RecordAsync(actor, "admin.app.create", "failure", invalid, ct).ConfigureAwait(false);
+            return AdminResult<ClientCredentials>.Fail(invalid);
+        }
+        var profile = new AppProfile
+        {
+            ClientId = DirectoryService.NewId(),
+            Protocol = AppProtocols.OpenIdConnect,
+            AdminName = fields.AdminName.Trim(),
+            DisplayName = fields.DisplayName.Trim(),
+            CreatedAt = time.GetUtcNow(),
+        };
+        var secret = await registry.CreateAsync(profile.ClientId, profile.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
+        await profiles.SaveAsync(profile, ct).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, "admin.app.create", ct, clientId: profile.ClientId, detail: "redirect_uris=" + redirects.Count).ConfigureAwait(false);
+        return AdminResult<ClientCredentials>.Ok(new ClientCredentials(profile, secret, MetadataUrl));
+    }
+
+    public async Task<AdminResult<AppProfile>> UpdateOidcAsync(AdminPrincipal actor, string clientId, OidcAppFields fields, CancellationToken ct)
+    {
+        var profile = await profiles.FindAsync(clientId, ct).ConfigureAwait(false);
+        if (profile is null)
+            return AdminResult<AppProfile>.Fail(DirectoryErrors.NotFound);
+        if (CheckFields(fields, out var redirects, out var postLogout) is { } invalid)
+        {
+            await audit.RecordAsync(actor, "admin.app.update", "failure", invalid, ct, clientId: clientId).ConfigureAwait(false);
+            return AdminResult<AppProfile>.Fail(invalid);
+        }
+        var updated = profile with { AdminName = fields.AdminName.Trim(), DisplayName = fields.DisplayName.Trim() };
+        await registry.UpdateAsync(clientId, updated.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
+        await profiles.SaveAsync(updated, ct).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, "admin.app.update", ct, clientId: clientId).ConfigureAwait(false);
+        return AdminResult<AppProfile>.Ok(updated);
+    }
+
+    public async Task<AdminResult<ClientCredentials>> RegenerateSecretAsync(AdminPrincipal actor, string clientId, CancellationToken ct)
+    {
+        var profile = await profiles.FindAsync(clientId, ct).ConfigureAwait(false);
+        if (profile is null)
+            return AdminResult<ClientCredentials>.Fail(DirectoryErrors.NotFound);
+        var secret = await registry.RegenerateSecretAsync(clientId, ct).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, "admin.app.secret.regenerate", ct, clientId: clientId).ConfigureAwait(false);
+        return AdminResult<ClientCredentials>.Ok(new ClientCredentials(profile, secret, MetadataUrl));
+    }
+
+    public async Task<AdminResult<bool>> DeleteAsync(AdminPrincipal actor, string clientId, CancellationToken ct)
+    {
+        if (await profiles.FindAsync(clientId, ct).ConfigureAwait(false) is null)
+            return AdminResult<bool>.Fail(DirectoryErrors.NotFound);
+        // Registry first: a profile without a client is harmless, a client without a profile would still sign people in.
+        await registry.DeleteAsync(clientId, ct).ConfigureAwait(false);
+        await profiles.DeleteAsync(clientId, ct).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, "admin.app.delete", ct, clientId: clientId).ConfigureAwait(false);
+        return AdminResult<bool>.Ok(true);
+    }
+
+    public async Task<AdminResult<AppProfile>> SetDeploymentAsync(AdminPrincipal actor, string clientId, AppDeployment deployment, CancellationToken ct)
+    {
+        var profile = await profiles.FindAsync(clientId, ct).ConfigureAwait(false);
+        if (profile is null)
+            return AdminResult<AppProfile>.Fail(DirectoryErrors.NotFound);
+        if (CheckDeployment(deployment) is { } invalid)
+            return AdminResult<AppProfile>.Fail(invalid);
+        var clean = deployment with
+        {
+            Domains = Clean(deployment.Domains),
+            OrganizationalUnits = [.. Clean(deployment.OrganizationalUnits).Select(OrganizationalUnits.Normalize).Where(o => o.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)],
+            GroupIds = Clean(deployment.GroupIds),
+            UserIds = Clean(deployment.UserIds),
+        };
+        var updated = profile with { Deployment = clean };
+        await profiles.SaveAsync(updated, ct).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, "admin.app.deploy", ct, clientId: clientId,
+            detail: $"deployed={clean.Deployed};all={clean.AllUsersAndGroups};domains={clean.Domains.Count};ous={clean.OrganizationalUnits.Count};groups={clean.GroupIds.Count};users={clean.UserIds.Count}").ConfigureAwait(false);
+        return AdminResult<AppProfile>.Ok(updated);
+    }
+
+    public async Task<AdminResult<bool>> IsDeployedToAsync(string clientId, string userId, CancellationToken ct)
+    {
+        var profile = await profiles.FindAsync(clientId, ct).ConfigureAwait(false);
+        var user = await directory.FindUserByIdAsync(userId, ct).ConfigureAwait(false);
+        if (profile is null || user is null)
+            return AdminResult<bool>.Fail(DirectoryErrors.NotFound);
+        return AdminResult<bool>.Ok(await deploymentRule.IsDeployedToAsync(profile.Deployment, user, ct).ConfigureAwait(false));
+    }
+
+    private static string? CheckFields(OidcAppFields fields, out IReadOnlyList<Uri> redirects, out IReadOnlyList<Uri> postLogout)
+    {
+        postLogout = [];
+        redirects = [];
+        if (!IsName(fields.AdminName) || !IsName(fields.DisplayName))
+            return "name_invalid";
+        return RedirectUriRules.CheckAll(fields.RedirectUris, required: true, out redirects)
+            ?? RedirectUriRules.CheckAll(fields.PostLogoutRedirectUris, required: false, out postLogout);
+    }
+
+    private static bool IsName(string? name) => !string.IsNullOrWhiteSpace(name) && name.Trim().Length <= MaxNameLength && !name.Any(char.IsControl);
+
+    private static string? CheckDeployment(AppDeployment d)
+    {
+        IReadOnlyList<string>[] lists = [d.Domains, d.OrganizationalUnits, d.GroupIds, d.UserIds];
+        foreach (var list in lists)
+        {
+            // The profile row holds the lists in one property (32K characters): bound them well below that.
+            if (list is null || list.Count > MaxDeploymentEntries || list.Any(e => e is null || e.Length > UserFieldRules.MaxFieldLength || e.Any(char.IsControl)))
+                return "deployment_invalid";
+        }
+        return null;
+    }
+
+    private static IReadOnlyList<string> Clean(IReadOnlyList<string> values) =>
+        [.. values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal)];
+}

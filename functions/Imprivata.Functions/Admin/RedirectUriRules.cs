@@ -1,0 +1,51 @@
+using System.Net;
+
+namespace Imprivata.Functions.Admin;
+
+/// <summary>
+/// Redirect URIs accepted at registration. RFC 9700 2.1 / RFC 6749 3.1.2: absolute, no fragment, https only, except
+/// http on a loopback host for native apps (RFC 8252 7.3). No user info (app@evil.com tricks). Matching later is exact.
+/// </summary>
+public static class RedirectUriRules
+{
+    public const int MaxLength = 2000;
+    public const int MaxCount = 20;
+
+    public static string? Check(string? text, out Uri? uri)
+    {
+        uri = null;
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength || text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            return "redirect_uri_invalid";
+        if (text.Contains('#'))
+            return "redirect_uri_fragment";
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || string.IsNullOrEmpty(parsed.Host))
+            return "redirect_uri_invalid";
+        if (!string.IsNullOrEmpty(parsed.UserInfo))
+            return "redirect_uri_invalid";
+        var secure = parsed.Scheme == Uri.UriSchemeHttps;
+        var loopback = parsed.Scheme == Uri.UriSchemeHttp && (parsed.IsLoopback || (IPAddress.TryParse(parsed.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)));
+        if (!secure && !loopback)
+            return "redirect_uri_not_https";
+        uri = parsed;
+        return null;
+    }
+
+    /// <summary>Parses one URI per line (or entry); null error when all are valid.</summary>
+    public static string? CheckAll(IEnumerable<string> texts, bool required, out IReadOnlyList<Uri> uris)
+    {
+        var list = new List<Uri>();
+        uris = list;
+        foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0))
+        {
+            if (Check(text, out var uri) is { } error)
+                return error;
+            if (!list.Contains(uri!))
+                list.Add(uri!);
+        }
+        if (list.Count > MaxCount)
+            return "too_many_redirect_uris";
+        if (required && list.Count == 0)
+            return "redirect_uri_required";
+        return null;
+    }
+}

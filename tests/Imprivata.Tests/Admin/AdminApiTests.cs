@@ -1,0 +1,275 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+using Imprivata.Functions.Admin;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+
+namespace Imprivata.Tests.Admin;
+
+public sealed class AdminApiTests : IAsyncLifetime
+{
+    private AdminHost _host = default!;
+    private AdminClient _super = default!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await AdminHost.StartAsync();
+        await _host.CreateUserAsync("root", AdminRole.Superadmin);
+        _super = await _host.SignInAsync("root");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _super.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task AssertReason(HttpResponseMessage response, HttpStatusCode status, string reason)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(reason, (await Json(response)).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Api_WithoutSession_Returns401Json()
+    {
+        using var anonymous = _host.NewClient();
+        var response = await anonymous.Http.GetAsync("/admin/api/users");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("unauthenticated", (await Json(response)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Api_UnsafeMethodWithoutCsrfHeader_Returns403AndChangesNothing()
+    {
+        var response = await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" }, withCsrf: false);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("bad_csrf", (await Json(response)).GetProperty("error").GetString());
+        _super.Csrf = "wrong" + _super.Csrf;
+        Assert.Equal(HttpStatusCode.Forbidden, (await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" })).StatusCode);
+        Assert.Null(await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("mallory", default));
+    }
+
+    [Fact]
+    public async Task Login_UnknownUserWrongPasswordOrNotAdmin_SameAnswerNoSession()
+    {
+        await _host.CreateUserAsync("plain");
+        var answers = new List<string>();
+        foreach (var (user, password) in new[] { ("nobody", AdminHost.Password), ("root", "wrong password here"), ("plain", AdminHost.Password) })
+        {
+            using var client = _host.NewClient();
+            var response = await client.PostLoginAsync(user, password);
+            Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+            answers.Add(response.Headers.Location!.OriginalString + "|" + await response.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/admin/api/session")).StatusCode);
+        }
+        Assert.Single(answers.Distinct());
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.UnknownUser);
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Forbidden && e.Username == "plain");
+    }
+
+    [Fact]
+    public async Task Login_WithoutLoginCsrfToken_IsRefused()
+    {
+        using var client = _host.NewClient();
+        await client.Http.GetStringAsync("/admin/login");
+        var response = await client.Http.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_csrf"] = "forged", ["username"] = "root", ["password"] = AdminHost.Password,
+        }));
+        Assert.Equal("/admin/login?failed=true", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/admin/api/session")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_Success_SetsStrictHttpOnlyCookieAndRotatesId()
+    {
+        using var client = _host.NewClient();
+        var first = await client.PostLoginAsync("root", AdminHost.Password);
+        var header = first.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("imp-admin="));
+        Assert.Contains("httponly", header, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", header, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", header, StringComparison.OrdinalIgnoreCase);
+        var oldId = client.Cookies.GetCookies(_host.BaseAddress)["imp-admin"]!.Value;
+
+        await client.PostLoginAsync("root", AdminHost.Password);
+        var newId = client.Cookies.GetCookies(_host.BaseAddress)["imp-admin"]!.Value;
+        Assert.NotEqual(oldId, newId);
+
+        using var stale = _host.NewClient();
+        stale.Cookies.Add(_host.BaseAddress, new Cookie("imp-admin", oldId));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stale.Http.GetAsync("/admin/api/session")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Helpdesk_ReadsUsersButCannotChangeAppsSettingsOrUsers()
+    {
+        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        using var desk = await _host.SignInAsync("desk");
+        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/admin/api/users")).StatusCode);
+        var app = await desk.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "x", displayName = "x", redirectUris = new[] { "https://rp.example/cb" } });
+        Assert.Equal(HttpStatusCode.Forbidden, app.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "made", adminRole = "Superadmin" })).StatusCode);
+        _host.Registry.Verify(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.access" && e.Actor == "desk" && e.Reason == AuditReasons.Forbidden);
+    }
+
+    [Fact]
+    public async Task Users_CreateGetSearchUpdateDisablePasswordDelete()
+    {
+        var created = await _super.SendAsync(HttpMethod.Post, "/admin/api/users",
+            new { username = "nurse.joy", displayName = "Joy", organizationalUnit = "Clinical/Nursing", password = "twelve chars ok" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await Json(created);
+        var id = body.GetProperty("id").GetString()!;
+        Assert.False(body.TryGetProperty("passwordHash", out _));
+
+        var found = await _super.Http.GetFromJsonAsync<JsonElement>("/admin/api/users?q=JOY");
+        Assert.Contains(found.EnumerateArray(), u => u.GetProperty("id").GetString() == id);
+
+        var updated = await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}", new { username = "nurse.joy", displayName = "Joy B", organizationalUnit = "Clinical" });
+        Assert.Equal("Joy B", (await Json(updated)).GetProperty("displayName").GetString());
+
+        var disabled = await _super.SendAsync(HttpMethod.Post, $"/admin/api/users/{id}/disable");
+        Assert.False((await Json(disabled)).GetProperty("enabled").GetBoolean());
+
+        await AssertReason(await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "short" }), HttpStatusCode.BadRequest, DirectoryErrors.PasswordTooShort);
+        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "another long password" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/users/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _super.Http.GetAsync($"/admin/api/users/{id}")).StatusCode);
+
+        foreach (var kind in new[] { "admin.user.create", "admin.user.update", "admin.user.disable", "admin.user.password", "admin.user.delete" })
+            Assert.Contains(_host.Audit.Events, e => e.Kind == kind && e.Actor == "root" && e.Result == AuditResults.Success);
+        Assert.DoesNotContain(_host.Audit.Events, e => (e.Detail ?? "").Contains("another long password"));
+    }
+
+    [Fact]
+    public async Task Users_BadInput_Returns400WithReason()
+    {
+        var malformed = new HttpRequestMessage(HttpMethod.Post, "/admin/api/users") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json") };
+        malformed.Headers.Add(AdminHttp.CsrfHeader, _super.Csrf);
+        await AssertReason(await _super.Http.SendAsync(malformed), HttpStatusCode.BadRequest, "malformed_json");
+        await AssertReason(await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "bad name" }), HttpStatusCode.BadRequest, DirectoryErrors.UsernameInvalid);
+        await AssertReason(await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "x", adminRole = "2" }), HttpStatusCode.BadRequest, DirectoryErrors.FieldInvalid);
+        Assert.Equal(HttpStatusCode.Conflict, (await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "ROOT" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Groups_NestedMembership_ShowsInEffectiveGroupsAndRefusesCycles()
+    {
+        var user = await _host.CreateUserAsync("ward.clerk");
+        var parent = (await Json(await _super.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Clinical" }))).GetProperty("id").GetString();
+        var child = (await Json(await _super.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Nurses" }))).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "user", id = user.Id })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Post, $"/admin/api/groups/{parent}/members", new { kind = "group", id = child })).StatusCode);
+
+        var groups = await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups");
+        Assert.Equal([child], groups.GetProperty("direct").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(new[] { child, parent }.Order(), groups.GetProperty("effective").EnumerateArray().Select(e => e.GetString()).Order());
+
+        await AssertReason(await _super.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "group", id = parent }), HttpStatusCode.BadRequest, DirectoryErrors.GroupCycle);
+        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/groups/{child}/members/user/{user.Id}")).StatusCode);
+        Assert.Empty((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups")).GetProperty("effective").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Ous_ListsDistinctContainerPaths()
+    {
+        await _host.CreateUserAsync("a1", ou: "Clinical/Nursing");
+        await _host.CreateUserAsync("a2", ou: "Clinical/Nursing");
+        await _host.CreateUserAsync("a3", ou: "Finance");
+        var ous = await _super.Http.GetFromJsonAsync<string[]>("/admin/api/ous") ?? [];
+        Assert.Equal(["Clinical", "Clinical/Nursing", "Finance"], ous);
+    }
+
+    [Fact]
+    public async Task Apps_HttpRedirectUri_IsRejectedBeforeRegistration()
+    {
+        var response = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Qlik", displayName = "Qlik", redirectUris = new[] { "http://qlik.example/login/callback" } });
+        await AssertReason(response, HttpStatusCode.BadRequest, "redirect_uri_not_https");
+        _host.Registry.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Apps_CreateShowsSecretOnceAndDeploymentDecidesPerUser()
+    {
+        var created = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+            new { adminName = "Qlik Sense (prod)", displayName = "Qlik", redirectUris = new[] { "https://tenant.qlik.example/login/callback" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var credentials = await Json(created);
+        var clientId = credentials.GetProperty("clientId").GetString()!;
+        Assert.Equal("the-client-secret", credentials.GetProperty("clientSecret").GetString());
+        Assert.Equal("http://127.0.0.1:7071/.well-known/openid-configuration", credentials.GetProperty("metadataUrl").GetString());
+        _host.Registry.Verify(r => r.CreateAsync(clientId, "Qlik", It.Is<IReadOnlyList<Uri>>(u => u.Single() == new Uri("https://tenant.qlik.example/login/callback")),
+            It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()));
+        Assert.DoesNotContain("the-client-secret", await _super.Http.GetStringAsync($"/admin/api/apps/{clientId}"));
+
+        var pilot = await _host.CreateUserAsync("pilot", ou: "IT");
+        var other = await _host.CreateUserAsync("other", ou: "Finance");
+        Assert.False((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
+
+        var deploy = await _super.SendAsync(HttpMethod.Put, $"/admin/api/apps/{clientId}/deployment", new { deployed = true, domains = new[] { "local" }, organizationalUnits = new[] { "IT" } });
+        Assert.Equal(HttpStatusCode.OK, deploy.StatusCode);
+        Assert.True((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
+        Assert.False((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{other.Id}")).GetProperty("deployed").GetBoolean());
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.app.deploy" && e.Actor == "root" && e.ClientId == clientId);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/apps/{clientId}")).StatusCode);
+        _host.Registry.Verify(r => r.DeleteAsync(clientId, It.IsAny<CancellationToken>()));
+    }
+
+    [Theory]
+    [InlineData("#12345", "color_invalid")]
+    [InlineData("123456", "color_invalid")]
+    [InlineData("#12345G", "color_invalid")]
+    public async Task WebLogin_BadColour_Returns400(string colour, string reason) =>
+        await AssertReason(await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = colour, sessionTimeoutMinutes = 120 }), HttpStatusCode.BadRequest, reason);
+
+    [Theory]
+    [InlineData(29, false)]
+    [InlineData(30, true)]
+    [InlineData(5760, true)]
+    [InlineData(5761, false)]
+    [InlineData(null, true)]
+    public async Task WebLogin_TimeoutBounds(int? minutes, bool accepted)
+    {
+        var response = await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#AbCdEf", sessionTimeoutMinutes = minutes });
+        if (!accepted)
+        {
+            await AssertReason(response, HttpStatusCode.BadRequest, "timeout_out_of_range");
+            return;
+        }
+        var body = await Json(response);
+        Assert.Equal("#abcdef", body.GetProperty("backgroundColor").GetString());
+        Assert.Equal(minutes, body.GetProperty("sessionTimeoutMinutes").ValueKind == JsonValueKind.Null ? null : body.GetProperty("sessionTimeoutMinutes").GetInt32());
+    }
+
+    private Task<HttpResponseMessage> PutLogo(byte[] bytes)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/admin/api/settings/web-login/logo") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new("image/png");
+        request.Headers.Add(AdminHttp.CsrfHeader, _super.Csrf);
+        return _super.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task WebLogin_Logo_ValidatedByBytesSizeAndPixels()
+    {
+        await AssertReason(await PutLogo(ImageSamples.Png(200, 150, padTo: WebLoginRules.MaxLogoBytes + 1)), HttpStatusCode.BadRequest, "logo_too_large");
+        await AssertReason(await PutLogo("<svg xmlns='http://www.w3.org/2000/svg'/>"u8.ToArray()), HttpStatusCode.BadRequest, "logo_type_invalid");
+        await AssertReason(await PutLogo(ImageSamples.Png(201, 150)), HttpStatusCode.BadRequest, "logo_dimensions_too_large");
+        await AssertReason(await PutLogo(ImageSamples.Gif(200, 151)), HttpStatusCode.BadRequest, "logo_dimensions_too_large");
+
+        var ok = await PutLogo(ImageSamples.Gif(200, 150, padTo: 200_000));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("image/gif", (await Json(ok)).GetProperty("logoContentType").GetString());
+    }
+}
