@@ -37,7 +37,7 @@ dotnet build functions/Imprivata.Functions -c Release -nologo -clp:ErrorsOnly
 
 say "Starting the service on http://127.0.0.1:7071 (log in .data/service.log)"
 dotnet functions/Imprivata.Functions/bin/Release/net10.0/Imprivata.Functions.dll \
-  --contentRoot functions/Imprivata.Functions \
+  --contentRoot "$PWD/functions/Imprivata.Functions" \
   --Imprivata:Demo:Seed=true --Imprivata:Demo:Folder="$data" >"$data/service.log" 2>&1 &
 pids+=($!)
 

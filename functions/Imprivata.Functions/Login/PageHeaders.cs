@@ -7,7 +7,8 @@ public static class PageHeaders
     {
         var headers = http.Response.Headers;
         // Clickjacking defence for login/MFA/consent/logout pages (security-tests: frame-ancestors 'none').
-        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        // No form-action: browsers apply it to the whole redirect chain after a POST, and ours ends at the relying party.
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
         headers.CacheControl = "no-store";
         headers["Referrer-Policy"] = "no-referrer";

@@ -6,8 +6,8 @@ namespace Imprivata.Functions.Oidc;
 
 public sealed record AccessDecision(bool Allowed, string Reason);
 
-/// <summary>May this user sign in to this application: licensed for SSO and the app profile deployed to them.</summary>
-public sealed class AppAccess(IAppProfileStore profiles, IAppDeployment deployment)
+/// <summary>May this user sign in to this application: enabled, licensed for SSO, and the app profile deployed to them.</summary>
+public sealed class AppAccess(IAppProfileStore profiles, AppDeploymentRule deployment)
 {
     public async Task<AccessDecision> CheckAsync(DirectoryUser user, string clientId, CancellationToken ct)
     {
@@ -16,14 +16,8 @@ public sealed class AppAccess(IAppProfileStore profiles, IAppDeployment deployme
         if (!user.LicensedForSso)
             return new(false, AuditReasons.NotLicensed);
         var profile = await profiles.FindAsync(clientId, ct);
-        if (profile is null || !await deployment.IsDeployedToAsync(profile, user, ct))
+        if (profile is null || !await deployment.IsDeployedToAsync(profile.Deployment, user, ct))
             return new(false, AuditReasons.NotDeployed);
         return new(true, AuditReasons.Ok);
     }
-}
-
-/// <summary>Evaluates an app profile's Deploy dialog for one user (domains, OUs, nested groups, users).</summary>
-public interface IAppDeployment
-{
-    Task<bool> IsDeployedToAsync(AppProfile profile, DirectoryUser user, CancellationToken ct);
 }

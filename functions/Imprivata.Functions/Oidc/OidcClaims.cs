@@ -21,7 +21,7 @@ public sealed class OidcClaims
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id);
-        identity.SetClaim(Claims.AuthenticationTime, session.AuthenticatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
+        identity.SetClaim(Claims.AuthenticationTime, session.AuthenticatedAt.ToUnixTimeSeconds());
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. session.Amr]);
         identity.SetClaim(Claims.AuthenticationContextReference, AcrPassword);
         AddProfile(identity, user);

@@ -33,6 +33,8 @@ public static class OidcSetup
         builder.Services.AddSingleton<ITokenEncryptionKeySource, TableTokenEncryptionKey>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerCredentials>();
         builder.Services.AddSingleton<OidcClaims>();
+        builder.Services.AddSingleton<AppAccess>();
+        builder.Services.AddSingleton<Admin.IOidcClientRegistry, OpenIddictClientRegistry>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
 
         builder.Services.AddOpenIddict()

@@ -13,6 +13,7 @@ public static class SampleSetup
         builder.Services.AddSingleton<SampleClient>();
         builder.Services.AddHttpClient(nameof(SampleRelyingParty));
         builder.Services.AddSingleton<SampleRelyingParty>();
+        builder.Services.AddHostedService<DemoSeed>();
     }
 
     public static void MapSample(this WebApplication app)

@@ -75,6 +75,6 @@ async function handle(req, res) {
 
 http.createServer((req, res) => {
   handle(req, res).catch((error) => {
-    res.writeHead(500, { 'content-type': 'text/html' }).end(html('RP error', `<pre id="error">${String(error?.code ?? '')} ${String(error?.message ?? error).replace(/</g, '&lt;')}</pre>`));
+    res.writeHead(500, { 'content-type': 'text/html' }).end(html('RP error', `<pre id="error">${String(error?.code ?? '')} ${String(error?.error ?? '')} ${String(error?.message ?? error).replace(/</g, '&lt;')}</pre>`));
   });
 }).listen(port, '127.0.0.1', () => console.log(`listening ${port}`));

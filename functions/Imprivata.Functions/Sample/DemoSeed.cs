@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Imprivata.Core.Apps;
+using Imprivata.Core.Directory;
+using Imprivata.Functions.Admin;
+using Imprivata.Functions.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Imprivata.Functions.Sample;
+
+/// <summary>
+/// Standalone demo (run.sh): a break-glass administrator (password handed to the run script once, in a file it deletes after
+/// printing), a demo user and the demo OIDC app behind the sample relying party. Idempotent: a second run reuses all three.
+/// </summary>
+public sealed class DemoSeed(
+    IConfiguration configuration,
+    AdminBootstrap admins,
+    IDirectoryStore directory,
+    DirectoryService users,
+    IAppProfileStore profiles,
+    IOidcClientRegistry clients,
+    SampleClient sample,
+    IOptions<ServiceOptions> options,
+    TimeProvider time) : IHostedService
+{
+    public const string DemoUsername = "demo";
+    public const string DemoClientId = "demo-app";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (!configuration.GetValue<bool>("Imprivata:Demo:Seed"))
+            return;
+        var folder = configuration["Imprivata:Demo:Folder"] ?? ".data";
+        System.IO.Directory.CreateDirectory(folder);
+        var statePath = Path.Combine(folder, "demo.json");
+        var state = File.Exists(statePath) ? JsonSerializer.Deserialize<DemoState>(await File.ReadAllTextAsync(statePath, ct), Json) : null;
+
+        if (await admins.EnsureBreakGlassAsync(ct) is { } breakGlassPassword)
+            await File.WriteAllTextAsync(Path.Combine(folder, "breakglass-once.txt"), breakGlassPassword, ct);
+
+        var password = await EnsureDemoUserAsync(state?.Password, ct);
+        var secret = await EnsureDemoClientAsync(state?.ClientSecret, ct);
+        sample.ClientId = DemoClientId;
+        sample.ClientSecret = secret;
+        state = new DemoState(DemoUsername, password, DemoClientId, secret);
+        await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(state, Json), ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    private async Task<string> EnsureDemoUserAsync(string? knownPassword, CancellationToken ct)
+    {
+        var existing = await directory.FindUserByUsernameAsync(DemoUsername, ct);
+        if (existing is not null && knownPassword is not null)
+            return knownPassword;
+        var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz23456789", 16);
+        if (existing is null)
+        {
+            var created = await users.CreateUserAsync(new UserFields
+            {
+                Username = DemoUsername,
+                DisplayName = "Demo User",
+                Email = "demo@example.org",
+                OrganizationalUnit = "Demo",
+            }, password, ct);
+            if (!created.Succeeded)
+                throw new InvalidOperationException("Demo user not created: " + created.Error);
+        }
+        else
+        {
+            // The password file was lost: set a new one so the printed credentials work.
+            var reset = await users.SetPasswordAsync(existing.Id, password, ct);
+            if (!reset.Succeeded)
+                throw new InvalidOperationException("Demo user password not reset: " + reset.Error);
+        }
+        return password;
+    }
+
+    private async Task<string> EnsureDemoClientAsync(string? knownSecret, CancellationToken ct)
+    {
+        var issuer = options.Value.PublicBase;
+        var redirect = new Uri(issuer, SampleSetup.Path[1..] + "/callback");
+        var postLogout = new Uri(issuer, SampleSetup.Path[1..]);
+        string secret;
+        if (await clients.FindAsync(DemoClientId, ct) is null)
+            secret = await clients.CreateAsync(DemoClientId, "Sample app", [redirect], [postLogout], ct);
+        else
+        {
+            await clients.UpdateAsync(DemoClientId, "Sample app", [redirect], [postLogout], ct);
+            secret = knownSecret ?? await clients.RegenerateSecretAsync(DemoClientId, ct);
+        }
+        if (await profiles.FindAsync(DemoClientId, ct) is null)
+        {
+            await profiles.SaveAsync(new AppProfile
+            {
+                ClientId = DemoClientId,
+                Protocol = AppProtocols.OpenIdConnect,
+                AdminName = "Demo sample app",
+                DisplayName = "Sample app",
+                Deployment = new AppDeployment { Deployed = true, AllUsersAndGroups = true },
+                CreatedAt = time.GetUtcNow(),
+            }, ct);
+        }
+        return secret;
+    }
+
+    private sealed record DemoState(string Username, string Password, string ClientId, string ClientSecret);
+}

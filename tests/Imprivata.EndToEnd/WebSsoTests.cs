@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Imprivata.Core.Apps;
+using Imprivata.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Imprivata.EndToEnd;
+
+/// <summary>
+/// Web SSO as a user lives it: a browser, our login page, and two relying parties built on openid-client that verify
+/// everything we send (state, iss, nonce, ID token signature via JWKS, userinfo, refresh rotation).
+/// </summary>
+public sealed class WebSsoTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private TestService _service = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private readonly List<RelyingPartyProcess> _rps = [];
+
+    public async Task InitializeAsync()
+    {
+        _service = await TestService.StartAsync();
+        (_playwright, _browser) = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var rp in _rps)
+            await rp.DisposeAsync();
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _service.DisposeAsync();
+    }
+
+    private async Task<RelyingPartyProcess> StartRpAsync(string clientId, AppDeployment? deployment = null)
+    {
+        var baseUri = RelyingPartyProcess.ReserveBaseUri();
+        var secret = await _service.AddOidcAppAsync(clientId, [new Uri(baseUri, "cb")], [new Uri(baseUri, "signed-out")], deployment, displayName: clientId + " app");
+        var rp = await RelyingPartyProcess.StartAsync(baseUri, _service.Issuer, clientId, secret);
+        _rps.Add(rp);
+        return rp;
+    }
+
+    private static async Task<JsonElement> ResultAsync(IPage page, RelyingPartyProcess rp)
+    {
+        if (await page.Locator("#error").CountAsync() > 0)
+            throw new Xunit.Sdk.XunitException("RP error: " + await page.Locator("#error").InnerTextAsync() + "\n" + rp.Output);
+        return JsonDocument.Parse(await page.Locator("#result").InnerTextAsync()).RootElement;
+    }
+
+    /// <summary>Waits for a URL; on timeout says where the browser is instead, and what it shows.</summary>
+    private static async Task ArriveAsync(IPage page, string urlPattern)
+    {
+        try
+        {
+            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            var text = await page.InnerTextAsync("body");
+            var cookies = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}@{c.Domain}{c.Path}"));
+            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]} (cookies: {cookies})");
+        }
+    }
+
+    [Fact]
+    public async Task CodeFlow_SsoIntoSecondApp_LogoutEndsBoth()
+    {
+        var alice = await _service.AddUserAsync("alice", Password, email: "alice@example.org");
+        var app1 = await StartRpAsync("app-one");
+        var app2 = await StartRpAsync("app-two");
+        var page = await (await _browser.NewContextAsync()).NewPageAsync();
+
+        // First app: our login page asks for the password once.
+        await page.GotoAsync(new Uri(app1.BaseUri, "login").ToString());
+        Assert.StartsWith(_service.Issuer + "login", page.Url);
+        Assert.Contains("app-one app", await page.ContentAsync());
+        await page.FillAsync("#username", "alice");
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await ArriveAsync(page, new Uri(app1.BaseUri, "cb**").ToString());
+        var first = await ResultAsync(page, app1);
+        Assert.Equal(alice.Id, first.GetProperty("claims").GetProperty("sub").GetString());
+        Assert.Equal(_service.Issuer, first.GetProperty("claims").GetProperty("iss").GetString());
+        Assert.Equal("alice@example.org", first.GetProperty("userinfo").GetProperty("email").GetString());
+        Assert.Equal("alice", first.GetProperty("userinfo").GetProperty("preferred_username").GetString());
+        Assert.Equal(["pwd"], first.GetProperty("claims").GetProperty("amr").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(first.GetProperty("claims").GetProperty("auth_time").GetInt64() > 0);
+        Assert.True(first.GetProperty("refreshed").GetProperty("rotated").GetBoolean());
+
+        // Second app in the same browser: no password prompt, same user.
+        await page.GotoAsync(new Uri(app2.BaseUri, "login").ToString());
+        await ArriveAsync(page, new Uri(app2.BaseUri, "cb**").ToString());
+        var second = await ResultAsync(page, app2);
+        Assert.Equal(alice.Id, second.GetProperty("claims").GetProperty("sub").GetString());
+        Assert.Equal(first.GetProperty("claims").GetProperty("auth_time").GetInt64(), second.GetProperty("claims").GetProperty("auth_time").GetInt64());
+
+        // RP-initiated logout from the first app, with its id_token_hint: back to its post-logout page with state.
+        await page.GotoAsync(new Uri(app1.BaseUri, "logout").ToString());
+        await ArriveAsync(page, new Uri(app1.BaseUri, "signed-out**").ToString());
+        Assert.Equal("bye-state", await page.Locator("#state").InnerTextAsync());
+
+        // The SSO session is gone for the second app too: the password is asked again.
+        await page.GotoAsync(new Uri(app2.BaseUri, "login").ToString());
+        Assert.StartsWith(_service.Issuer + "login", page.Url);
+        Assert.Equal(1, await page.Locator("#password").CountAsync());
+    }
+
+    [Fact]
+    public async Task WrongPassword_StaysOnLoginWithGenericError()
+    {
+        await _service.AddUserAsync("bob", Password);
+        var app = await StartRpAsync("app-wrong");
+        var page = await (await _browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseUri, "login").ToString());
+        await page.FillAsync("#username", "bob");
+        await page.FillAsync("#password", "not the password");
+        await page.ClickAsync("button[type=submit]");
+        Assert.StartsWith(_service.Issuer + "login", page.Url);
+        Assert.Contains("username or password is incorrect", await page.Locator(".error").InnerTextAsync());
+
+        // Unknown user: the very same message.
+        await page.FillAsync("#username", "nobody-here");
+        await page.FillAsync("#password", "whatever it is");
+        await page.ClickAsync("button[type=submit]");
+        Assert.Contains("username or password is incorrect", await page.Locator(".error").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task AppNotDeployedToUser_RelyingPartyGetsAccessDenied()
+    {
+        await _service.AddUserAsync("carol", Password);
+        var app = await StartRpAsync("app-pilot", new AppDeployment { Deployed = true, AllUsersAndGroups = false, UserIds = ["someone-else"] });
+        var page = await (await _browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseUri, "login").ToString());
+        await page.FillAsync("#username", "carol");
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await ArriveAsync(page, new Uri(app.BaseUri, "cb**").ToString());
+        Assert.Contains("access_denied", await page.Locator("#error").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#result").CountAsync());
+    }
+}
