@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Passwords;
 using Imprivata.Core.Sessions;
@@ -17,7 +18,7 @@ public static class LoginSetup
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<PasswordCheck>();
         builder.Services.AddSingleton<ISsoSessionStore, TableSsoSessionStore>();
-        builder.Services.AddSingleton<IAuditLog, TableAuditLog>();
+        builder.Services.TryAddSingleton<IAuditLog, TableAuditLog>();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<SsoSessions>();
         builder.Services.AddSingleton(sp => new FormCsrf(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.PublicBase.Scheme == Uri.UriSchemeHttps));

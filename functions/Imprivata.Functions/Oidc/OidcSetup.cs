@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Imprivata.Core.Keys;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Storage.OpenIddict;
@@ -34,7 +35,7 @@ public static class OidcSetup
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerCredentials>();
         builder.Services.AddSingleton<OidcClaims>();
         builder.Services.AddSingleton<AppAccess>();
-        builder.Services.AddSingleton<Admin.IOidcClientRegistry, OpenIddictClientRegistry>();
+        builder.Services.TryAddSingleton<Admin.IOidcClientRegistry, OpenIddictClientRegistry>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
 
         builder.Services.AddOpenIddict()
