@@ -1,3 +1,4 @@
+using Imprivata.Functions.Hosting;
 using Azure.Core;
 using Azure.Identity;
 using Imprivata.Core.Keys;
@@ -24,6 +25,7 @@ public static class KeyRingSetup
         builder.Configuration.GetSection(KeyRingOptions.Section).Bind(keys);
         keys.Validate();
         builder.Services.AddSingleton(keys);
+        builder.Services.AddFunctionHandler<MaintainKeysFunction>();
 
         var service = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
         switch (service.KeyProvider.Trim().ToLowerInvariant())

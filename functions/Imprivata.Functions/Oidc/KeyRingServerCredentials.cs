@@ -10,7 +10,8 @@ namespace Imprivata.Functions.Oidc;
 /// validate) and the token-encryption key into its encryption credentials. Which key signs is decided per token by
 /// <see cref="SignWithActiveKey"/>, so the order here does not matter.
 /// </summary>
-internal sealed class KeyRingServerCredentials(ISigningKeyRing ring, ITokenEncryptionKeySource encryption) : IConfigureOptions<OpenIddictServerOptions>
+internal sealed class KeyRingServerCredentials(ISigningKeyRing ring, ITokenEncryptionKeySource encryption, KeyRingOptionsRefresh refresh)
+    : IConfigureOptions<OpenIddictServerOptions>
 {
     public void Configure(OpenIddictServerOptions options)
     {
@@ -18,6 +19,7 @@ internal sealed class KeyRingServerCredentials(ISigningKeyRing ring, ITokenEncry
         var keys = ring.GetPublishedKeysAsync(CancellationToken.None).GetAwaiter().GetResult();
         foreach (var key in keys)
             options.SigningCredentials.Add(SignWithActiveKey.CredentialsFor(key));
+        refresh.Configured(keys);
         var aes = encryption.GetOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult();
         options.EncryptionCredentials.Add(new EncryptingCredentials(new SymmetricSecurityKey(aes) { KeyId = "enc1" },
             SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));

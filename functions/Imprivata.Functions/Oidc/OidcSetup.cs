@@ -33,6 +33,8 @@ public static class OidcSetup
 
         builder.Services.AddSingleton<ITokenEncryptionKeySource, TableTokenEncryptionKey>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerCredentials>();
+        builder.Services.AddSingleton<KeyRingOptionsRefresh>();
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<KeyRingOptionsRefresh>());
         builder.Services.AddSingleton<OidcClaims>();
         builder.Services.AddSingleton<AppAccess>();
         builder.Services.TryAddSingleton<Admin.IOidcClientRegistry, OpenIddictClientRegistry>();

@@ -1,21 +1,37 @@
+using System.Security.Cryptography;
 using Imprivata.Core.Keys;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Imprivata.Functions.Oidc;
 
-/// <summary>Adds x5c (the certificate over each published key) to the JWKS entries OpenIddict built from the same keys.</summary>
-internal sealed class PublishKeyCertificates(ISigningKeyRing ring) : IOpenIddictServerHandler<HandleJsonWebKeySetRequestContext>
+/// <summary>
+/// The JWKS is the key ring's published set, read per request (from memory): a successor key appears here 48 h before it
+/// signs, whatever OpenIddict's options held at start. Each entry carries kid, alg, use and x5c; never private members.
+/// </summary>
+internal sealed class PublishKeyCertificates(ISigningKeyRing ring, KeyRingOptionsRefresh refresh) : IOpenIddictServerHandler<HandleJsonWebKeySetRequestContext>
 {
     public async ValueTask HandleAsync(HandleJsonWebKeySetRequestContext context)
     {
         var keys = await ring.GetPublishedKeysAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var jwk in context.Keys)
+        await refresh.CheckAsync(context.CancellationToken).ConfigureAwait(false);
+        context.Keys.Clear();
+        foreach (var key in keys)
         {
-            var key = keys.FirstOrDefault(k => string.Equals(k.KeyId, jwk.Kid, StringComparison.Ordinal));
-            if (key is null || jwk.X5c.Count > 0)
-                continue;
+            var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
+            var jwk = new JsonWebKey
+            {
+                Kty = JsonWebAlgorithmsKeyTypes.RSA,
+                Use = JsonWebKeyUseNames.Sig,
+                Alg = SecurityAlgorithms.RsaSha256,
+                Kid = key.KeyId,
+                N = Base64UrlEncoder.Encode(parameters.Modulus),
+                E = Base64UrlEncoder.Encode(parameters.Exponent),
+                X5t = Base64UrlEncoder.Encode(key.Certificate.GetCertHash(HashAlgorithmName.SHA1)),
+            };
             jwk.X5c.Add(Convert.ToBase64String(key.Certificate.RawData));
+            context.Keys.Add(jwk);
         }
     }
 }

@@ -7,7 +7,7 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Imprivata.Functions.Oidc;
 
 /// <summary>Signs every asymmetrically signed token with the key ring's active key (RS256), whatever OpenIddict picked first.</summary>
-internal sealed class SignWithActiveKey(ISigningKeyRing ring) : IOpenIddictServerHandler<GenerateTokenContext>
+internal sealed class SignWithActiveKey(ISigningKeyRing ring, KeyRingOptionsRefresh refresh) : IOpenIddictServerHandler<GenerateTokenContext>
 {
     private static readonly ConcurrentDictionary<string, SigningCredentials> Credentials = new();
 
@@ -17,6 +17,7 @@ internal sealed class SignWithActiveKey(ISigningKeyRing ring) : IOpenIddictServe
         if (context.SigningCredentials?.Key is not AsymmetricSecurityKey)
             return;
         var active = await ring.GetActiveKeyAsync(context.CancellationToken).ConfigureAwait(false);
+        await refresh.CheckAsync(context.CancellationToken).ConfigureAwait(false);
         context.SigningCredentials = CredentialsFor(active);
     }
 
