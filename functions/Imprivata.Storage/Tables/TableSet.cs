@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Identity;
 
 namespace Imprivata.Storage.Tables;
 
@@ -18,7 +19,9 @@ public sealed class TableSet
     {
         if (string.IsNullOrEmpty(options.TablePrefix) || !options.TablePrefix.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(options.TablePrefix[0]))
             throw new ArgumentException("TablePrefix must start with a letter and contain only letters and digits.", nameof(options));
-        _service = new TableServiceClient(options.ConnectionString);
+        _service = options.TableServiceUri is { } uri
+            ? new TableServiceClient(uri, new DefaultAzureCredential())
+            : new TableServiceClient(options.ConnectionString);
         _prefix = options.TablePrefix;
     }
 
