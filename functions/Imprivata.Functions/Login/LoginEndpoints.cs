@@ -25,6 +25,11 @@ public static class LoginEndpoints
     public static async Task<IResult> SubmitAsync(HttpContext http, ISettingsStore settings, IAppProfileStore apps, FormCsrf csrf,
         PasswordCheck passwords, SsoSessions sessions, AuditTrail audit)
     {
+        if (!http.Request.HasFormContentType)
+        {
+            await audit.WriteAsync(http, "login.password", AuditResults.Failure, AuditReasons.InvalidRequest);
+            return await RenderAsync(http, settings, apps, csrf, target: null, username: null, "The sign-in form was not submitted correctly.", StatusCodes.Status400BadRequest);
+        }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var target = SafeReturnUrl(form["returnUrl"]);
         var username = form["username"].ToString();
