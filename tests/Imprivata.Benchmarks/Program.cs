@@ -41,7 +41,11 @@ var clientSecretMs = await CryptoCosts.ClientSecretCheckMsAsync(ours.Services.Ge
 
 using var ourDriver = await OidcDriver.ConnectAsync(ours.Target, Concurrency);
 using var theirDriver = await OidcDriver.ConnectAsync(theirs.Target, Concurrency);
-var scenarios = new Scenarios(new LoadRunner(Concurrency), Budget.Default);
+var storagePort = TablePortOf(Azurite.ConnectionString);
+var processes = new Dictionary<string, int> { [Report.SelfProcess] = Environment.ProcessId, [Report.NodeProcess] = theirs.ProcessId };
+if (CpuMeter.FindProcess("--tablePort", storagePort.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } azuritePid)
+    processes[Report.AzuriteProcess] = azuritePid;
+var scenarios = new Scenarios(new LoadRunner(Concurrency, new CpuMeter(processes)), Budget.Default);
 
 // Each scenario runs on our side then on theirs, back to back, so background load on the machine hits both alike.
 async Task<(Measurement Ours, Measurement Theirs)> BothAsync(Func<OidcDriver, Task<Measurement>> scenario)
@@ -66,13 +70,16 @@ var redemptions = await BothAsync(async d =>
 var logins = await BothAsync(scenarios.LoginsAsync);
 
 Report.Table([discovery, jwks, redemptions, logins, (generation, theirGeneration)]);
-Console.WriteLine("  (code generation = GET /authorize with an SSO session cookie -> redirect with a code; untimed setup of the redemption phase)");
+Console.WriteLine("  (authorize w/ SSO -> code = GET /authorize with an SSO session cookie -> redirect with a code; untimed setup of the redemption phase)");
 Console.WriteLine("  (password login = authorize -> login page GET -> POST username/password -> authorize -> code -> token, fresh cookie jar each)");
-Report.Costs(argon2Ms, rsaMs, clientSecretMs);
+Report.Cpu([discovery, jwks, redemptions, logins]);
+var storage = await StorageCosts.MeasureAsync(ours.Services.GetRequiredService<Imprivata.Storage.Tables.TableSet>(),
+    new LoadRunner(Concurrency, new CpuMeter(processes)), 2000);
+Report.Costs(argon2Ms, rsaMs, clientSecretMs, storage.Read, storage.Upsert);
 var met = Report.Targets(redemptions.Ours, redemptions.Theirs, logins.Ours);
 
 // Instrumented run on our side only: per-endpoint server time and Azurite round trips.
-ServerBreakdown.Start(TablePortOf(Azurite.ConnectionString));
+ServerBreakdown.Start(storagePort);
 var small = new Scenarios(new LoadRunner(Concurrency), Budget.Default with { WarmUp = TimeSpan.Zero, Logins = TimeSpan.FromSeconds(4), Redemptions = TimeSpan.FromSeconds(1) });
 await small.LoginsAsync(ourDriver);
 await small.RedemptionsAsync(ourDriver);

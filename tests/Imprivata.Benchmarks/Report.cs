@@ -25,6 +25,28 @@ public static class Report
             Console.WriteLine($"  first error in {m.Scenario}: {m.FirstError}");
     }
 
+    public const string SelfProcess = "this process";
+    public const string AzuriteProcess = "Azurite";
+    public const string NodeProcess = "oidc-provider";
+
+    /// <summary>CPU per operation by process: shows what each request costs beyond wall-clock rates on shared cores.</summary>
+    public static void Cpu(IReadOnlyList<(Measurement Ours, Measurement Theirs)> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine("CPU ms per operation (from /proc; 10 ms ticks, so small figures are coarse):");
+        Console.WriteLine($"{"scenario",-30} | {"ours: this process",19} {"Azurite",8} | {"op: this process",17} {"node",6} | {"ours total",10} {"op total",9}");
+        foreach (var (ours, theirs) in rows)
+        {
+            var ourSelf = ours.CpuMsPerOperation(SelfProcess);
+            var azurite = ours.CpuMsPerOperation(AzuriteProcess);
+            var driver = theirs.CpuMsPerOperation(SelfProcess);
+            var node = theirs.CpuMsPerOperation(NodeProcess);
+            Console.WriteLine($"{ours.Scenario,-30} | {F(ourSelf, "0.00"),19} {F(azurite, "0.00"),8} | {F(driver, "0.00"),17} {F(node, "0.00"),6} | " +
+                              $"{F(ourSelf + azurite, "0.00"),10} {F(driver + node, "0.00"),9}");
+        }
+        Console.WriteLine("  ('this process' runs the driver on both sides, and our service on ours: ours minus op's is roughly our service alone)");
+    }
+
     public static bool Targets(Measurement ourRedemptions, Measurement theirRedemptions, Measurement ourLogins)
     {
         var cores = Environment.ProcessorCount;
@@ -40,7 +62,7 @@ public static class Report
         return redemptionOk && loginOk;
     }
 
-    public static void Costs(double argon2Ms, double rsaMs, double clientSecretMs)
+    public static void Costs(double argon2Ms, double rsaMs, double clientSecretMs, StorageCosts.RoundTripCost read, StorageCosts.RoundTripCost upsert)
     {
         var cores = Environment.ProcessorCount;
         Console.WriteLine();
@@ -49,6 +71,9 @@ public static class Report
                           $"=> at most {F(1000 / argon2Ms)} hashes/s per core, {F(cores * 1000 / argon2Ms)}/s on {cores} cores, if nothing else ran");
         Console.WriteLine($"  RSA-2048 RS256 signature: {F(rsaMs, "0.00")} ms");
         Console.WriteLine($"  OpenIddict client secret check (client_secret_basic, per token request): {F(clientSecretMs, "0.00")} ms");
+        foreach (var (name, c) in new[] { ("point read", read), ("upsert", upsert) })
+            Console.WriteLine($"  One Azurite {name}, {F(c.PerSecond, "0")}/s at the same concurrency, p50 {F(c.P50Ms, "0.00")} ms: CPU {F(c.ClientCpuMs, "0.00")} ms in our process " +
+                              $"(Azure SDK) + {F(c.AzuriteCpuMs, "0.00")} ms in Azurite");
     }
 
     public static void Breakdown(IReadOnlyDictionary<string, ServerBreakdown.EndpointStats> endpoints, IReadOnlyDictionary<string, int> tableCalls,

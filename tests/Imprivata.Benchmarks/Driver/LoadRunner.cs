@@ -7,7 +7,7 @@ namespace Imprivata.Benchmarks.Driver;
 /// Fixed concurrency: N workers each run the operation back to back. Every loop is bounded (by time and by count) and a
 /// run stops early when errors pile up, so the benchmark always ends by itself.
 /// </summary>
-public sealed class LoadRunner(int concurrency)
+public sealed class LoadRunner(int concurrency, Profiling.CpuMeter? cpu = null)
 {
     private const int MaxErrors = 20;
 
@@ -29,6 +29,7 @@ public sealed class LoadRunner(int concurrency)
         var latencies = new ConcurrentBag<double>();
         var errors = 0;
         string? firstError = null;
+        var cpuBefore = cpu?.SnapshotMs();
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -49,7 +50,10 @@ public sealed class LoadRunner(int concurrency)
         }).ToArray();
         await Task.WhenAll(workers);
         clock.Stop();
-        return new Measurement(scenario, latencies.Count, errors, clock.Elapsed, [.. latencies], firstError);
+        return new Measurement(scenario, latencies.Count, errors, clock.Elapsed, [.. latencies], firstError)
+        {
+            CpuMs = cpu is null || cpuBefore is null ? new Dictionary<string, double>() : Profiling.CpuMeter.Delta(cpuBefore, cpu.SnapshotMs()),
+        };
     }
 
     private async Task<Measurement> RunAsync(string scenario, TimeSpan duration, int maxOperations, Func<Task> operation)
@@ -58,6 +62,7 @@ public sealed class LoadRunner(int concurrency)
         var started = 0;
         var errors = 0;
         string? firstError = null;
+        var cpuBefore = cpu?.SnapshotMs();
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -78,6 +83,9 @@ public sealed class LoadRunner(int concurrency)
         }).ToArray();
         await Task.WhenAll(workers);
         clock.Stop();
-        return new Measurement(scenario, latencies.Count, errors, clock.Elapsed, [.. latencies], firstError);
+        return new Measurement(scenario, latencies.Count, errors, clock.Elapsed, [.. latencies], firstError)
+        {
+            CpuMs = cpu is null || cpuBefore is null ? new Dictionary<string, double>() : Profiling.CpuMeter.Delta(cpuBefore, cpu.SnapshotMs()),
+        };
     }
 }

@@ -16,6 +16,7 @@ public sealed class OidcProviderProcess : IDisposable
     }
 
     public OidcTarget Target { get; }
+    public int ProcessId => _process.Id;
     public string Version { get; private init; } = "?";
     public string NodeVersion { get; private init; } = "?";
 
