@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmark: our service (in process, persisting to Azurite) side by side with oidc-provider (npm, in memory).
+# Builds Release, runs tests/Imprivata.Benchmarks once (under 5 minutes) and prints the figures and the issue's targets.
+set -euo pipefail
+cd "$(dirname "$0")"
+say() { printf '\n==> %s\n' "$*"; }
+
+if [ ! -d node_modules/oidc-provider ] || [ ! -x node_modules/.bin/azurite ]; then
+  say "Installing npm tools from package-lock.json (Azurite, oidc-provider)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+say "Building the benchmark (Release)"
+dotnet build tests/Imprivata.Benchmarks -c Release -nologo -clp:ErrorsOnly
+
+say "Running the benchmark"
+exec dotnet tests/Imprivata.Benchmarks/bin/Release/net10.0/Imprivata.Benchmarks.dll "$@"

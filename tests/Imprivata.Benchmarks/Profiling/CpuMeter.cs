@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace Imprivata.Benchmarks.Profiling;
+
+/// <summary>
+/// CPU time (user + system) of the processes involved, read from /proc (Linux): this process (our service and the driver),
+/// Azurite, and oidc-provider's node. Deltas over a phase give CPU milliseconds per operation for each.
+/// </summary>
+public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes)
+{
+    private static readonly double TickMs = 1000.0 / 100; // USER_HZ is 100 on Linux
+
+    public IReadOnlyDictionary<string, double> SnapshotMs() =>
+        processes.ToDictionary(p => p.Key, p => ReadMs(p.Value));
+
+    public static IReadOnlyDictionary<string, double> Delta(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
+        after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
+
+    /// <summary>The pid of the process whose command line contains every one of <paramref name="parts"/>, or null.</summary>
+    public static int? FindProcess(params string[] parts)
+    {
+        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (parts.All(part => args.Contains(part)))
+                    return pid;
+            }
+            catch (IOException)
+            {
+                // the process ended meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // not ours
+            }
+        }
+        return null;
+    }
+
+    private static double ReadMs(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may contain spaces) start after the last ')'; utime and stime are fields 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * TickMs;
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Imprivata.Benchmarks.Driver;
+using Imprivata.Benchmarks.Profiling;
+
+namespace Imprivata.Benchmarks;
+
+/// <summary>Prints the figures: side by side, ratios, the issue's targets, and where our server's time goes.</summary>
+public static class Report
+{
+    public const double LoginTargetPerCore = 30;
+    public const double KeycloakLoginsPerVcpu = 15;
+
+    public static string F(double value, string format = "0.0") =>
+        double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    public static void Table(IReadOnlyList<(Measurement Ours, Measurement Theirs)> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"scenario",-30} | {"ours /s",9} {"p50 ms",8} {"p99 ms",8} {"err",4} | {"oidc-prov /s",12} {"p50 ms",8} {"p99 ms",8} {"err",4} | {"ours/op",7}");
+        Console.WriteLine(new string('-', 118));
+        foreach (var (ours, theirs) in rows)
+            Console.WriteLine($"{ours.Scenario,-30} | {F(ours.PerSecond),9} {F(ours.P50, "0.00"),8} {F(ours.P99, "0.00"),8} {ours.Errors,4} | " +
+                              $"{F(theirs.PerSecond),12} {F(theirs.P50, "0.00"),8} {F(theirs.P99, "0.00"),8} {theirs.Errors,4} | {F(ours.PerSecond / theirs.PerSecond, "0.00") + "x",7}");
+        foreach (var m in rows.SelectMany(r => new[] { r.Ours, r.Theirs }).Where(m => m.FirstError is not null))
+            Console.WriteLine($"  first error in {m.Scenario}: {m.FirstError}");
+    }
+
+    public const string SelfProcess = "this process";
+    public const string AzuriteProcess = "Azurite";
+    public const string NodeProcess = "oidc-provider";
+
+    /// <summary>CPU per operation by process: shows what each request costs beyond wall-clock rates on shared cores.</summary>
+    public static void Cpu(IReadOnlyList<(Measurement Ours, Measurement Theirs)> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine("CPU ms per operation (from /proc; 10 ms ticks, so small figures are coarse):");
+        Console.WriteLine($"{"scenario",-30} | {"ours: this process",19} {"Azurite",8} | {"op: this process",17} {"node",6} | {"ours total",10} {"op total",9}");
+        foreach (var (ours, theirs) in rows)
+        {
+            var ourSelf = ours.CpuMsPerOperation(SelfProcess);
+            var azurite = ours.CpuMsPerOperation(AzuriteProcess);
+            var driver = theirs.CpuMsPerOperation(SelfProcess);
+            var node = theirs.CpuMsPerOperation(NodeProcess);
+            Console.WriteLine($"{ours.Scenario,-30} | {F(ourSelf, "0.00"),19} {F(azurite, "0.00"),8} | {F(driver, "0.00"),17} {F(node, "0.00"),6} | " +
+                              $"{F(ourSelf + azurite, "0.00"),10} {F(driver + node, "0.00"),9}");
+        }
+        Console.WriteLine("  ('this process' runs the driver on both sides, and our service on ours: ours minus op's is roughly our service alone)");
+    }
+
+    public static bool Targets(Measurement ourRedemptions, Measurement theirRedemptions, Measurement ourLogins)
+    {
+        var cores = Environment.ProcessorCount;
+        var ratio = ourRedemptions.PerSecond / theirRedemptions.PerSecond;
+        var perCore = ourLogins.PerSecond / cores;
+        var redemptionOk = ratio >= 1.0 && ourRedemptions.Errors == 0;
+        var loginOk = perCore >= LoginTargetPerCore && ourLogins.Errors == 0;
+        Console.WriteLine();
+        Console.WriteLine("Targets (issue):");
+        Console.WriteLine($"  code redemptions, ours (persisting to Azurite) >= 1x oidc-provider (in memory): {F(ratio, "0.00")}x  {Verdict(redemptionOk)}");
+        Console.WriteLine($"  password logins >= {LoginTargetPerCore}/s per core: {F(ourLogins.PerSecond)}/s / {cores} cores = {F(perCore)}/s per core  {Verdict(loginOk)}");
+        Console.WriteLine($"    (Keycloak's published sizing: {KeycloakLoginsPerVcpu} password logins/s per vCPU)");
+        return redemptionOk && loginOk;
+    }
+
+    public static void Costs(double argon2Ms, double rsaMs, double clientSecretMs, StorageCosts.RoundTripCost read, StorageCosts.RoundTripCost upsert)
+    {
+        var cores = Environment.ProcessorCount;
+        Console.WriteLine();
+        Console.WriteLine("Single-thread costs (median):");
+        Console.WriteLine($"  Argon2id verify (m=19 MiB, t=2, p=1): {F(argon2Ms, "0.00")} ms per hash " +
+                          $"=> at most {F(1000 / argon2Ms)} hashes/s per core, {F(cores * 1000 / argon2Ms)}/s on {cores} cores, if nothing else ran");
+        Console.WriteLine($"  RSA-2048 RS256 signature: {F(rsaMs, "0.00")} ms");
+        Console.WriteLine($"  OpenIddict client secret check (client_secret_basic, per token request): {F(clientSecretMs, "0.00")} ms");
+        foreach (var (name, c) in new[] { ("point read", read), ("upsert", upsert) })
+            Console.WriteLine($"  One Azurite {name}, {F(c.PerSecond, "0")}/s at the same concurrency, p50 {F(c.P50Ms, "0.00")} ms: CPU {F(c.ClientCpuMs, "0.00")} ms in our process " +
+                              $"(Azure SDK) + {F(c.AzuriteCpuMs, "0.00")} ms in Azurite");
+    }
+
+    public static void Breakdown(IReadOnlyDictionary<string, ServerBreakdown.EndpointStats> endpoints, IReadOnlyDictionary<string, int> tableCalls,
+        double argon2Ms)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Where our server's time goes (separate instrumented run, not part of the figures above):");
+        Console.WriteLine($"  {"endpoint",-36} {"requests",8} {"server ms",10} {"Azurite calls",14} {"Azurite ms",11} {"rest ms",8}");
+        foreach (var (name, s) in endpoints.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            var rest = s.ServerMsPerRequest - s.StorageMsPerRequest;
+            Console.WriteLine($"  {name,-36} {s.Requests,8} {F(s.ServerMsPerRequest, "0.00"),10} {F(s.StorageCallsPerRequest, "0.0"),14} " +
+                              $"{F(s.StorageMsPerRequest, "0.00"),11} {F(rest, "0.00"),8}");
+        }
+        Console.WriteLine($"  (server ms = wall time in our pipeline under load; Azurite ms = wall time of its round trips, sequential or not;");
+        Console.WriteLine($"   rest = OpenIddict, crypto, rendering, thread-pool waits; POST /login's rest includes one Argon2id, {F(argon2Ms, "0.0")} ms alone)");
+        Console.WriteLine("  Azurite round trips per endpoint (total during the instrumented run):");
+        foreach (var (key, count) in tableCalls.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            var endpoint = key[..key.IndexOf(" | ", StringComparison.Ordinal)];
+            var per = endpoints.TryGetValue(endpoint, out var s) && s.Requests > 0 ? (double)count / s.Requests : double.NaN;
+            Console.WriteLine($"    {key,-60} {count,6}  ({F(per, "0.0")} per request)");
+        }
+    }
+
+    private static string Verdict(bool ok) => ok ? "MET" : "MISSED";
+}

@@ -1,0 +1,81 @@
+using Imprivata.Benchmarks.Driver;
+
+namespace Imprivata.Benchmarks;
+
+/// <summary>How long each phase runs; small enough that the whole benchmark ends in well under five minutes.</summary>
+public sealed record Budget(TimeSpan WarmUp, TimeSpan Metadata, TimeSpan Redemptions, TimeSpan Logins)
+{
+    public static readonly Budget Default = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15));
+}
+
+/// <summary>The three scenarios, identical for both providers (same driver, same concurrency, same budget).</summary>
+public sealed class Scenarios(LoadRunner runner, Budget budget)
+{
+    private const int MaxOperations = 200_000;
+    // Codes live 60 s: a batch is generated and redeemed well within that.
+    private const int MaxBatches = 40;
+    // oidc-provider's in-memory adapter is an LRU of 1000 entries: more outstanding codes (plus their tokens) would be evicted.
+    private const int MaxBatch = 300;
+    private static readonly TimeSpan CodeLifetimeMargin = TimeSpan.FromSeconds(40);
+
+    public Task<Measurement> DiscoveryAsync(OidcDriver driver) =>
+        runner.ForDurationAsync("GET openid-configuration", budget.WarmUp, budget.Metadata, MaxOperations, () => driver.GetOkAsync(driver.DiscoveryUri));
+
+    public Task<Measurement> JwksAsync(OidcDriver driver) =>
+        runner.ForDurationAsync("GET jwks", budget.WarmUp, budget.Metadata, MaxOperations, () => driver.GetOkAsync(driver.JwksUri));
+
+    /// <summary>
+    /// Code redemptions: codes are made first through /authorize with an established SSO session (untimed), then only
+    /// their redemption is timed; batches repeat until the timed total reaches the budget.
+    /// </summary>
+    public async Task<(Measurement Redeemed, Measurement Generated)> RedemptionsAsync(OidcDriver driver)
+    {
+        var jar = await driver.EstablishSessionAsync();
+        var warm = await GenerateAsync(driver, jar, 50);
+        await runner.ForEachAsync("warm-up", warm.Codes, driver.RedeemAsync);
+
+        var redeemed = new List<Measurement>();
+        var generated = new List<Measurement> { warm.Measurement };
+        var batch = 200;
+        var timed = TimeSpan.Zero;
+        for (var i = 0; i < MaxBatches && timed < budget.Redemptions; i++)
+        {
+            var codes = await GenerateAsync(driver, jar, batch);
+            generated.Add(codes.Measurement);
+            var m = await runner.ForEachAsync("code redemption", codes.Codes, driver.RedeemAsync);
+            redeemed.Add(m);
+            timed += m.Elapsed;
+            if (m.Errors > 0)
+                break;
+            // Next batch: about 4 s of redemptions, as long as generating and redeeming it stays inside the code lifetime.
+            var byRedemption = m.PerSecond * 4;
+            var byLifetime = codes.Measurement.PerSecond * CodeLifetimeMargin.TotalSeconds / 2;
+            batch = (int)Math.Clamp(Math.Min(byRedemption, byLifetime), 50, MaxBatch);
+        }
+        return (Merge("code redemption", redeemed), Merge("authorize w/ SSO -> code", generated));
+    }
+
+    public Task<Measurement> LoginsAsync(OidcDriver driver) =>
+        runner.ForDurationAsync("password login (complete)", budget.WarmUp, budget.Logins, MaxOperations, driver.LoginAsync);
+
+    private async Task<(IssuedCode[] Codes, Measurement Measurement)> GenerateAsync(OidcDriver driver, System.Net.CookieContainer jar, int count)
+    {
+        var codes = new System.Collections.Concurrent.ConcurrentBag<IssuedCode>();
+        var m = await runner.ForEachAsync("code generation", Enumerable.Range(0, count).ToArray(),
+            async _ => codes.Add(await driver.AuthorizeAsync(jar, signIn: false)));
+        if (m.Errors > 0)
+            throw new InvalidOperationException($"{driver.Target.Name}: code generation failed: {m.FirstError}");
+        return ([.. codes], m);
+    }
+
+    private static Measurement Merge(string scenario, IReadOnlyList<Measurement> parts) => new(
+        scenario,
+        parts.Sum(p => p.Completed),
+        parts.Sum(p => p.Errors),
+        TimeSpan.FromTicks(parts.Sum(p => p.Elapsed.Ticks)),
+        [.. parts.SelectMany(p => p.LatenciesMs)],
+        parts.Select(p => p.FirstError).FirstOrDefault(e => e is not null))
+    {
+        CpuMs = parts.SelectMany(p => p.CpuMs).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)),
+    };
+}
