@@ -61,6 +61,11 @@ public static class OidcSetup
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
                 });
 
+                server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireCodeVerifierSyntax>()
+                    .SetOrder(Exchange.ValidateCodeVerifier.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.PhoneNumber,
                     Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
