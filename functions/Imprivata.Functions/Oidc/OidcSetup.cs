@@ -75,6 +75,8 @@ public static class OidcSetup
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(60));
                 server.SetIdentityTokenLifetime(TimeSpan.FromMinutes(20));
                 server.SetRefreshTokenLifetime(TimeSpan.FromDays(1));
+                // RFC 9700 4.14.2: any replay of a rotated refresh token revokes the family (OpenIddict's default lets it pass for 30 s).
+                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
                 // Resource servers validate access tokens with our JWKS; only codes and refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
