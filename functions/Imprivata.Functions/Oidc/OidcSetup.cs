@@ -66,6 +66,11 @@ public static class OidcSetup
                     .SetOrder(Exchange.ValidateCodeVerifier.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
+                server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
+                    .UseSingletonHandler<RejectWiderRefreshScope>()
+                    .SetOrder(Exchange.ValidateGrantedScopes.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.PhoneNumber,
                     Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
