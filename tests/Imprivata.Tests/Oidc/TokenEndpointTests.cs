@@ -23,7 +23,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
 
     private static void AssertError(TokenResponse response, params string[] errors)
     {
-        Assert.True(response.Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"status {(int)response.Status}: {response.Json}");
+        Assert.True(response.Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"status {(int)response.Status}, error {response.Error}");
         Assert.Contains(response.Error, errors);
         Assert.Null(response.AccessToken);
     }
@@ -132,7 +132,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
     }
 
     [Fact]
-    public async Task Verifier_Missing_InvalidRequestOrGrant()
+    public async Task Verifier_Missing_InvalidRequest()
     {
         var (browser, request, code) = await CodeAsync();
         var response = await browser.TokenAsync(new Dictionary<string, string>
@@ -143,7 +143,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
             ["client_id"] = OidcFixture.ClientId,
             ["client_secret"] = fx.Secret,
         });
-        AssertError(response, "invalid_request", "invalid_grant");
+        AssertError(response, "invalid_request"); // RFC 6749 5.2: a missing required parameter
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
         var verifier = new string('a', length);
         var request = fx.NewRequest().With("code_challenge", OidcFlow.ChallengeOf(verifier));
         var code = await browser.GetCodeAsync(request, user.Username, OidcFixture.Password);
-        AssertError(await browser.RedeemAsync(request, code, fx.Secret, verifier: verifier), "invalid_request", "invalid_grant");
+        AssertError(await browser.RedeemAsync(request, code, fx.Secret, verifier: verifier), "invalid_grant");
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
         var verifier = new string('a', 42) + "+";
         var request = fx.NewRequest().With("code_challenge", OidcFlow.ChallengeOf(verifier));
         var code = await browser.GetCodeAsync(request, user.Username, OidcFixture.Password);
-        AssertError(await browser.RedeemAsync(request, code, fx.Secret, verifier: verifier), "invalid_request", "invalid_grant");
+        AssertError(await browser.RedeemAsync(request, code, fx.Secret, verifier: verifier), "invalid_grant");
     }
 
     [Fact]
@@ -284,7 +284,9 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
         var second = await browser.RefreshAsync(first.RefreshToken!, OidcFixture.ClientId, fx.Secret);
         Assert.Equal(HttpStatusCode.OK, second.Status);
 
-        // RFC 9700 4.14.2: a replayed refresh token means it leaked; the whole family dies.
+        // RFC 9700 4.14.2: a replayed refresh token means it leaked; the whole family dies. (The clock stands still in these
+        // tests; in life time always passes between two requests.)
+        fx.Clock!.Advance(TimeSpan.FromMilliseconds(1));
         AssertError(await browser.RefreshAsync(first.RefreshToken!, OidcFixture.ClientId, fx.Secret), "invalid_grant");
         AssertError(await browser.RefreshAsync(second.RefreshToken!, OidcFixture.ClientId, fx.Secret), "invalid_grant");
     }
