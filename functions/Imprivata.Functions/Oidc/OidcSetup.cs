@@ -71,6 +71,11 @@ public static class OidcSetup
                     .SetOrder(Exchange.ValidateGrantedScopes.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
+                server.AddEventHandler<ValidateTokenContext>(handler => handler
+                    .UseSingletonHandler<RejectCriticalHeaders>()
+                    .SetOrder(Protection.ValidateIdentityModelToken.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.PhoneNumber,
                     Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
