@@ -66,11 +66,13 @@ public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
     }
 
     [Fact]
-    public async Task IdToken_Amr_IsPasswordOnly()
+    public async Task IdToken_AmrAndAcr_PasswordOnly()
     {
         var (tokens, _, _) = await SignInAsync();
         var amr = new JsonWebToken(tokens.IdToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value).ToList();
         Assert.Equal(["pwd"], amr);
+        // acr says the same: password only, no MFA level claimed.
+        Assert.Equal(Imprivata.Functions.Oidc.OidcClaims.AcrPassword, new JsonWebToken(tokens.IdToken).GetClaim("acr").Value);
     }
 
     [Fact]

@@ -73,6 +73,23 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
     }
 
     [Fact]
+    public async Task Code_After61Seconds_InvalidGrant()
+    {
+        // RFC 9700 4.2.1 / OIDC Core 3.1.2.1 lifetime <= 60 s (the service's clock moves; JWT libraries' own clocks never see it).
+        var (browser, request, code) = await CodeAsync();
+        fx.Clock!.Advance(TimeSpan.FromSeconds(61));
+        AssertError(await browser.RedeemAsync(request, code, fx.Secret), "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Code_After59Seconds_StillRedeems()
+    {
+        var (browser, request, code) = await CodeAsync();
+        fx.Clock!.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(HttpStatusCode.OK, (await browser.RedeemAsync(request, code, fx.Secret)).Status);
+    }
+
+    [Fact]
     public async Task Code_TwoConcurrentRedemptions_ExactlyOneSucceeds()
     {
         var (browser, request, code) = await CodeAsync();
