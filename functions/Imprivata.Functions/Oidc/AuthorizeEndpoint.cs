@@ -70,8 +70,9 @@ public static class AuthorizeEndpoint
     }
 
     /// <summary>
-    /// The same authorization request as a GET URL, minus what the login just satisfied: prompt=login (or it would loop).
-    /// max_age stays: a fresh authentication always satisfies it, and auth_time is always in the ID token.
+    /// The same authorization request as a GET URL, minus what the login just satisfied: prompt=login and max_age (a session
+    /// some milliseconds old is older than max_age=0, so either would loop back to the login page). auth_time is always in
+    /// the ID token (OIDC Core 3.1.2.1), so the relying party can still check max_age itself.
     /// </summary>
     internal static string ReturnUrlAfterLogin(OpenIddictRequest request)
     {
@@ -85,6 +86,8 @@ public static class AuthorizeEndpoint
                     query.Add(new(name, rest));
                 continue;
             }
+            if (name == Parameters.MaxAge)
+                continue;
             // Authorization request parameters are single-valued strings (OIDC Core 3.1.2.1).
             query.Add(new(name, (string?)value));
         }

@@ -17,11 +17,18 @@ public sealed class OidcClaims
     /// <summary>acr for a session proven by password alone; MFA levels come with the second-factor work.</summary>
     public const string AcrPassword = "urn:imprivata:acr:pwd";
 
+    /// <summary>
+    /// The session's authentication instant in milliseconds. Private: it has no destination, so it stays in codes and refresh
+    /// tokens only; auth_time has whole seconds, too coarse to compare with a credentials change in the same second.
+    /// </summary>
+    public const string AuthenticatedAtMilliseconds = "imp_auth_ms";
+
     public ClaimsPrincipal ForUser(DirectoryUser user, SsoSession session, IEnumerable<string> scopes)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id);
         identity.SetClaim(Claims.AuthenticationTime, session.AuthenticatedAt.ToUnixTimeSeconds());
+        identity.SetClaim(AuthenticatedAtMilliseconds, session.AuthenticatedAt.ToUnixTimeMilliseconds());
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. session.Amr]);
         identity.SetClaim(Claims.AuthenticationContextReference, AcrPassword);
         AddProfile(identity, user);

@@ -63,6 +63,21 @@ public static class OidcSetup
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
                 });
 
+                server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireCodeVerifierSyntax>()
+                    .SetOrder(Exchange.ValidateCodeVerifier.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
+                    .UseSingletonHandler<RejectWiderRefreshScope>()
+                    .SetOrder(Exchange.ValidateGrantedScopes.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                server.AddEventHandler<ValidateTokenContext>(handler => handler
+                    .UseSingletonHandler<RejectCriticalHeaders>()
+                    .SetOrder(Protection.ValidateIdentityModelToken.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.PhoneNumber,
                     Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
@@ -72,6 +87,8 @@ public static class OidcSetup
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(60));
                 server.SetIdentityTokenLifetime(TimeSpan.FromMinutes(20));
                 server.SetRefreshTokenLifetime(TimeSpan.FromDays(1));
+                // RFC 9700 4.14.2: any replay of a rotated refresh token revokes the family (OpenIddict's default lets it pass for 30 s).
+                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
                 // Resource servers validate access tokens with our JWKS; only codes and refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();

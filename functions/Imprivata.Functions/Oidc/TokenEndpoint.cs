@@ -27,9 +27,11 @@ public static class TokenEndpoint
         var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var principal = result.Principal ?? throw new InvalidOperationException("OpenIddict validated the grant but gave no principal.");
         var user = await directory.FindUserByIdAsync(principal.GetClaim(Claims.Subject) ?? "", http.RequestAborted);
-        var authTime = long.TryParse(principal.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t)
-            ? DateTimeOffset.FromUnixTimeSeconds(t)
-            : DateTimeOffset.MinValue;
+        var authTime = long.TryParse(principal.GetClaim(OidcClaims.AuthenticatedAtMilliseconds), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : long.TryParse(principal.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t)
+                ? DateTimeOffset.FromUnixTimeSeconds(t) // grants issued before the millisecond claim existed
+                : DateTimeOffset.MinValue;
         // A disabled user, or one whose password or MFA was reset after this sign-in, gets no more tokens (security-tests: refresh revocation).
         var reason = user is null ? AuditReasons.UnknownUser
             : !user.Enabled ? AuditReasons.UserDisabled

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Imprivata.Core.Keys;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Imprivata.Tests.Oidc;
+
+/// <summary>The ID token as a relying party checks it (OIDC Core 2, 3.1.3.6, 3.1.3.7): claims present, true and signed with our active key.</summary>
+public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
+{
+    private async Task<(TokenResponse Tokens, AuthorizeRequest Request, Imprivata.Core.Directory.DirectoryUser User)> SignInAsync(AuthorizeRequest? request = null)
+    {
+        var user = await fx.NewUserAsync();
+        using var browser = fx.NewBrowser();
+        request ??= fx.NewRequest();
+        return (await browser.GetTokensAsync(request, user.Username, OidcFixture.Password, fx.Secret), request, user);
+    }
+
+    internal static async Task<JsonWebKeySet> JwksAsync(OidcFixture fx)
+    {
+        using var browser = fx.NewBrowser();
+        return new JsonWebKeySet(await (await browser.GetAsync("/.well-known/jwks")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task IdToken_SignatureAndStandardClaims_Valid()
+    {
+        var (tokens, request, user) = await SignInAsync();
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(tokens.IdToken, new TokenValidationParameters
+        {
+            ValidIssuer = fx.Issuer,
+            ValidAudience = OidcFixture.ClientId,
+            IssuerSigningKeys = (await JwksAsync(fx)).GetSigningKeys(),
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+        var token = (JsonWebToken)result.SecurityToken;
+        Assert.Equal("RS256", token.Alg);
+        Assert.Equal(user.Id, token.Subject);
+        Assert.Equal(request.Parameters["nonce"], token.GetClaim("nonce").Value);
+        Assert.True(token.ValidTo > DateTime.UtcNow && token.ValidTo <= DateTime.UtcNow.AddHours(1));
+        Assert.True(token.IssuedAt <= DateTime.UtcNow.AddSeconds(5) && token.IssuedAt > DateTime.UtcNow.AddMinutes(-5));
+    }
+
+    [Fact]
+    public async Task IdToken_AuthTime_IsTheSignInTime()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var (tokens, _, _) = await SignInAsync(fx.NewRequest().With("max_age", "600"));
+        var authTime = long.Parse(new JsonWebToken(tokens.IdToken).GetClaim("auth_time").Value, CultureInfo.InvariantCulture);
+        Assert.InRange(authTime, before - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public async Task IdToken_AtHash_LeftHalfOfSha256OfAccessToken()
+    {
+        var (tokens, _, _) = await SignInAsync();
+        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(tokens.AccessToken!));
+        // OIDC Core 3.1.3.6: base64url of the left-most half of the hash of the access token's ASCII octets.
+        Assert.Equal(OidcFlow.Base64Url(hash[..16]), new JsonWebToken(tokens.IdToken).GetClaim("at_hash").Value);
+    }
+
+    [Fact]
+    public async Task IdToken_AmrAndAcr_PasswordOnly()
+    {
+        var (tokens, _, _) = await SignInAsync();
+        var amr = new JsonWebToken(tokens.IdToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value).ToList();
+        Assert.Equal(["pwd"], amr);
+        // acr says the same: password only, no MFA level claimed.
+        Assert.Equal(Imprivata.Functions.Oidc.OidcClaims.AcrPassword, new JsonWebToken(tokens.IdToken).GetClaim("acr").Value);
+    }
+
+    [Fact]
+    public async Task IdToken_Kid_IsTheKeyRingsActiveKey()
+    {
+        var (tokens, _, _) = await SignInAsync();
+        var active = await fx.Service.Services.GetRequiredService<ISigningKeyRing>().GetActiveKeyAsync(CancellationToken.None);
+        Assert.Equal(active.KeyId, new JsonWebToken(tokens.IdToken).Kid);
+        Assert.Equal(active.KeyId, new JsonWebToken(tokens.AccessToken).Kid);
+    }
+
+    [Fact]
+    public async Task IdToken_WithoutNonceInRequest_HasNoNonce()
+    {
+        var (tokens, _, _) = await SignInAsync(fx.NewRequest().With("nonce", null));
+        Assert.False(new JsonWebToken(tokens.IdToken).TryGetClaim("nonce", out _));
+    }
+
+    [Fact]
+    public async Task IdToken_AfterRefresh_KeepsSubjectAndAuthTime()
+    {
+        var (tokens, _, user) = await SignInAsync();
+        using var browser = fx.NewBrowser();
+        var refreshed = await browser.RefreshAsync(tokens.RefreshToken!, OidcFixture.ClientId, fx.Secret);
+        var first = new JsonWebToken(tokens.IdToken);
+        var second = new JsonWebToken(refreshed.IdToken);
+        Assert.Equal(user.Id, second.Subject);
+        Assert.Equal(first.GetClaim("auth_time").Value, second.GetClaim("auth_time").Value);
+    }
+}
