@@ -20,11 +20,6 @@ public static class AuthorizeEndpoint
         AuditTrail audit, TimeProvider time)
     {
         var ct = http.RequestAborted;
-        if (OidcResults.PendingError(http) is { } rejected)
-        {
-            await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, AuditReasons.InvalidRequest, clientId: Clip(http.Request.Query["client_id"]), detail: rejected.Error);
-            return OidcResults.ErrorPage(http, "This sign-in request cannot be completed", rejected.ErrorDescription ?? "The request is not valid.", rejected.Error);
-        }
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict request missing at the authorization endpoint.");
         var clientId = request.ClientId!;
         var current = await sessions.GetAsync(http, ct);
@@ -93,6 +88,4 @@ public static class AuthorizeEndpoint
         }
         return QueryHelpers.AddQueryString(OidcSetup.AuthorizePath, query);
     }
-
-    private static string? Clip(string? value) => value is { Length: > 200 } ? value[..200] : value;
 }

@@ -23,11 +23,6 @@ public static class EndSessionEndpoint
     public static async Task<IResult> HandleAsync(HttpContext http, SsoSessions sessions, FormCsrf csrf, AuditTrail audit)
     {
         var ct = http.RequestAborted;
-        if (OidcResults.PendingError(http) is { } rejected)
-        {
-            await audit.WriteAsync(http, "oidc.logout", AuditResults.Failure, AuditReasons.InvalidRequest, detail: rejected.Error);
-            return OidcResults.ErrorPage(http, "Sign-out request not valid", rejected.ErrorDescription ?? "The request is not valid.", rejected.Error);
-        }
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict request missing at the end-session endpoint.");
         var current = await sessions.GetAsync(http, ct);
 

@@ -28,8 +28,4 @@ internal static class OidcResults
             [nameof(MessagePage.Code)] = code,
         }) { StatusCode = status };
     }
-
-    /// <summary>The error OpenIddict decided on before our endpoint ran (error passthrough), if any.</summary>
-    public static OpenIddict.Abstractions.OpenIddictResponse? PendingError(HttpContext http) =>
-        http.GetOpenIddictServerResponse() is { Error: not null } response ? response : null;
 }

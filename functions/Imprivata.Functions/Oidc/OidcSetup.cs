@@ -108,7 +108,7 @@ public static class OidcSetup
                     .EnableEndSessionEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableErrorPassthrough();
+                    .EnableStatusCodePagesIntegration();
                 if (issuer.Scheme == Uri.UriSchemeHttp)
                     aspNetCore.DisableTransportSecurityRequirement(); // local standalone mode on loopback only
             });
@@ -116,6 +116,9 @@ public static class OidcSetup
 
     public static void MapOidc(this WebApplication app)
     {
+        // OpenIddict answers protocol errors inside the authentication middleware: the status-code page must wrap it.
+        app.UseStatusCodePages(OidcErrorPage.RenderAsync);
+        app.UseAuthentication();
         app.MapMethods(AuthorizePath, ["GET", "POST"], AuthorizeEndpoint.HandleAsync);
         app.MapPost(TokenPath, TokenEndpoint.HandleAsync);
         app.MapMethods(UserInfoPath, ["GET", "POST"], UserInfoEndpoint.HandleAsync);
