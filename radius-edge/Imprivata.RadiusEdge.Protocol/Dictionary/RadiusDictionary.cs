@@ -136,19 +136,26 @@ public sealed class RadiusDictionary
     /// <summary>"Name = value" for logs; strings are returned raw (the log escapes them), hidden attributes never.</summary>
     public string Format(RadiusAttribute attribute)
     {
+        var (name, value) = Describe(attribute);
+        return name + " = " + value;
+    }
+
+    /// <summary>The attribute's dictionary name and its value as text (VALUE names for integers, 0x-hex for octets).</summary>
+    public (string Name, string Value) Describe(RadiusAttribute attribute)
+    {
         if (attribute.Type == RadiusAttributeType.VendorSpecific && attribute.Value.Length >= 6)
         {
             var v = attribute.Value.Span;
             var vendorId = BinaryPrimitives.ReadUInt32BigEndian(v);
             var inner = Find(vendorId, v[4]);
             if (inner is not null && v[5] >= 2 && v[5] <= v.Length - 4)
-                return inner.Name + " = " + FormatValue(inner, attribute.Value.Slice(6, v[5] - 2).Span);
-            return $"Vendor-{vendorId}-Attr-{v[4]} = 0x{Convert.ToHexString(v[6..])}";
+                return (inner.Name, FormatValue(inner, attribute.Value.Slice(6, v[5] - 2).Span));
+            return ($"Vendor-{vendorId}-Attr-{v[4]}", "0x" + Convert.ToHexString(v[6..]));
         }
         var definition = Find(0, attribute.Type);
         return definition is null
-            ? $"Attr-{attribute.Type} = 0x{Convert.ToHexString(attribute.Value.Span)}"
-            : definition.Name + " = " + FormatValue(definition, attribute.Value.Span);
+            ? ($"Attr-{attribute.Type}", "0x" + Convert.ToHexString(attribute.Value.Span))
+            : (definition.Name, FormatValue(definition, attribute.Value.Span));
     }
 
     private string FormatValue(DictionaryAttribute d, ReadOnlySpan<byte> v)
