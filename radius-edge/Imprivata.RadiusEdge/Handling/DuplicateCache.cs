@@ -43,7 +43,13 @@ public sealed class DuplicateCache(TimeProvider time, int capacity, TimeSpan lif
         {
             Sweep(now);
             if (_entries.TryGetValue(key, out var existing))
-                return new DuplicateLookup(existing.Status, existing.Reply);
+            {
+                if (existing.ExpiresAt > now)
+                    return new DuplicateLookup(existing.Status, existing.Reply);
+                _entries.Remove(key);
+            }
+            if (_entries.Count >= capacity)
+                SweepAll(now);
             if (_entries.Count >= capacity)
                 return new DuplicateLookup(DuplicateStatus.Full);
             var entry = new Entry { Status = DuplicateStatus.InProgress, ExpiresAt = now + maxPending + lifetime };
@@ -73,6 +79,16 @@ public sealed class DuplicateCache(TimeProvider time, int capacity, TimeSpan lif
     {
         lock (_lock)
             _entries.Remove(key);
+    }
+
+    // The queue is in arrival order, not expiry order (a completion moves an expiry), so the cheap sweep stops at the
+    // first live head; lookups check expiry themselves, and a full cache gets a complete pass before refusing.
+    private void SweepAll(DateTimeOffset now)
+    {
+        foreach (var key in _entries.Where(e => e.Value.ExpiresAt <= now).Select(e => e.Key).ToList())
+            _entries.Remove(key);
+        if (_order.Count > 4 * capacity)
+            _order.Clear();
     }
 
     private void Sweep(DateTimeOffset now)

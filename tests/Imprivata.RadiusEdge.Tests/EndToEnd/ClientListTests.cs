@@ -11,7 +11,7 @@ public class ClientListTests
     public async Task Radclient_UnknownNas_GetsNoAnswerAndIsLoggedThenReloadAdmitsIt()
     {
         await using var edge = await EdgeHost.StartAsync([EdgeFixture.Client("10.255.255.1", Secret)]);
-        await using var backend = new BackendDouble(edge, (_, _) => BackendAnswer.Of(Contract.DecisionKind.Accept));
+        await using var backend = new BackendDouble(edge, (_, _) => BackendAnswer.Of(Imprivata.RadiusEdge.Contract.DecisionKind.Accept));
         const string request = "User-Name = \"ivan\"\nUser-Password = \"ivans password\"\nMessage-Authenticator = 0x00\n";
 
         var unknown = await Radclient.AuthAsync(edge.Port, Secret, request, timeoutSeconds: 2);
