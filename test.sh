@@ -8,6 +8,7 @@ say() { printf '\n==> %s\n' "$*"; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v radclient >/dev/null 2>&1 || missing+=(freeradius-utils)
 if ((${#missing[@]})); then
   say "Installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "Need root for apt-get (or install: ${missing[*]})" >&2; exit 1; fi

@@ -1,0 +1,38 @@
+using System.Net;
+using Imprivata.RadiusEdge.Clients;
+using Imprivata.RadiusEdge.Contract;
+using Imprivata.RadiusEdge.Protocol;
+using Imprivata.RadiusEdge.Protocol.Dictionary;
+using Microsoft.Extensions.Options;
+
+namespace Imprivata.RadiusEdge.Bridge;
+
+/// <summary>Turns a verified Access-Request into the contract's "authenticate this request" message.</summary>
+public sealed class BridgeRequestFactory(PasswordSealer sealer, RadiusDictionary dictionary, IOptions<EdgeOptions> options)
+{
+    // Attributes the backend's policy may use; nothing else of the request leaves the edge.
+    private static readonly HashSet<byte> Forwarded =
+    [
+        RadiusAttributeType.NasIpAddress, RadiusAttributeType.NasPort, 6 /* Service-Type */, 7 /* Framed-Protocol */,
+        RadiusAttributeType.CalledStationId, RadiusAttributeType.CallingStationId, RadiusAttributeType.NasIdentifier,
+        RadiusAttributeType.NasPortType, 87 /* NAS-Port-Id */, RadiusAttributeType.NasIpv6Address,
+    ];
+
+    public AuthenticateRequest Create(string requestId, DecodedRequest request, NasClient client, IPEndPoint source,
+        DateTimeOffset receivedAt, DateTimeOffset deadline) => new()
+    {
+        RequestId = requestId,
+        EdgeId = options.Value.EdgeId,
+        ReceivedAt = receivedAt,
+        Deadline = deadline,
+        Nas = new BridgeNas(client.Name, client.Type, source.Address.ToString()),
+        UserName = request.UserName,
+        Password = request.Password is null ? null : sealer.Seal(request.Password, requestId),
+        State = request.State is { } state ? Convert.ToBase64String(state.Span) : null,
+        Attributes = request.Packet.Attributes
+            .Where(a => Forwarded.Contains(a.Type))
+            .Select(a => dictionary.Describe(a))
+            .Select(d => new BridgeAttribute(d.Name, d.Value))
+            .ToList(),
+    };
+}

@@ -1,0 +1,22 @@
+namespace Imprivata.RadiusEdge.Clients;
+
+/// <summary>The clients file: <c>{"RadiusClients": [ {...}, ... ]}</c>. The backend will push this list later.</summary>
+public sealed class NasClientsFile
+{
+    public List<NasClientOptions> RadiusClients { get; set; } = [];
+}
+
+/// <summary>One RADIUS client (NAS / VPN gateway) as configured: the vendor's "Add new RADIUS client" screen.</summary>
+public sealed class NasClientOptions
+{
+    public string Name { get; set; } = "";
+    public string Type { get; set; } = "Other";
+    /// <summary>Hostname, IP address, or CIDR network.</summary>
+    public string Address { get; set; } = "";
+    /// <summary>Shared secret ("encryption key"), 22 to 64 characters; create one with <c>generate-secret</c>.</summary>
+    public string Secret { get; set; } = "";
+    /// <summary>BlastRADIUS: drop Access-Requests without Message-Authenticator. On by default.</summary>
+    public bool RequireMessageAuthenticator { get; set; } = true;
+    /// <summary>BlastRADIUS: drop requests with Proxy-State but without Message-Authenticator. On by default.</summary>
+    public bool LimitProxyState { get; set; } = true;
+}

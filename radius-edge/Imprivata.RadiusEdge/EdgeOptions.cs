@@ -1,0 +1,80 @@
+namespace Imprivata.RadiusEdge;
+
+/// <summary>
+/// Every setting of the edge, in one place (section "RadiusEdge"; environment: RadiusEdge__Port etc.).
+/// Defaults are the secure ones; <see cref="EdgeOptionsCheck"/> warns about the rest at start.
+/// </summary>
+public sealed class EdgeOptions
+{
+    public const string Section = "RadiusEdge";
+
+    /// <summary>Names this edge to the backend; its reply queue / session is derived from it.</summary>
+    public string EdgeId { get; set; } = "edge-" + Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>UDP address and port for RADIUS authentication (RFC 2865 §3: 1812).</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+    public int Port { get; set; } = 1812;
+
+    /// <summary>The health endpoint listens on loopback only.</summary>
+    public int HealthPort { get; set; } = 18120;
+
+    /// <summary>How long a request waits for the backend's decision; 35 s so that a 30 s push fits. Then: no answer.</summary>
+    public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(35);
+
+    /// <summary>The longest a "hold" decision may keep a request pending, counted from its arrival.</summary>
+    public TimeSpan MaxHold { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// RFC 5080 §2.2.2: how long a completed request is remembered (its reply resent to retransmissions). Counted from
+    /// completion, so it outlives the hold time plus the NAS's retries.
+    /// </summary>
+    public TimeSpan DuplicateLifetime { get; set; } = TimeSpan.FromSeconds(60);
+    public int DuplicateCapacity { get; set; } = 65_536;
+    public int MaxPending { get; set; } = 4_096;
+
+    /// <summary>The exchange log (one line per request and reply), in the spirit of the vendor's serverProxy.log.</summary>
+    public string? ExchangeLogPath { get; set; }
+
+    /// <summary>JSON file with the RADIUS clients ("RadiusClients": [...]); reloaded when it changes.</summary>
+    public string? ClientsFile { get; set; }
+
+    public BridgeOptions Bridge { get; set; } = new();
+}
+
+public sealed class BridgeOptions
+{
+    /// <summary>"StorageQueues" (Azure Storage Queues / Azurite). Service Bus comes later.</summary>
+    public string Kind { get; set; } = "StorageQueues";
+
+    /// <summary>Storage connection string (or a SAS connection string) for the queues.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    public string RequestQueue { get; set; } = "radius-requests";
+
+    /// <summary>The reply queue is this prefix followed by the edge id (lowercase, letters, digits and hyphens).</summary>
+    public string ReplyQueuePrefix { get; set; } = "radius-replies-";
+
+    /// <summary>How often an empty reply queue is polled.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The backend's RSA public key (PEM, inline or a file) that passwords are sealed to, and its key id.</summary>
+    public string? BackendPublicKeyPem { get; set; }
+    public string? BackendPublicKeyFile { get; set; }
+    public string? BackendKeyId { get; set; }
+}
+
+/// <summary>Start-up checks: misconfiguration throws, insecure-but-allowed settings are warned about.</summary>
+internal static class EdgeOptionsCheck
+{
+    public static void Validate(EdgeOptions o)
+    {
+        if (o.DecisionTimeout <= TimeSpan.Zero || o.DuplicateLifetime <= TimeSpan.Zero)
+            throw new InvalidOperationException("RadiusEdge: DecisionTimeout and DuplicateLifetime must be positive.");
+        if (o.DuplicateCapacity < 1 || o.MaxPending < 1)
+            throw new InvalidOperationException("RadiusEdge: DuplicateCapacity and MaxPending must be at least 1.");
+        if (string.IsNullOrWhiteSpace(o.ClientsFile))
+            throw new InvalidOperationException("RadiusEdge: ClientsFile is required (the RADIUS client list).");
+        if (string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyPem) && string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyFile))
+            throw new InvalidOperationException("RadiusEdge: Bridge:BackendPublicKeyPem or BackendPublicKeyFile is required (passwords are sealed to it).");
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Security.Cryptography;
+using Imprivata.RadiusEdge.Bridge;
+using Imprivata.RadiusEdge.Clients;
+using Imprivata.RadiusEdge.Logging;
+using Imprivata.RadiusEdge.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Imprivata.RadiusEdge.Handling;
+
+/// <summary>
+/// One datagram, in order: find the client by source address -> decode and verify (codec) -> duplicate check
+/// (RFC 5080) -> answer locally (Status-Server, unsupported method) or hand to the backend and wait (pending table).
+/// </summary>
+public sealed class RequestHandler(
+    NasClientDirectory clients,
+    DuplicateCache duplicates,
+    PendingTable pending,
+    IBridge bridge,
+    BridgeRequestFactory requests,
+    ReplyBuilder replies,
+    IReplySender sender,
+    ExchangeLog exchange,
+    IOptions<EdgeOptions> options,
+    TimeProvider time,
+    ILogger<RequestHandler> logger)
+{
+    private readonly EdgeOptions _options = options.Value;
+
+    public async Task HandleAsync(ReadOnlyMemory<byte> datagram, IPEndPoint source, CancellationToken cancellationToken)
+    {
+        // RFC 2865 §3: a request from an address that is not a configured client is silently discarded.
+        var client = clients.Find(source.Address);
+        if (client is null)
+        {
+            exchange.UnknownNas(source.Address);
+            return;
+        }
+
+        var decoded = AccessRequestDecoder.Decode(datagram.Span, client.Policy);
+        if (!decoded.IsSuccess && RadiusFailures.Action(decoded.Failure) == RadiusFailureAction.Drop)
+        {
+            exchange.Dropped(source, client.Name, datagram.Length > 1 ? datagram.Span[1] : null, RadiusFailures.Code(decoded.Failure));
+            return;
+        }
+        // A Reject-class failure means the packet was read and verified: it is safe to read it again for the reply.
+        var packet = decoded.IsSuccess ? decoded.Value.Packet : PacketReader.Read(datagram.Span).Value;
+
+        var key = RequestKey.Of(source, packet);
+        if (!await ApplyDuplicateRuleAsync(key, packet, source, client, cancellationToken))
+            return;
+
+        if (!decoded.IsSuccess)
+        {
+            await ReplyNowAsync(key, RadiusCode.AccessReject, packet, source, client, null, RadiusFailures.Code(decoded.Failure), cancellationToken);
+            return;
+        }
+        var request = decoded.Value;
+        // RFC 5997 §3: Status-Server (with a valid Message-Authenticator, checked by the codec) gets Access-Accept.
+        if (request.IsStatusServer)
+        {
+            await ReplyNowAsync(key, RadiusCode.AccessAccept, packet, source, client, null, "status_server", cancellationToken);
+            return;
+        }
+        await ForwardAsync(key, request, source, client, cancellationToken);
+    }
+
+    /// <summary>True when the request is new; otherwise the duplicate is dropped or answered from the cache.</summary>
+    private async Task<bool> ApplyDuplicateRuleAsync(RequestKey key, RadiusPacket packet, IPEndPoint source, NasClient client, CancellationToken ct)
+    {
+        var lookup = duplicates.Begin(key, _options.MaxHold);
+        switch (lookup.Status)
+        {
+            case DuplicateStatus.New:
+                return true;
+            case DuplicateStatus.Replied:
+                // RFC 5080 §2.2.2: after the reply, a retransmission gets the same reply, byte for byte.
+                await sender.SendAsync(lookup.Reply!, source, ct);
+                exchange.Resent(packet.Identifier, source, client.Name);
+                return false;
+            default:
+                // RFC 5080 §2.2.2: while pending (or after choosing silence), a retransmission is dropped.
+                exchange.Dropped(source, client.Name, packet.Identifier, lookup.Status switch
+                {
+                    DuplicateStatus.InProgress => "duplicate_in_progress",
+                    DuplicateStatus.Unanswered => "duplicate_unanswered",
+                    _ => "duplicate_cache_full",
+                });
+                return false;
+        }
+    }
+
+    private async Task ReplyNowAsync(RequestKey key, RadiusCode code, RadiusPacket packet, IPEndPoint source, NasClient client,
+        string? user, string reason, CancellationToken ct)
+    {
+        var reply = replies.Build(code, packet, client.Policy);
+        duplicates.Complete(key, reply);
+        await sender.SendAsync(reply, source, ct);
+        exchange.Sent(code, packet.Identifier, source, client.Name, user ?? packet.FindString(RadiusAttributeType.UserName), null, reason);
+    }
+
+    private async Task ForwardAsync(RequestKey key, DecodedRequest request, IPEndPoint source, NasClient client, CancellationToken ct)
+    {
+        var requestId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var now = time.GetUtcNow();
+        var entry = new PendingRequest(requestId, key, source, client, request.Packet, request.UserName, now, now + _options.DecisionTimeout);
+        exchange.Received(request.Packet, source, client.Name, request.UserName, requestId);
+        if (!pending.TryAdd(entry))
+        {
+            duplicates.Forget(key);
+            exchange.Dropped(source, client.Name, request.Packet.Identifier, "pending_table_full", requestId);
+            return;
+        }
+        try
+        {
+            var message = requests.Create(requestId, request, client, source, entry.ReceivedAt, entry.Deadline);
+            await bridge.SendAsync(message, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The bridge is down: forget the request entirely so that the NAS's retransmission is tried again.
+            pending.TryTake(requestId, out _);
+            duplicates.Forget(key);
+            logger.LogWarning(ex, "Bridge send failed for request {RequestId}", requestId);
+            exchange.Dropped(source, client.Name, request.Packet.Identifier, "bridge_unavailable", requestId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(request.Password);
+        }
+    }
+}
