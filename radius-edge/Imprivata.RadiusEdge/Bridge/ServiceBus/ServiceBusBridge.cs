@@ -75,6 +75,11 @@ public sealed class ServiceBusBridge : IBridge, IAsyncDisposable
             Status.Failed("send: " + ServiceBusFailure.Describe(ex.Error));
             throw new ServiceBusFailure("Service Bus did not accept the request: " + ServiceBusFailure.Describe(ex.Error), ex);
         }
+        catch (Exception ex) when (ex is TimeoutException or ObjectDisposedException)
+        {
+            Status.Failed("send: " + ex.GetType().Name);
+            throw new ServiceBusFailure("Service Bus did not settle the request: " + ex.GetType().Name, ex);
+        }
     }
 
     public async Task ReceiveAsync(Func<Decision, CancellationToken, Task> onDecision, CancellationToken cancellationToken)
@@ -156,10 +161,12 @@ public sealed class ServiceBusBridge : IBridge, IAsyncDisposable
             {
                 await ConnectAsync(stop);
             }
-            catch (ServiceBusFailure ex)
+            catch (Exception ex) when (!stop.IsCancellationRequested)
             {
-                Status.Failed(ex.Message);
-                _logger.LogWarning("Service Bus reconnect failed, next try in {Delay}: {Reason}", delay, ex.Message);
+                // Whatever failed, the supervisor must live on: it is the only thing that brings the bridge back.
+                var reason = ex is ServiceBusFailure ? ex.Message : ex.GetType().Name;
+                Status.Failed(reason);
+                _logger.LogWarning("Service Bus reconnect failed, next try in {Delay}: {Reason}", delay, reason);
                 delay = delay * 2 < _options.ReconnectMaxDelay ? delay * 2 : _options.ReconnectMaxDelay;
             }
         }
@@ -168,22 +175,21 @@ public sealed class ServiceBusBridge : IBridge, IAsyncDisposable
     /// <summary>Renews the CBS token ahead of its expiry, for as long as this connection lives.</summary>
     private async Task RenewAsync(ServiceBusConnection connection, CancellationToken stop)
     {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(stop, connection.Lifetime);
         try
         {
-            while (connection.Lease.RenewAt is { } renewAt && !connection.Closed.IsCompleted)
+            while (connection.Lease.RenewAt is { } renewAt)
             {
                 var wait = renewAt - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
-                    await Task.WhenAny(Task.Delay(wait, _time, stop), connection.Closed).ConfigureAwait(false);
-                stop.ThrowIfCancellationRequested();
-                if (connection.Closed.IsCompleted)
-                    return;
-                await connection.Lease.RenewAsync(stop);
+                    await Task.Delay(wait, _time, lifetime.Token).ConfigureAwait(false);
+                await connection.Lease.RenewAsync(lifetime.Token);
                 _logger.LogInformation("Service Bus token renewed; next renewal at {RenewAt}", connection.Lease.RenewAt);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
+            // The bridge stopped or the connection closed: the next connection puts its own token.
         }
         catch (Exception ex) when (ex is ServiceBusFailure or AmqpException or Azure.Identity.AuthenticationFailedException)
         {

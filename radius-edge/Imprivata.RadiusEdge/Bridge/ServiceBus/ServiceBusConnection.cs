@@ -16,6 +16,7 @@ internal sealed class ServiceBusConnection : IAsyncDisposable
     public const string SessionFilter = "com.microsoft:session-filter";
     private readonly Connection _connection;
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _lifetime = new();
 
     private ServiceBusConnection(Connection connection, IAuthorizationLease lease, SenderLink requests, ReceiverLink replies)
     {
@@ -29,6 +30,9 @@ internal sealed class ServiceBusConnection : IAsyncDisposable
     public ReceiverLink Replies { get; }
     public IAuthorizationLease Lease { get; }
     public Task<string> Closed => _closed.Task;
+
+    /// <summary>Cancelled once the connection is closed: ends work tied to it (the token renewal timer).</summary>
+    public CancellationToken Lifetime => _lifetime.Token;
 
     public static async Task<ServiceBusConnection> OpenAsync(ServiceBusEndpoint endpoint, IServiceBusAuthorization authorization,
         ServiceBusOptions options, string requestEntity, string edgeId, Action<ReceivedReply> onReply, CancellationToken ct)
@@ -55,40 +59,53 @@ internal sealed class ServiceBusConnection : IAsyncDisposable
 
         try
         {
-            var lease = await authorization.AuthorizeAsync(connection, [requestEntity, options.ReplyEntity], ct);
-            var session = new Session(connection);
-            var requests = await AmqpLinks.AttachSenderAsync(session, $"{edgeId}-requests-{Guid.NewGuid():N}", requestEntity,
-                options.OperationTimeout, ct);
-            // A session receiver: only the session named by this edge's id (Service Bus: SessionId is the AMQP group-id).
-            var source = new Source { Address = options.ReplyEntity, FilterSet = new Map { [new Symbol(SessionFilter)] = edgeId } };
-            var replies = await AmqpLinks.AttachReceiverAsync(session, $"{edgeId}-replies-{Guid.NewGuid():N}", source,
-                new Target { Address = $"radius-edge-{edgeId}" }, options.OperationTimeout, ct);
-            var opened = new ServiceBusConnection(connection, lease, requests, replies);
-            opened.Watch(connection, "connection");
-            opened.Watch(session, "session");
-            opened.Watch(requests, "request link");
-            opened.Watch(replies, "reply link");
-            replies.Start(options.ReplyCredit, (link, message) => onReply(new ReceivedReply(link, message)));
-            return opened;
+            return await SetUpAsync(connection, authorization, options, requestEntity, edgeId, onReply, ct);
         }
-        catch
+        catch (Exception ex)
         {
             await CloseQuietlyAsync(connection);
+            if (ex is AmqpException amqp)
+                throw new ServiceBusFailure($"Service Bus closed the connection during set-up: {ServiceBusFailure.Describe(amqp.Error)}", ex);
             throw;
         }
     }
 
+    private static async Task<ServiceBusConnection> SetUpAsync(Connection connection, IServiceBusAuthorization authorization,
+        ServiceBusOptions options, string requestEntity, string edgeId, Action<ReceivedReply> onReply, CancellationToken ct)
+    {
+        var lease = await authorization.AuthorizeAsync(connection, [requestEntity, options.ReplyEntity], ct);
+        var session = new Session(connection);
+        var requests = await AmqpLinks.AttachSenderAsync(session, $"{edgeId}-requests-{Guid.NewGuid():N}", requestEntity,
+            options.OperationTimeout, ct);
+        // A session receiver: only the session named by this edge's id (Service Bus: SessionId is the AMQP group-id).
+        var source = new Source { Address = options.ReplyEntity, FilterSet = new Map { [new Symbol(SessionFilter)] = edgeId } };
+        var replies = await AmqpLinks.AttachReceiverAsync(session, $"{edgeId}-replies-{Guid.NewGuid():N}", source,
+            new Target { Address = $"radius-edge-{edgeId}" }, options.OperationTimeout, ct);
+        var opened = new ServiceBusConnection(connection, lease, requests, replies);
+        opened.Watch(connection, "connection");
+        opened.Watch(session, "session");
+        opened.Watch(requests, "request link");
+        opened.Watch(replies, "reply link");
+        replies.Start(options.ReplyCredit, (link, message) => onReply(new ReceivedReply(link, message)));
+        return opened;
+    }
+
     /// <summary>Ends this connection (for a failed renewal): the supervisor sees <see cref="Closed"/> and reconnects.</summary>
-    public void Fail(string reason) => _closed.TrySetResult(reason);
+    public void Fail(string reason)
+    {
+        if (_closed.TrySetResult(reason))
+            // Off the AMQP I/O thread that may be calling us: cancellation runs the waiters' callbacks inline.
+            ThreadPool.QueueUserWorkItem(static lifetime => lifetime.Cancel(), _lifetime, preferLocal: false);
+    }
 
     public async ValueTask DisposeAsync()
     {
-        _closed.TrySetResult("disposed");
+        Fail("disposed");
         await CloseQuietlyAsync(_connection);
     }
 
     private void Watch(AmqpObject amqp, string what) =>
-        amqp.AddClosedCallback((_, error) => _closed.TrySetResult($"{what} closed: {ServiceBusFailure.Describe(error)}"));
+        amqp.AddClosedCallback((_, error) => Fail($"{what} closed: {ServiceBusFailure.Describe(error)}"));
 
     private static async Task CloseQuietlyAsync(Connection connection)
     {
