@@ -1,5 +1,6 @@
 using System.Net;
 using Imprivata.RadiusEdge.Bridge;
+using Imprivata.RadiusEdge.Bridge.ServiceBus;
 using Imprivata.RadiusEdge.Bridge.StorageQueues;
 using Imprivata.RadiusEdge.Clients;
 using Imprivata.RadiusEdge.Handling;
@@ -44,6 +45,7 @@ public static class EdgeApp
         services.AddSingleton<IBridge>(sp => options.Bridge.Kind switch
         {
             "StorageQueues" => ActivatorUtilities.CreateInstance<StorageQueueBridge>(sp),
+            "ServiceBus" => ActivatorUtilities.CreateInstance<ServiceBusBridge>(sp),
             _ => throw new InvalidOperationException($"RadiusEdge: unknown Bridge:Kind '{options.Bridge.Kind}'."),
         });
         services.AddSingleton<UdpListener>();

@@ -43,13 +43,16 @@ public sealed class EdgeOptions
 
 public sealed class BridgeOptions
 {
-    /// <summary>"StorageQueues" (Azure Storage Queues / Azurite). Service Bus comes later.</summary>
+    /// <summary>"StorageQueues" (Azure Storage Queues / Azurite) or "ServiceBus" (AMQP 1.0, settings in <see cref="ServiceBus"/>).</summary>
     public string Kind { get; set; } = "StorageQueues";
 
     /// <summary>Storage connection string (or a SAS connection string) for the queues.</summary>
     public string? StorageConnectionString { get; set; }
 
+    /// <summary>The shared request queue (Service Bus: the queue or topic entity requests are sent to).</summary>
     public string RequestQueue { get; set; } = "radius-requests";
+
+    public Bridge.ServiceBus.ServiceBusOptions ServiceBus { get; set; } = new();
 
     /// <summary>The reply queue is this prefix followed by the edge id (lowercase, letters, digits and hyphens).</summary>
     public string ReplyQueuePrefix { get; set; } = "radius-replies-";

@@ -4,7 +4,7 @@ namespace Imprivata.RadiusEdge.Bridge;
 
 /// <summary>
 /// The port between the edge and the backend. Adapters: Azure Storage Queues (<see cref="StorageQueues.StorageQueueBridge"/>);
-/// Service Bus over AMQP 1.0 later. Requests go to one shared destination; decisions come back on this edge's own.
+/// Service Bus over AMQP 1.0 (<see cref="ServiceBus.ServiceBusBridge"/>). Requests go to one shared destination; decisions come back on this edge's own.
 /// </summary>
 public interface IBridge
 {
