@@ -3,35 +3,67 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Apps;
+using Imprivata.Storage.Caching;
 using Imprivata.Storage.Directory;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Apps;
 
-/// <summary>App profiles in table "AppProfiles", PK = client id. The Deploy dialog's lists are one JSON property.</summary>
-public sealed class TableAppProfileStore(TableSet tables) : IAppProfileStore
+/// <summary>
+/// App profiles in table "AppProfiles", PK = client id. The Deploy dialog's lists are one JSON property.
+/// FindAsync (every authorize) is served from a short-lived in-process cache cleared by every write through this store; a
+/// change made on another instance (e.g. an app undeployed) shows here after at most <see cref="CacheLifetime"/>.
+/// </summary>
+public sealed class TableAppProfileStore(TableSet tables, TimeProvider time) : IAppProfileStore
 {
+    /// <summary>How stale a cached profile may be when another instance changed it.</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
+    internal const int CacheCapacity = 1_000;
+
     private const string Row = "";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Profiles are immutable records, so the cached instance itself can be handed out.
+    private readonly ShortLivedCache<string, AppProfile> _cache = new(time, CacheLifetime, CacheCapacity);
 
     public async Task<AppProfile?> FindAsync(string clientId, CancellationToken ct)
     {
+        if (_cache.TryGet(clientId, out var cached))
+            return cached;
+        var generation = _cache.Generation;
         var table = await tables.GetAsync("AppProfiles", ct).ConfigureAwait(false);
         var entity = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Encode(clientId), Row, cancellationToken: ct).ConfigureAwait(false);
-        return entity.HasValue ? ToProfile(entity.Value!) : null;
+        if (!entity.HasValue)
+            return null;
+        var profile = ToProfile(entity.Value!);
+        _cache.Set(clientId, profile, generation);
+        return profile;
     }
 
     public async Task SaveAsync(AppProfile profile, CancellationToken ct)
     {
-        var table = await tables.GetAsync("AppProfiles", ct).ConfigureAwait(false);
-        await table.UpsertEntityAsync(FromProfile(profile), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        try
+        {
+            var table = await tables.GetAsync("AppProfiles", ct).ConfigureAwait(false);
+            await table.UpsertEntityAsync(FromProfile(profile), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _cache.Clear();
+        }
     }
 
     public async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
     {
-        var table = await tables.GetAsync("AppProfiles", ct).ConfigureAwait(false);
-        var response = await table.DeleteEntityAsync(TableKey.Encode(clientId), Row, ETag.All, ct).ConfigureAwait(false);
-        return response.Status != 404;
+        try
+        {
+            var table = await tables.GetAsync("AppProfiles", ct).ConfigureAwait(false);
+            var response = await table.DeleteEntityAsync(TableKey.Encode(clientId), Row, ETag.All, ct).ConfigureAwait(false);
+            return response.Status != 404;
+        }
+        finally
+        {
+            _cache.Clear();
+        }
     }
 
     public async IAsyncEnumerable<AppProfile> ListAsync([EnumeratorCancellation] CancellationToken ct)

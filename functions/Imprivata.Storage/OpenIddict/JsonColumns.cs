@@ -1,14 +1,23 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Imprivata.Storage.OpenIddict;
 
-/// <summary>Collections are kept as JSON strings, as OpenIddict's own relational stores do; null means empty.</summary>
+/// <summary>
+/// Collections are kept as JSON strings, as OpenIddict's own relational stores do; null means empty. OpenIddict asks for
+/// an application's permissions, requirements and settings many times per request (once per HasPermissionAsync), so the
+/// parsed, immutable result is kept alongside the very string instance it came from (cached applications share it).
+/// </summary>
 internal static class JsonColumns
 {
+    private static readonly ConditionalWeakTable<string, object> Parsed = new();
+
     public static ImmutableArray<string> ReadArray(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : [.. JsonSerializer.Deserialize<string[]>(json) ?? []];
+        string.IsNullOrEmpty(json)
+            ? []
+            : (ImmutableArray<string>)Parsed.GetValue(json, static text => (ImmutableArray<string>)[.. JsonSerializer.Deserialize<string[]>(text) ?? []]);
 
     public static string? WriteArray(ImmutableArray<string> values) =>
         values.IsDefaultOrEmpty ? null : JsonSerializer.Serialize(values.ToArray());
@@ -16,7 +25,8 @@ internal static class JsonColumns
     public static ImmutableDictionary<string, string> ReadStrings(string? json) =>
         string.IsNullOrEmpty(json)
             ? ImmutableDictionary<string, string>.Empty
-            : (JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []).ToImmutableDictionary(StringComparer.Ordinal);
+            : (ImmutableDictionary<string, string>)Parsed.GetValue(json, static text =>
+                (JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? []).ToImmutableDictionary(StringComparer.Ordinal));
 
     public static string? WriteStrings(IReadOnlyDictionary<string, string>? values) =>
         values is null || values.Count == 0 ? null : JsonSerializer.Serialize(values);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Imprivata.Storage.OpenIddict;
 
@@ -7,11 +8,12 @@ public static class OpenIddictTableStoresExtensions
     /// <summary>
     /// Makes OpenIddict keep applications, authorizations, tokens and scopes in Azure Tables. The stores hold no
     /// per-request state and depend only on the singleton <c>TableSet</c> and <c>TimeProvider</c> the app registers,
-    /// so they are singletons.
+    /// so they are singletons. The application manager remembers verified client secrets (<see cref="VerifiedClientSecrets"/>).
     /// </summary>
     public static OpenIddictCoreBuilder UseTableStores(this OpenIddictCoreBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<VerifiedClientSecrets>();
         return builder
             .SetDefaultApplicationEntity<TableApplication>()
             .SetDefaultAuthorizationEntity<TableAuthorization>()
@@ -20,6 +22,7 @@ public static class OpenIddictTableStoresExtensions
             .ReplaceApplicationStore<TableApplication, TableApplicationStore>(ServiceLifetime.Singleton)
             .ReplaceAuthorizationStore<TableAuthorization, TableAuthorizationStore>(ServiceLifetime.Singleton)
             .ReplaceScopeStore<TableScope, TableScopeStore>(ServiceLifetime.Singleton)
-            .ReplaceTokenStore<TableToken, TableTokenStore>(ServiceLifetime.Singleton);
+            .ReplaceTokenStore<TableToken, TableTokenStore>(ServiceLifetime.Singleton)
+            .ReplaceApplicationManager<TableApplication, TableApplicationManager>();
     }
 }

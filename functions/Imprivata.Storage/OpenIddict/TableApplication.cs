@@ -20,4 +20,7 @@ public sealed class TableApplication : ITableModel
     public string? RedirectUris { get; set; }
     public string? Requirements { get; set; }
     public string? Settings { get; set; }
+
+    /// <summary>A shallow copy (every property is an immutable string): cached applications are never handed out themselves.</summary>
+    internal TableApplication Copy() => (TableApplication)MemberwiseClone();
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Imprivata.Storage.Caching;
 using Imprivata.Storage.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
@@ -12,18 +13,28 @@ namespace Imprivata.Storage.OpenIddict;
 /// <summary>
 /// OpenIddict applications (clients) on Azure Tables. By client_id (every request) is a unique index entry and a
 /// point read; by redirect URI and post-logout redirect URI one index entry per URI.
+/// Lookups by client id and by id (several per authorize and token request) are served from a short-lived in-process
+/// cache, cleared by every write through this store; another instance's write shows here after at most
+/// <see cref="CacheLifetime"/> (a rotated secret or a removed redirect URI may keep working that long on this instance).
 /// </summary>
 public sealed class TableApplicationStore : IOpenIddictApplicationStore<TableApplication>
 {
+    /// <summary>How stale a cached application may be when another instance changed it.</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
+    internal const int CacheCapacity = 1_000;
+
     private readonly EntityTable<TableApplication> _applications;
     private readonly EntityTable<TableAuthorization> _authorizations;
     private readonly EntityTable<TableToken> _tokens;
+    // Keys "cid:<client id>" and "id:<id>"; values are never handed out, only copies of them.
+    private readonly ShortLivedCache<string, TableApplication> _cache;
 
-    public TableApplicationStore(TableSet tables, ILogger<TableApplicationStore> logger)
+    public TableApplicationStore(TableSet tables, TimeProvider time, ILogger<TableApplicationStore> logger)
     {
         _applications = new(tables, ApplicationMap.Instance, logger);
         _authorizations = new(tables, AuthorizationMap.Instance, logger);
         _tokens = new(tables, TokenMap.Instance, logger);
+        _cache = new(time, CacheLifetime, CacheCapacity);
     }
 
     public ValueTask<long> CountAsync(CancellationToken cancellationToken) => new(_applications.CountAsync(cancellationToken));
@@ -31,7 +42,35 @@ public sealed class TableApplicationStore : IOpenIddictApplicationStore<TableApp
     public async ValueTask<long> CountAsync<TResult>(Func<IQueryable<TableApplication>, IQueryable<TResult>> query, CancellationToken cancellationToken) =>
         query(await _applications.QueryableAsync(cancellationToken).ConfigureAwait(false)).LongCount();
 
-    public ValueTask CreateAsync(TableApplication application, CancellationToken cancellationToken) => new(_applications.CreateAsync(application, cancellationToken));
+    public ValueTask CreateAsync(TableApplication application, CancellationToken cancellationToken) =>
+        new(WriteAsync(() => _applications.CreateAsync(application, cancellationToken)));
+
+    /// <summary>Every write clears the cache once it is done (also when it failed: a lost race means the cached copy is stale).</summary>
+    private async Task WriteAsync(Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        finally
+        {
+            _cache.Clear();
+        }
+    }
+
+    private async Task<TableApplication?> CachedAsync(string key, Func<Task<TableApplication?>> read)
+    {
+        if (!_cache.TryGet(key, out var cached))
+        {
+            var generation = _cache.Generation;
+            if (await read().ConfigureAwait(false) is not { } loaded)
+                return null;
+            _cache.Set(key, cached = loaded.Copy(), generation);
+        }
+        var copy = cached.Copy();
+        ApplicationMap.Instance.RememberIndexed(copy, ApplicationMap.Instance.IndexEntries(copy).ToArray());
+        return copy;
+    }
 
     /// <summary>Deletes the application with its tokens and authorizations, as OpenIddict's own stores do.</summary>
     public async ValueTask DeleteAsync(TableApplication application, CancellationToken cancellationToken)
@@ -46,20 +85,20 @@ public sealed class TableApplicationStore : IOpenIddictApplicationStore<TableApp
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var authorization in authorizations)
             await _authorizations.DeleteLoadedAsync(authorization, cancellationToken).ConfigureAwait(false);
-        await _applications.DeleteAsync(application, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(() => _applications.DeleteAsync(application, cancellationToken)).ConfigureAwait(false);
     }
 
     public ValueTask<TableApplication?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return new(_applications.FindByIdAsync(identifier, cancellationToken));
+        return new(CachedAsync("id:" + identifier, () => _applications.FindByIdAsync(identifier, cancellationToken)));
     }
 
     public ValueTask<TableApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return new(_applications.FindUniqueAsync(IndexEntry.Partition(ApplicationMap.ClientIdKind, identifier),
-            a => string.Equals(a.ClientId, identifier, StringComparison.Ordinal), cancellationToken));
+        return new(CachedAsync("cid:" + identifier, () => _applications.FindUniqueAsync(IndexEntry.Partition(ApplicationMap.ClientIdKind, identifier),
+            a => string.Equals(a.ClientId, identifier, StringComparison.Ordinal), cancellationToken)));
     }
 
     public IAsyncEnumerable<TableApplication> FindByPostLogoutRedirectUriAsync(string uri, CancellationToken cancellationToken)
@@ -125,5 +164,6 @@ public sealed class TableApplicationStore : IOpenIddictApplicationStore<TableApp
     public ValueTask SetRequirementsAsync(TableApplication application, ImmutableArray<string> requirements, CancellationToken cancellationToken) { application.Requirements = JsonColumns.WriteArray(requirements); return default; }
     public ValueTask SetSettingsAsync(TableApplication application, ImmutableDictionary<string, string> settings, CancellationToken cancellationToken) { application.Settings = JsonColumns.WriteStrings(settings); return default; }
 
-    public ValueTask UpdateAsync(TableApplication application, CancellationToken cancellationToken) => new(_applications.UpdateAsync(application, cancellationToken));
+    public ValueTask UpdateAsync(TableApplication application, CancellationToken cancellationToken) =>
+        new(WriteAsync(() => _applications.UpdateAsync(application, cancellationToken)));
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Imprivata.Storage.Caching;
 using Imprivata.Storage.Tables;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
@@ -18,15 +19,25 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
     /// <summary>The most tokens one purge deletes, so a timer run stays bounded.</summary>
     public const int MaxPrunedPerCall = 100_000;
 
+    /// <summary>How long this instance remembers which token row a reference id names (codes live 60 s).</summary>
+    internal static readonly TimeSpan ReferenceMemoLifetime = TimeSpan.FromMinutes(5);
+    internal const int ReferenceMemoCapacity = 20_000;
+
     private readonly EntityTable<TableToken> _tokens;
     private readonly EntityTable<TableAuthorization> _authorizations;
     private readonly TimeProvider _time;
+    // Reference id -> token id, for tokens this instance wrote or found. Only the pointer is remembered, never the token:
+    // the row is always read fresh (status and ETag decide redemption), and a pointer that no longer matches falls back
+    // to the index. This makes a code's lookups (OpenIddict's, then its manager's uniqueness check before the update)
+    // one point read each instead of two.
+    private readonly ShortLivedCache<string, string> _referenceMemo;
 
     public TableTokenStore(TableSet tables, TimeProvider time, ILogger<TableTokenStore> logger)
     {
         _tokens = new(tables, TokenMap.Instance, logger);
         _authorizations = new(tables, AuthorizationMap.Instance, logger);
         _time = time;
+        _referenceMemo = new(time, ReferenceMemoLifetime, ReferenceMemoCapacity);
     }
 
     public ValueTask<long> CountAsync(CancellationToken cancellationToken) => new(_tokens.CountAsync(cancellationToken));
@@ -34,9 +45,20 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
     public async ValueTask<long> CountAsync<TResult>(Func<IQueryable<TableToken>, IQueryable<TResult>> query, CancellationToken cancellationToken) =>
         query(await _tokens.QueryableAsync(cancellationToken).ConfigureAwait(false)).LongCount();
 
-    public ValueTask CreateAsync(TableToken token, CancellationToken cancellationToken) => new(_tokens.CreateAsync(token, cancellationToken));
+    public async ValueTask CreateAsync(TableToken token, CancellationToken cancellationToken)
+    {
+        var generation = _referenceMemo.Generation;
+        await _tokens.CreateAsync(token, cancellationToken).ConfigureAwait(false);
+        Remember(token, generation);
+    }
 
     public ValueTask DeleteAsync(TableToken token, CancellationToken cancellationToken) => new(_tokens.DeleteAsync(token, cancellationToken));
+
+    private void Remember(TableToken token, long generation)
+    {
+        if (!string.IsNullOrEmpty(token.ReferenceId) && token.Id is { } id)
+            _referenceMemo.Set(token.ReferenceId, id, generation);
+    }
 
     public async IAsyncEnumerable<TableToken> FindAsync(string? subject, string? client, string? status, string? type, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -72,11 +94,18 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
         return new(_tokens.FindByIdAsync(identifier, cancellationToken));
     }
 
-    public ValueTask<TableToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
+    public async ValueTask<TableToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return new(_tokens.FindUniqueAsync(IndexEntry.Partition(TokenMap.ReferenceKind, identifier),
-            t => string.Equals(t.ReferenceId, identifier, StringComparison.Ordinal), cancellationToken));
+        bool Matches(TableToken t) => string.Equals(t.ReferenceId, identifier, StringComparison.Ordinal);
+        if (_referenceMemo.TryGet(identifier, out var id) &&
+            await _tokens.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is { } remembered && Matches(remembered))
+            return remembered;
+        var generation = _referenceMemo.Generation;
+        var token = await _tokens.FindUniqueAsync(IndexEntry.Partition(TokenMap.ReferenceKind, identifier), Matches, cancellationToken).ConfigureAwait(false);
+        if (token is not null)
+            Remember(token, generation);
+        return token;
     }
 
     public IAsyncEnumerable<TableToken> FindBySubjectAsync(string subject, CancellationToken cancellationToken)
@@ -207,5 +236,10 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
     public ValueTask SetSubjectAsync(TableToken token, string? subject, CancellationToken cancellationToken) { token.Subject = subject; return default; }
     public ValueTask SetTypeAsync(TableToken token, string? type, CancellationToken cancellationToken) { token.Type = type; return default; }
 
-    public ValueTask UpdateAsync(TableToken token, CancellationToken cancellationToken) => new(_tokens.UpdateAsync(token, cancellationToken));
+    public async ValueTask UpdateAsync(TableToken token, CancellationToken cancellationToken)
+    {
+        var generation = _referenceMemo.Generation;
+        await _tokens.UpdateAsync(token, cancellationToken).ConfigureAwait(false);
+        Remember(token, generation);
+    }
 }

@@ -7,7 +7,7 @@ namespace Imprivata.Tests.Apps;
 
 public sealed class TableAppProfileStoreTests
 {
-    private readonly TableAppProfileStore _store = new(new TableSet(Azurite.NewTables()));
+    private readonly TableAppProfileStore _store = new(new TableSet(Azurite.NewTables()), TimeProvider.System);
 
     [Fact]
     public async Task Save_RoundTrip_KeepsDeployment()

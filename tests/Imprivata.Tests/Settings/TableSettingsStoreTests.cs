@@ -7,7 +7,7 @@ namespace Imprivata.Tests.Settings;
 
 public sealed class TableSettingsStoreTests
 {
-    private readonly TableSettingsStore _store = new(new TableSet(Azurite.NewTables()));
+    private readonly TableSettingsStore _store = new(new TableSet(Azurite.NewTables()), TimeProvider.System);
 
     [Fact]
     public async Task GetWebLogin_NothingSaved_ReturnsDefaults()

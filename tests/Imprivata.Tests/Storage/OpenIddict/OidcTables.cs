@@ -20,7 +20,7 @@ internal sealed class OidcTables
 
     public OidcTables()
     {
-        Applications = new(Tables, NullLogger<TableApplicationStore>.Instance);
+        Applications = new(Tables, Time, NullLogger<TableApplicationStore>.Instance);
         Authorizations = new(Tables, NullLogger<TableAuthorizationStore>.Instance);
         Tokens = new(Tables, Time, NullLogger<TableTokenStore>.Instance);
         Scopes = new(Tables, NullLogger<TableScopeStore>.Instance);

@@ -145,4 +145,49 @@ public sealed class TableApplicationStoreTests
 
         Assert.Equal([live.Id], found);
     }
+
+    [Fact]
+    public async Task FindByClientIdAsync_UpdatedThroughStore_ReturnsNewValuesNotCachedOnes()
+    {
+        await NewApplicationAsync("cached", "https://cached.example/cb");
+        var first = await _oidc.Applications.FindByClientIdAsync("cached", Ct);
+        first!.DisplayName = "renamed";
+        await _oidc.Applications.UpdateAsync(first, Ct);
+
+        var again = await _oidc.Applications.FindByClientIdAsync("cached", Ct);
+
+        Assert.Equal("renamed", again!.DisplayName);
+        Assert.Equal(first.ConcurrencyToken, again.ConcurrencyToken);
+    }
+
+    [Fact]
+    public async Task FindByClientIdAsync_CallerMutatesResult_CacheKeepsStoredValues()
+    {
+        await NewApplicationAsync("isolated", "https://isolated.example/cb");
+        var first = await _oidc.Applications.FindByClientIdAsync("isolated", Ct);
+        first!.ClientSecret = "tampered";
+
+        var again = await _oidc.Applications.FindByClientIdAsync("isolated", Ct);
+
+        Assert.Null(again!.ClientSecret);
+        Assert.NotSame(first, again);
+    }
+
+    [Fact]
+    public async Task FindByClientIdAsync_ChangedByAnotherInstance_SeenAfterCacheLifetime()
+    {
+        await NewApplicationAsync("shared", "https://shared.example/cb");
+        await _oidc.Applications.FindByClientIdAsync("shared", Ct);
+        var other = new TableApplicationStore(_oidc.Tables, _oidc.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<TableApplicationStore>.Instance);
+        var theirs = await other.FindByClientIdAsync("shared", Ct);
+        theirs!.DisplayName = "changed elsewhere";
+        await other.UpdateAsync(theirs, Ct);
+
+        var stale = await _oidc.Applications.FindByClientIdAsync("shared", Ct);
+        _oidc.Time.Advance(TableApplicationStore.CacheLifetime);
+        var fresh = await _oidc.Applications.FindByClientIdAsync("shared", Ct);
+
+        Assert.Equal("shared", stale!.DisplayName);
+        Assert.Equal("changed elsewhere", fresh!.DisplayName);
+    }
 }

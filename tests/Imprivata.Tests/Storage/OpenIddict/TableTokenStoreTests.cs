@@ -232,4 +232,19 @@ public sealed class TableTokenStoreTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => _oidc.Tokens.CreateAsync(new TableToken { Id = token.Id }, Ct).AsTask());
     }
+
+    [Fact]
+    public async Task FindByReferenceIdAsync_RedeemedThroughAnotherStoreInstance_ReturnsFreshRow()
+    {
+        await _oidc.NewTokenAsync(referenceId: "remembered");
+        var other = new TableTokenStore(_oidc.Tables, _oidc.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<TableTokenStore>.Instance);
+        var theirs = (await other.FindByReferenceIdAsync("remembered", Ct))!;
+        theirs.Status = "redeemed";
+        await other.UpdateAsync(theirs, Ct);
+
+        var ours = await _oidc.Tokens.FindByReferenceIdAsync("remembered", Ct);
+
+        Assert.Equal("redeemed", ours!.Status);
+        Assert.Equal(theirs.ConcurrencyToken, ours.ConcurrencyToken);
+    }
 }

@@ -1,0 +1,42 @@
+using System.Net;
+using Imprivata.Benchmarks.Driver;
+using Imprivata.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Imprivata.Tests.Oidc;
+
+/// <summary>
+/// Storage round trips on the two hottest paths, counted (not timed): each is ~1 ms of CPU split between us and the
+/// storage service, so a regression here is a throughput regression. Measured on a warm service (tables created,
+/// signing keys loaded) for the second sign-in of an SSO session.
+/// </summary>
+public sealed class OidcRoundTripTests(ITestOutputHelper output)
+{
+    private const int MaxAuthorizeRoundTrips = 13; // was 16 before the application, profile and reference-id caches
+    private const int MaxTokenRoundTrips = 13; // was 17
+
+    [Fact]
+    public async Task AuthorizeWithSessionAndCodeRedemption_Warm_StayWithinRoundTripBudget()
+    {
+        using var trips = new StorageRoundTrips();
+        await using var svc = await TestService.StartAsync(configure: trips.Attach);
+        await svc.AddUserAsync("rt.user", "Correct-Horse-9");
+        var redirect = new Uri("https://rp.example.org/cb");
+        var secret = await svc.AddOidcAppAsync("rt-client", [redirect]);
+        using var driver = await OidcDriver.ConnectAsync(
+            new OidcTarget("ours", new Uri(svc.Issuer), "rt-client", secret, redirect, "rt.user", "Correct-Horse-9"), concurrency: 1);
+        var browser = await driver.EstablishSessionAsync();
+        await driver.RedeemAsync(await driver.AuthorizeAsync(browser, signIn: false)); // warm-up
+
+        trips.Clear();
+        var code = await driver.AuthorizeAsync(browser, signIn: false);
+        var authorize = trips.For("/connect/authorize");
+        await driver.RedeemAsync(code);
+        var token = trips.For("/connect/token");
+
+        output.WriteLine($"authorize: {authorize.Count}\n  {string.Join("\n  ", authorize)}");
+        output.WriteLine($"token: {token.Count}\n  {string.Join("\n  ", token)}");
+        Assert.InRange(authorize.Count, 1, MaxAuthorizeRoundTrips);
+        Assert.InRange(token.Count, 1, MaxTokenRoundTrips);
+    }
+}
