@@ -24,78 +24,89 @@ string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg"
 
 var report = new Report();
 Console.WriteLine($"RADIUS edge benchmark — {Environment.ProcessorCount} logical CPUs, load average {Load()} (shared machine: " +
-                  "other builds may run at the same time), .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
+                  $"other builds may run at the same time), .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
 
-// 1. Fuzz.
-Section("1. Fuzz: mutated valid packets through AccessRequestDecoder.Decode (+ dictionary Describe of decoded attributes)");
-var fuzz = FuzzJob.Run(inputs: 1_000_000, seed: 3579);
-Say($"{fuzz.Inputs:N0} inputs in {fuzz.Elapsed.TotalSeconds:N1} s = {fuzz.InputsPerSecond:N0} inputs/s (mutation included); {fuzz.Resigned:N0} re-signed after mutation");
-Say("verdicts: " + string.Join(", ", fuzz.Verdicts.OrderByDescending(v => v.Value).Select(v => $"{v.Key} {v.Value:N0}")));
-Say($"exceptions: {fuzz.Exceptions}" + (fuzz.ExceptionSamples.Count > 0 ? " — " + string.Join(" | ", fuzz.ExceptionSamples) : ""));
-Say($"managed memory after full GC: before {fuzz.MemoryBefore / 1024.0:N0} KiB, checkpoints " +
-    string.Join(" / ", fuzz.MemoryCheckpoints.Select(m => $"{m / 1024.0:N0}")) + $" KiB, after {fuzz.MemoryAfter / 1024.0:N0} KiB; " +
-    $"worst single input allocated {fuzz.WorstAllocationPerInput:N0} bytes");
-var growth = fuzz.MemoryAfter - fuzz.MemoryBefore;
-report.Add("fuzz: >= 1,000,000 mutated inputs", $"{fuzz.Inputs:N0} ({fuzz.InputsPerSecond:N0}/s)", fuzz.Inputs >= 1_000_000);
-report.Add("fuzz: no exception (crash)", $"{fuzz.Exceptions} exceptions", fuzz.Exceptions == 0);
-report.Add("fuzz: no unbounded growth (< 1 MiB after full GC)", $"{growth / 1024.0:+#,0;-#,0;0} KiB", growth < 1024 * 1024);
-
-await using var azurite = await AzuriteQueues.StartAsync();
-
-// 2. Processing rate beside FreeRADIUS.
-Section("2. Edge processing: retransmissions of answered requests (decode + Message-Authenticator verify + reply cache)");
-var processing = await EdgeProcessing.RunAsync(azurite, Say);
-if (processing.FreeRadiusCached is { } fr)
+try
 {
-    var ratio = fr.PerSecond / processing.EdgeUdp.PerSecond;
-    Say($"over UDP, same generator ({processing.Outstanding} outstanding): edge {processing.EdgeUdp.PerSecond:N0}/s, FreeRADIUS {fr.PerSecond:N0}/s " +
-        $"-> FreeRADIUS/edge = {ratio:N2}x (edge/FreeRADIUS = {1 / ratio:N2})");
-    report.Add("edge processing within 2x of FreeRADIUS (cached replies, UDP)",
-        $"edge {processing.EdgeUdp.PerSecond:N0}/s vs {fr.PerSecond:N0}/s = {ratio:N2}x", ratio <= 2.0);
-}
-else
-{
-    Say("FreeRADIUS not measured: " + processing.FreeRadiusError);
-    report.Add("edge processing within 2x of FreeRADIUS", "FreeRADIUS unavailable: " + processing.FreeRadiusError, null);
-}
+    // 1. Fuzz.
+    Section("1. Fuzz: mutated valid packets through AccessRequestDecoder.Decode (+ dictionary Describe of decoded attributes)");
+    var fuzz = FuzzJob.Run(inputs: 1_000_000, seed: 3579);
+    Say($"{fuzz.Inputs:N0} inputs in {fuzz.Elapsed.TotalSeconds:N1} s = {fuzz.InputsPerSecond:N0} inputs/s (mutation included); {fuzz.Resigned:N0} re-signed after mutation");
+    Say("verdicts: " + string.Join(", ", fuzz.Verdicts.OrderByDescending(v => v.Value).Select(v => $"{v.Key} {v.Value:N0}")));
+    Say($"exceptions: {fuzz.Exceptions}" + (fuzz.ExceptionSamples.Count > 0 ? " — " + string.Join(" | ", fuzz.ExceptionSamples) : ""));
+    Say($"managed memory after full GC: before {fuzz.MemoryBefore / 1024.0:N0} KiB, checkpoints " +
+        string.Join(" / ", fuzz.MemoryCheckpoints.Select(m => $"{m / 1024.0:N0}")) + $" KiB, after {fuzz.MemoryAfter / 1024.0:N0} KiB; " +
+        $"worst single input allocated {fuzz.WorstAllocationPerInput:N0} bytes");
+    var growth = fuzz.MemoryAfter - fuzz.MemoryBefore;
+    report.Add("fuzz: >= 1,000,000 mutated inputs", $"{fuzz.Inputs:N0} ({fuzz.InputsPerSecond:N0}/s)", fuzz.Inputs >= 1_000_000);
+    report.Add("fuzz: no exception (crash)", $"{fuzz.Exceptions} exceptions", fuzz.Exceptions == 0);
+    report.Add("fuzz: no unbounded growth (< 1 MiB after full GC)", $"{growth / 1024.0:+#,0;-#,0;0} KiB", growth < 1024 * 1024);
 
-// 3. End to end through the queues.
-Section("3. End to end through Azurite queues with an instant backend double, paced 200 requests/s for 20 s");
-var e2e = new List<QueueEndToEndResult>();
-foreach (var poll in new TimeSpan?[] { null, TimeSpan.FromMilliseconds(20) })
-{
-    var r = await QueueEndToEnd.RunAsync(azurite, poll, rate: 200, duration: TimeSpan.FromSeconds(20), Say);
-    e2e.Add(r);
-    Say($"PollInterval {r.PollInterval.TotalMilliseconds:N0} ms: offered {r.OfferedPerSecond:N1}/s, answered {r.Answered}/{r.Sent} " +
-        $"({r.AnsweredPerSecond:N1}/s), bridge messages {r.BridgeMessages}; latency p50 {r.P50:N1} ms, p90 {r.P90:N1} ms, p99 {r.P99:N1} ms, max {r.Max:N1} ms");
-}
-foreach (var r in e2e)
-{
-    var label = r == e2e[0] ? $"default PollInterval {r.PollInterval.TotalMilliseconds:N0} ms" : $"PollInterval {r.PollInterval.TotalMilliseconds:N0} ms";
-    report.Add($"200 req/s through queues, all answered ({label})", $"{r.Answered}/{r.Sent} at {r.OfferedPerSecond:N0}/s", r.Answered == r.Sent && r.OfferedPerSecond >= 190);
-    report.Add($"p50 <= 50 ms ({label})", $"{r.P50:N1} ms", r.P50 <= 50);
-    report.Add($"p99 <= 250 ms ({label})", $"{r.P99:N1} ms", r.P99 <= 250);
-}
-if (e2e.Count == 2 && e2e[0].P50 > 50)
-    Say($"the reply-queue poll dominates: RadiusEdge:Bridge:PollInterval {e2e[0].PollInterval.TotalMilliseconds:N0} ms gives p50 {e2e[0].P50:N1} ms, " +
-        $"{e2e[1].PollInterval.TotalMilliseconds:N0} ms gives p50 {e2e[1].P50:N1} ms (the edge sleeps that long whenever a receive returns no message)");
+    await using var azurite = await AzuriteQueues.StartAsync();
 
-// 4. 1,000 held requests.
-Section("4. 1,000 concurrent requests held by the backend double, then answered at once");
-var held = await HeldRequests.RunAsync(azurite, Say);
-Say($"{held.Requests} sent, {held.ReachedBackend} bridge messages ({held.DistinctAtBackend} distinct, {held.DuplicatesAtBridge} duplicates), " +
-    $"{held.PendingAtEdge} pending at the edge before release, held {held.Held.TotalSeconds:N1} s with {held.Retransmissions} NAS retransmissions; " +
-    $"{held.Answered}/{held.Requests} answered {held.ReleaseToLastReply.TotalSeconds:N1} s after release " +
-    $"({held.DuplicateReplies} replies to retransmissions, {held.BadReplies} bad)");
-report.Add("1,000 held requests answered, none lost", $"{held.Answered}/{held.Requests}", held.Answered == held.Requests && held.Requests == 1000);
-report.Add("no duplicates at the bridge", $"{held.ReachedBackend} messages, {held.DuplicatesAtBridge} duplicates",
-    held.DuplicatesAtBridge == 0 && held.ReachedBackend == held.Requests);
+    // 2. Processing rate beside FreeRADIUS.
+    Section("2. Edge processing: retransmissions of answered requests (decode + Message-Authenticator verify + reply cache)");
+    var processing = await EdgeProcessing.RunAsync(azurite, Say);
+    if (processing.FreeRadiusCached is { } fr)
+    {
+        var ratio = fr.PerSecond / processing.EdgeUdp.PerSecond;
+        Say($"over UDP, same generator ({processing.Outstanding} outstanding): edge {processing.EdgeUdp.PerSecond:N0}/s, FreeRADIUS {fr.PerSecond:N0}/s " +
+            $"-> FreeRADIUS/edge = {ratio:N2}x (edge/FreeRADIUS = {1 / ratio:N2})");
+        report.Add("edge processing within 2x of FreeRADIUS (cached replies, UDP)",
+            $"edge {processing.EdgeUdp.PerSecond:N0}/s vs {fr.PerSecond:N0}/s = {ratio:N2}x", ratio <= 2.0);
+    }
+    else
+    {
+        Say("FreeRADIUS not measured: " + processing.FreeRadiusError);
+        report.Add("edge processing within 2x of FreeRADIUS", "FreeRADIUS unavailable: " + processing.FreeRadiusError, null);
+    }
 
-Section("Summary");
-Console.WriteLine("Edge in process (production classes): codec + reply cache " +
-                  $"{processing.InProcessCodecAndCache:N0} packets/s, full RequestHandler {processing.InProcessHandler:N0} packets/s");
-if (processing.FreeRadiusFresh is { } fresh)
-    Console.WriteLine($"FreeRADIUS fresh PAP requests from its users file (for reference): {fresh.PerSecond:N0}/s");
-report.Print(Console.Out);
-Console.WriteLine($"\nTotal {total.Elapsed:mm\\:ss}; load average now {Load()}.");
-return report.AllPassed ? 0 : 1;
+    // 3. End to end through the queues.
+    Section("3. End to end through Azurite queues with an instant backend double, paced 200 requests/s for 20 s");
+    var e2e = new List<QueueEndToEndResult>();
+    foreach (var poll in new TimeSpan?[] { null, TimeSpan.FromMilliseconds(20) })
+    {
+        var r = await QueueEndToEnd.RunAsync(azurite, poll, rate: 200, duration: TimeSpan.FromSeconds(20), Say);
+        e2e.Add(r);
+        Say($"PollInterval {r.PollInterval.TotalMilliseconds:N0} ms: offered {r.OfferedPerSecond:N1}/s, answered {r.Answered}/{r.Sent} " +
+            $"({r.AnsweredPerSecond:N1}/s), bridge messages {r.BridgeMessages}; latency p50 {r.P50:N1} ms, p90 {r.P90:N1} ms, p99 {r.P99:N1} ms, max {r.Max:N1} ms");
+    }
+    foreach (var r in e2e)
+    {
+        var label = r == e2e[0] ? $"default PollInterval {r.PollInterval.TotalMilliseconds:N0} ms" : $"PollInterval {r.PollInterval.TotalMilliseconds:N0} ms";
+        report.Add($"200 req/s through queues, all answered ({label})", $"{r.Answered}/{r.Sent} at {r.OfferedPerSecond:N0}/s", r.Answered == r.Sent && r.OfferedPerSecond >= 190);
+        report.Add($"p50 <= 50 ms ({label})", $"{r.P50:N1} ms", r.P50 <= 50);
+        report.Add($"p99 <= 250 ms ({label})", $"{r.P99:N1} ms", r.P99 <= 250);
+    }
+    if (e2e.Count == 2 && e2e[0].P50 > 50)
+        Say($"the reply-queue poll dominates: RadiusEdge:Bridge:PollInterval {e2e[0].PollInterval.TotalMilliseconds:N0} ms gives p50 {e2e[0].P50:N1} ms, " +
+            $"{e2e[1].PollInterval.TotalMilliseconds:N0} ms gives p50 {e2e[1].P50:N1} ms (the edge sleeps that long whenever a receive returns no message)");
+
+    // 4. 1,000 held requests.
+    Section("4. 1,000 concurrent requests held by the backend double, then answered at once");
+    var held = await HeldRequests.RunAsync(azurite, Say);
+    Say($"{held.Requests} sent, {held.ReachedBackend} bridge messages ({held.DistinctAtBackend} distinct, {held.DuplicatesAtBridge} duplicates), " +
+        $"{held.PendingAtEdge} pending at the edge before release, held {held.Held.TotalSeconds:N1} s with {held.Retransmissions} NAS retransmissions; " +
+        $"{held.Answered}/{held.Requests} answered {held.ReleaseToLastReply.TotalSeconds:N1} s after release " +
+        $"({held.DuplicateReplies} replies to retransmissions, {held.BadReplies} bad)");
+    report.Add("1,000 held requests answered, none lost", $"{held.Answered}/{held.Requests}", held.Answered == held.Requests && held.Requests == 1000);
+    report.Add("no duplicates at the bridge", $"{held.ReachedBackend} messages, {held.DuplicatesAtBridge} duplicates",
+        held.DuplicatesAtBridge == 0 && held.ReachedBackend == held.Requests);
+
+    Section("Summary");
+    Console.WriteLine("Edge in process (production classes): codec + reply cache " +
+                      $"{processing.InProcessCodecAndCache:N0} packets/s, full RequestHandler {processing.InProcessHandler:N0} packets/s, " +
+                      $"exchange-log line alone {processing.ExchangeLogLines:N0} lines/s");
+    if (processing.FreeRadiusFresh is { } fresh)
+        Console.WriteLine($"FreeRADIUS fresh PAP requests from its users file (for reference): {fresh.PerSecond:N0}/s");
+    report.Print(Console.Out);
+    Console.WriteLine($"\nTotal {total.Elapsed:mm\\:ss}; load average now {Load()}.");
+    return report.AllPassed ? 0 : 1;
+}
+catch (Exception ex)
+{
+    // A failed phase still stops the processes it started; the run reports the failure instead of a figure.
+    Console.WriteLine($"\nRUN FAILED: {ex}");
+    ChildProcesses.KillAll();
+    return 2;
+}

@@ -12,7 +12,7 @@ namespace Imprivata.RadiusEdge.Benchmarks.Scenarios;
 
 public sealed record EdgeProcessingResult(
     double InProcessCodecAndCache, long CacheHits, long CacheLookups,
-    double InProcessHandler,
+    double InProcessHandler, double ExchangeLogLines,
     ClosedLoopResult EdgeUdp, ClosedLoopResult? FreeRadiusCached, ClosedLoopResult? FreeRadiusFresh, string? FreeRadiusError,
     int Outstanding);
 
@@ -32,7 +32,7 @@ public static class EdgeProcessing
     public static async Task<EdgeProcessingResult> RunAsync(AzuriteQueues azurite, Action<string> say)
     {
         var secret = Encoding.UTF8.GetBytes(Secret);
-        double codecRate, handlerRate;
+        double codecRate, handlerRate, logRate;
         long hits, lookups;
         ClosedLoopResult edgeUdp;
         await using (var edge = await EdgeUnderTest.StartAsync(azurite.ConnectionString, Secret, pollInterval: null))
@@ -46,6 +46,8 @@ public static class EdgeProcessing
             say($"edge in process, codec + reply cache: {codecRate:N0} packets/s ({hits:N0} of {lookups:N0} lookups were cache hits)");
             handlerRate = await HandlerAsync(edge, fleet);
             say($"edge in process, RequestHandler (incl. exchange log line and reply send): {handlerRate:N0} packets/s");
+            logRate = ExchangeLogLines(edge, fleet.SourceOf(0));
+            say($"edge in process, the exchange log's RESEND line alone (file, AutoFlush): {logRate:N0} lines/s");
             await fleet.WaitAllAnsweredAsync(Retry, TimeSpan.FromSeconds(2));
 
             edgeUdp = await fleet.RunClosedLoopAsync(WarmUp, Measure, Retry);
@@ -53,7 +55,7 @@ public static class EdgeProcessing
         }
 
         if (!FreeRadiusServer.Installed)
-            return new(codecRate, hits, lookups, handlerRate, edgeUdp, null, null, "freeradius is not installed", Ports * IdsPerPort);
+            return new(codecRate, hits, lookups, handlerRate, logRate, edgeUdp, null, null, "freeradius is not installed", Ports * IdsPerPort);
         try
         {
             await using var server = await FreeRadiusServer.StartAsync(Secret, FreeRadiusUser, FreeRadiusPassword);
@@ -65,11 +67,11 @@ public static class EdgeProcessing
             var fresh = await fleet.RunClosedLoopAsync(WarmUp, Measure, Retry,
                 i => AccessRequests.Pap(secret, fleet.IdentifierOf(i), FreeRadiusUser, FreeRadiusPassword));
             say($"FreeRADIUS, fresh PAP requests (users file): {fresh.PerSecond:N0} replies/s (timeouts {fresh.Timeouts}, bad {fresh.BadReplies})");
-            return new(codecRate, hits, lookups, handlerRate, edgeUdp, cached, fresh, null, Ports * IdsPerPort);
+            return new(codecRate, hits, lookups, handlerRate, logRate, edgeUdp, cached, fresh, null, Ports * IdsPerPort);
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
-            return new(codecRate, hits, lookups, handlerRate, edgeUdp, null, null, ex.Message, Ports * IdsPerPort);
+            return new(codecRate, hits, lookups, handlerRate, logRate, edgeUdp, null, null, ex.Message, Ports * IdsPerPort);
         }
     }
 
@@ -108,6 +110,18 @@ public static class EdgeProcessing
             }
         }
         return (n / clock.Elapsed.TotalSeconds, hits, n);
+    }
+
+    /// <summary>The line the handler writes for every answered retransmission, alone (the edge's exchange log as configured).</summary>
+    private static double ExchangeLogLines(EdgeUnderTest edge, IPEndPoint source)
+    {
+        var log = edge.Services.GetRequiredService<Imprivata.RadiusEdge.Logging.ExchangeLog>();
+        long n = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(1))
+            for (var k = 0; k < 256; k++, n++)
+                log.Resent((byte)k, source, "bench-nas");
+        return n / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>The production handler end to end (replies really go out to the fleet's sockets), one datagram at a time.</summary>

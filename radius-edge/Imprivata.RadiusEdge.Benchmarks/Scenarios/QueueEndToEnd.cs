@@ -17,7 +17,7 @@ public sealed record QueueEndToEndResult(
 /// </summary>
 public static class QueueEndToEnd
 {
-    private const int Ports = 16, IdsPerPort = 256;
+    private const int Ports = 20, IdsPerPort = 256;
 
     public static async Task<QueueEndToEndResult> RunAsync(AzuriteQueues azurite, TimeSpan? pollInterval, int rate, TimeSpan duration,
         Action<string> say)
