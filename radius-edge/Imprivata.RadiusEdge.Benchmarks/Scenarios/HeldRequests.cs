@@ -37,13 +37,21 @@ public static class HeldRequests
             if (i % 10 == 9)
                 await Task.Delay(10);
         }
+        var pendingTable = edge.Services.GetRequiredService<PendingTable>();
         var wait = Stopwatch.StartNew();
+        var progress = Stopwatch.StartNew();
         while ((backend.Received < requests || held.Elapsed < HoldFor) && wait.Elapsed < TimeSpan.FromSeconds(20))
         {
             fleet.ResendUnanswered(NasRetry);
             await Task.Delay(50);
+            if (progress.Elapsed > TimeSpan.FromSeconds(3))
+            {
+                progress.Restart();
+                say($"held: {backend.Received} bridge messages, {pendingTable.Count} pending at the edge, thread pool {ThreadPool.ThreadCount} threads / " +
+                    $"{ThreadPool.PendingWorkItemCount} queued, process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:N1} s");
+            }
         }
-        var pending = edge.Services.GetRequiredService<PendingTable>().Count;
+        var pending = pendingTable.Count;
         var reached = backend.Received;
         say($"held: {reached} bridge messages, {pending} pending at the edge after {held.Elapsed.TotalSeconds:N1} s; releasing");
 
