@@ -13,11 +13,12 @@ public sealed record QueueEndToEndResult(
 /// <summary>
 /// Fresh Access-Requests at a paced rate through the whole path: UDP -> edge -> Azurite request queue -> instant backend
 /// double -> the edge's reply queue (polled every <c>RadiusEdge:Bridge:PollInterval</c> when empty) -> UDP reply.
-/// No retransmissions, so every latency is one trip; a request without a reply 10 s after the last send is lost.
+/// No retransmissions, so every latency is one trip; a request without a reply 8 s after the last send is lost.
 /// </summary>
 public static class QueueEndToEnd
 {
     private const int Ports = 20, IdsPerPort = 256;
+    private static readonly TimeSpan StragglerWait = TimeSpan.FromSeconds(8);
 
     public static async Task<QueueEndToEndResult> RunAsync(AzuriteQueues azurite, TimeSpan? pollInterval, int rate, TimeSpan duration,
         Action<string> say)
@@ -41,7 +42,7 @@ public static class QueueEndToEnd
         var sending = clock.Elapsed;
         var measured = Enumerable.Range(100, total).ToArray();
         var deadline = Stopwatch.StartNew();
-        while (fleet.LatenciesMs(measured).Length < total && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (fleet.LatenciesMs(measured).Length < total && deadline.Elapsed < StragglerWait)
             await Task.Delay(50);
         var latencies = fleet.LatenciesMs(measured);
         return new QueueEndToEndResult(edge.PollInterval, total / sending.TotalSeconds, latencies.Length / sending.TotalSeconds,
