@@ -108,7 +108,7 @@ async Task EndToEndAsync(AzuriteQueues azurite)
         var r = await QueueEndToEnd.RunAsync(azurite, poll, rate: 50, duration: TimeSpan.FromSeconds(10), Say);
         light.Add(r);
         Say($"50/s, PollInterval {r.PollInterval.TotalMilliseconds:N0} ms: answered {r.Answered}/{r.Sent}, bridge messages {r.BridgeMessages}; " +
-            $"latency p50 {r.P50:N1} ms, p90 {r.P90:N1} ms, p99 {r.P99:N1} ms, max {r.Max:N1} ms");
+            $"latency p50 {r.P50:N1} ms, p90 {r.P90:N1} ms, p99 {r.P99:N1} ms, max {r.Max:N1} ms; backend double errors {r.BackendErrors}, {r.EdgeHealth}");
     }
     if (light[0].P50 > 2 * light[1].P50)
         Say($"at 50/s the reply-queue poll dominates: RadiusEdge:Bridge:PollInterval {light[0].PollInterval.TotalMilliseconds:N0} ms (default) gives p50 " +
@@ -119,7 +119,8 @@ async Task EndToEndAsync(AzuriteQueues azurite)
         var r = await QueueEndToEnd.RunAsync(azurite, poll, rate: 200, duration: TimeSpan.FromSeconds(20), Say);
         runs.Add(r);
         Say($"200/s, PollInterval {r.PollInterval.TotalMilliseconds:N0} ms: offered {r.OfferedPerSecond:N1}/s, answered {r.Answered}/{r.Sent} " +
-            $"({r.AnsweredPerSecond:N1}/s), bridge messages {r.BridgeMessages}; latency p50 {r.P50:N1} ms, p90 {r.P90:N1} ms, p99 {r.P99:N1} ms, max {r.Max:N1} ms");
+            $"({r.AnsweredPerSecond:N1}/s), bridge messages {r.BridgeMessages}; latency p50 {r.P50:N1} ms, p90 {r.P90:N1} ms, p99 {r.P99:N1} ms, max {r.Max:N1} ms; " +
+            $"backend double errors {r.BackendErrors}, {r.EdgeHealth}");
     }
     foreach (var r in runs)
     {

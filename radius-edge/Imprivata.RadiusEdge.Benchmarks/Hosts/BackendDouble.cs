@@ -35,6 +35,9 @@ public sealed class BackendDouble : IAsyncDisposable
     public ConcurrentDictionary<string, int> ByUser { get; } = new();
     public int Received => ByUser.Values.Sum();
     public int Held => _held.Count;
+    /// <summary>Queue calls that failed (each is logged once per kind); the double keeps going.</summary>
+    public int Errors => _errors;
+    private int _errors;
 
     /// <summary>Answers every held request (Accept), <paramref name="parallel"/> at a time, and stops holding.</summary>
     public async Task ReleaseAllAsync(int parallel)
@@ -65,14 +68,29 @@ public sealed class BackendDouble : IAsyncDisposable
             {
                 return;
             }
-            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException)
             {
+                // 404 before the edge created its queues; anything else is counted, and the double keeps serving.
+                if (ex is not Azure.RequestFailedException { Status: 404 })
+                    Interlocked.Increment(ref _errors);
                 await Task.Delay(IdlePoll, ct);
             }
         }
     }
 
     private async Task HandleAsync(QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await HandleOneAsync(message, ct);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or JsonException)
+        {
+            Interlocked.Increment(ref _errors);
+        }
+    }
+
+    private async Task HandleOneAsync(QueueMessage message, CancellationToken ct)
     {
         var request = JsonSerializer.Deserialize<AuthenticateRequest>(message.Body.ToString(), BridgeContract.Json)!;
         ByUser.AddOrUpdate(request.UserName ?? "", 1, (_, n) => n + 1);

@@ -4,6 +4,7 @@ using Imprivata.RadiusEdge.Bridge.StorageQueues;
 using Imprivata.RadiusEdge.Clients;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Imprivata.RadiusEdge.Benchmarks.Hosts;
@@ -36,6 +37,14 @@ public sealed class EdgeUnderTest : IAsyncDisposable
     public int Port { get; }
     public TimeSpan PollInterval { get; }
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Whether the edge's host began stopping by itself (a background service failed), and the bridge's last error.</summary>
+    public string Health()
+    {
+        var stopping = _app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+        var bridge = _app.Services.GetRequiredService<Imprivata.RadiusEdge.Bridge.IBridge>().Status;
+        return (stopping ? "EDGE HOST STOPPING; " : "") + (bridge.LastError is { } e ? "bridge error: " + e : "bridge ok");
+    }
 
     /// <param name="pollInterval">RadiusEdge:Bridge:PollInterval; null keeps the production default.</param>
     public static async Task<EdgeUnderTest> StartAsync(string connectionString, string secret, TimeSpan? pollInterval)

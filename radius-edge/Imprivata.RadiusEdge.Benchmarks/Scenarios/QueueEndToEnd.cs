@@ -8,7 +8,7 @@ namespace Imprivata.RadiusEdge.Benchmarks.Scenarios;
 
 public sealed record QueueEndToEndResult(
     TimeSpan PollInterval, double OfferedPerSecond, double AnsweredPerSecond /* over the sending window */, int Sent, int Answered, int BridgeMessages,
-    double P50, double P90, double P99, double Max);
+    double P50, double P90, double P99, double Max, int BackendErrors, string EdgeHealth);
 
 /// <summary>
 /// Fresh Access-Requests at a paced rate through the whole path: UDP -> edge -> Azurite request queue -> instant backend
@@ -48,7 +48,7 @@ public static class QueueEndToEnd
         return new QueueEndToEndResult(edge.PollInterval, total / sending.TotalSeconds, latencies.Length / sending.TotalSeconds,
             total, latencies.Length, backend.Received - before,
             Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 90), Stats.Percentile(latencies, 99),
-            latencies.Length == 0 ? double.NaN : latencies.Max());
+            latencies.Length == 0 ? double.NaN : latencies.Max(), backend.Errors, edge.Health());
     }
 
     /// <summary>Open loop: sends slot <paramref name="first"/>.. at <paramref name="rate"/> per second, catching up after a late timer.</summary>
