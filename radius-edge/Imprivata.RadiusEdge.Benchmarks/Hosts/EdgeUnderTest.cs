@@ -38,6 +38,25 @@ public sealed class EdgeUnderTest : IAsyncDisposable
     public TimeSpan PollInterval { get; }
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Counts of the exchange log's line kinds (RECV, SEND, DROP by reason, ...), read from its file.</summary>
+    public string ExchangeSummary()
+    {
+        var path = Path.Combine(_folder, "exchange.log");
+        if (!File.Exists(path))
+            return "no exchange log";
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        var counts = new Dictionary<string, int>();
+        while (reader.ReadLine() is { } line)
+        {
+            var parts = line.Split(' ');
+            var kind = parts.Length > 1 ? parts[1] : "?";
+            if (kind is "DROP" or "NOANSWER")
+                kind += ":" + (parts.LastOrDefault(p => p.StartsWith("reason=", StringComparison.Ordinal)) ?? "?")[7..];
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
+        }
+        return string.Join(", ", counts.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value}"));
+    }
+
     /// <summary>Whether the edge's host began stopping by itself (a background service failed), and the bridge's last error.</summary>
     public string Health()
     {

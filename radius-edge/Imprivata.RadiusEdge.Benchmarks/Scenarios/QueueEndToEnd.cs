@@ -48,7 +48,7 @@ public static class QueueEndToEnd
         return new QueueEndToEndResult(edge.PollInterval, total / sending.TotalSeconds, latencies.Length / sending.TotalSeconds,
             total, latencies.Length, backend.Received - before,
             Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 90), Stats.Percentile(latencies, 99),
-            latencies.Length == 0 ? double.NaN : latencies.Max(), backend.Errors, edge.Health());
+            latencies.Length == 0 ? double.NaN : latencies.Max(), backend.Errors, edge.Health() + "; exchange log: " + edge.ExchangeSummary());
     }
 
     /// <summary>Open loop: sends slot <paramref name="first"/>.. at <paramref name="rate"/> per second, catching up after a late timer.</summary>
