@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Imprivata.RadiusEdge.Benchmarks.Hosts;
+
+/// <summary>Free loopback ports (bind to 0, read, release).</summary>
+public static class Ports
+{
+    public static int FreeTcp()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static int FreeUdp()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public static async Task WaitForTcpAsync(int port, TimeSpan timeout, Func<bool> exited)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (exited())
+                throw new InvalidOperationException($"The process meant to listen on {port} exited.");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}
