@@ -21,6 +21,9 @@ public sealed class EdgeOptions
     /// <summary>How long a request waits for the backend's decision; 35 s so that a 30 s push fits. Then: no answer.</summary>
     public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(35);
 
+    /// <summary>The longest one send to the bridge may take; then the request is forgotten and the NAS's retry tries again.</summary>
+    public TimeSpan BridgeSendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The longest a "hold" decision may keep a request pending, counted from its arrival.</summary>
     public TimeSpan MaxHold { get; set; } = TimeSpan.FromSeconds(120);
 
@@ -57,8 +60,11 @@ public sealed class BridgeOptions
     /// <summary>The reply queue is this prefix followed by the edge id (lowercase, letters, digits and hyphens).</summary>
     public string ReplyQueuePrefix { get; set; } = "radius-replies-";
 
-    /// <summary>How often an empty reply queue is polled.</summary>
+    /// <summary>The longest wait between polls of an empty reply queue (the wait doubles from MinPollInterval up to this).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The first wait after an empty poll; right after replies arrived the queue is polled again at once.</summary>
+    public TimeSpan MinPollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The backend's RSA public key (PEM, inline or a file) that passwords are sealed to, and its key id.</summary>
     public string? BackendPublicKeyPem { get; set; }

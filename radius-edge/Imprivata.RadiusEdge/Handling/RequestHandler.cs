@@ -39,6 +39,21 @@ public sealed class RequestHandler(
         }
 
         var decoded = AccessRequestDecoder.Decode(datagram.Span, client.Policy);
+        try
+        {
+            await HandleDecodedAsync(decoded, datagram, source, client, cancellationToken);
+        }
+        finally
+        {
+            // The revealed PAP password leaves memory on every path: duplicates, rejects and forwarded requests alike.
+            if (decoded.IsSuccess)
+                CryptographicOperations.ZeroMemory(decoded.Value.Password);
+        }
+    }
+
+    private async Task HandleDecodedAsync(RadiusResult<DecodedRequest> decoded, ReadOnlyMemory<byte> datagram, IPEndPoint source, NasClient client,
+        CancellationToken cancellationToken)
+    {
         if (!decoded.IsSuccess && RadiusFailures.Action(decoded.Failure) == RadiusFailureAction.Drop)
         {
             exchange.Dropped(source, client.Name, datagram.Length > 1 ? datagram.Span[1] : null, RadiusFailures.Code(decoded.Failure));
@@ -112,22 +127,21 @@ public sealed class RequestHandler(
             exchange.Dropped(source, client.Name, request.Packet.Identifier, "pending_table_full", requestId);
             return;
         }
+        // A send that hangs must not hold a listener slot forever: the NAS retries anyway (RFC 5080 2.2.1).
+        using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        sendTimeout.CancelAfter(_options.BridgeSendTimeout);
         try
         {
             var message = requests.Create(requestId, request, client, source, entry.ReceivedAt, entry.Deadline);
-            await bridge.SendAsync(message, ct);
+            await bridge.SendAsync(message, sendTimeout.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // The bridge is down: forget the request entirely so that the NAS's retransmission is tried again.
             pending.TryTake(requestId, out _);
             duplicates.Forget(key);
             logger.LogWarning(ex, "Bridge send failed for request {RequestId}", requestId);
             exchange.Dropped(source, client.Name, request.Packet.Identifier, "bridge_unavailable", requestId);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(request.Password);
         }
     }
 }

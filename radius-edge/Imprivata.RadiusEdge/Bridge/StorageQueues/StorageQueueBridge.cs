@@ -70,6 +70,9 @@ public sealed class StorageQueueBridge : IBridge
 
     public async Task ReceiveAsync(Func<Decision, CancellationToken, Task> onDecision, CancellationToken cancellationToken)
     {
+        // Poll again at once while replies flow; when the queue is empty, back off from MinPollInterval to PollInterval,
+        // so an answer waits ~MinPollInterval under load and an idle edge costs few transactions.
+        var idleDelay = _options.MinPollInterval;
         while (!cancellationToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
@@ -93,23 +96,33 @@ public sealed class StorageQueueBridge : IBridge
             }
             if (messages.Length == 0)
             {
-                await Task.Delay(_options.PollInterval, _time, cancellationToken);
+                await Task.Delay(idleDelay, _time, cancellationToken);
+                idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, _options.PollInterval.Ticks));
                 continue;
             }
-            foreach (var message in messages)
-                await HandleAsync(message, onDecision, cancellationToken);
+            idleDelay = _options.MinPollInterval;
+            // Each reply is independent: settle the batch concurrently rather than one queue round trip after another.
+            await Task.WhenAll(messages.Select(message => HandleAsync(message, onDecision, cancellationToken)));
         }
     }
 
     private async Task HandleAsync(QueueMessage message, Func<Decision, CancellationToken, Task> onDecision, CancellationToken ct)
     {
         var decision = TryRead(message);
-        if (decision is not null)
-            await onDecision(decision, ct);
-        else
-            _logger.LogWarning("Unreadable message {MessageId} on the reply queue discarded", message.MessageId);
-        // Settled once handled: a decision is applied at most once (a second copy finds no pending request anyway).
-        await _replies.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        try
+        {
+            if (decision is not null)
+                await onDecision(decision, ct);
+            else
+                _logger.LogWarning("Unreadable message {MessageId} on the reply queue discarded", message.MessageId);
+            // Settled once handled: a decision is applied at most once (a second copy finds no pending request anyway).
+            await _replies.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // One bad reply (or an expired pop receipt) must never stop the receiver, and with it the whole edge.
+            _logger.LogWarning(ex, "Reply {MessageId} could not be settled", message.MessageId);
+        }
     }
 
     private static Decision? TryRead(QueueMessage message)
