@@ -140,7 +140,10 @@ public sealed class RequestHandler(
             // The bridge is down: forget the request entirely so that the NAS's retransmission is tried again.
             pending.TryTake(requestId, out _);
             duplicates.Forget(key);
-            logger.LogWarning(ex, "Bridge send failed for request {RequestId}", requestId);
+            if (ex is OperationCanceledException)
+                logger.LogWarning("Bridge send for request {RequestId} timed out after {Timeout}", requestId, _options.BridgeSendTimeout);
+            else
+                logger.LogWarning(ex, "Bridge send failed for request {RequestId}", requestId);
             exchange.Dropped(source, client.Name, request.Packet.Identifier, "bridge_unavailable", requestId);
         }
     }
