@@ -65,9 +65,13 @@ public sealed class ExchangeLog : IDisposable
 
     private void Write(string line)
     {
-        _logger.LogInformation("{ExchangeLine}", line);
+        // With a file configured, the file is the exchange log; the console copy costs more than the packet work itself.
         if (_file is null)
+        {
+            _logger.LogInformation("{ExchangeLine}", line);
             return;
+        }
+        _logger.LogDebug("{ExchangeLine}", line);
         var stamped = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) + " " + line;
         lock (_lock)
             _file.WriteLine(stamped);
