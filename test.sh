@@ -8,6 +8,7 @@ say() { printf '\n==> %s\n' "$*"; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v zip >/dev/null 2>&1 || missing+=(zip)
 command -v radclient >/dev/null 2>&1 || missing+=(freeradius-utils)
 if ((${#missing[@]})); then
   say "Installing Debian packages: ${missing[*]}"
