@@ -30,7 +30,8 @@ try
 {
     if (phases.Contains("fuzz"))
         Fuzz();
-    await using var azurite = await AzuriteQueues.StartAsync();
+    await using var azurite = await AzuriteProcess.StartQueuesAsync();
+    ChildProcesses.Track(azurite.Process); // the watchdog stops it too
     if (phases.Contains("processing"))
         processing = await ProcessingAsync(azurite);
     // Held before the 200/s run: an overloaded queue service would otherwise still be working off that run's backlog.
@@ -76,7 +77,7 @@ void Fuzz()
     report.Add("fuzz: no unbounded growth (< 1 MiB after full GC)", $"{growth / 1024.0:+#,0;-#,0;0} KiB", growth < 1024 * 1024);
 }
 
-async Task<EdgeProcessingResult> ProcessingAsync(AzuriteQueues azurite)
+async Task<EdgeProcessingResult> ProcessingAsync(AzuriteProcess azurite)
 {
     Section("2. Edge processing: retransmissions of answered requests (decode + Message-Authenticator verify + reply cache)");
     var result = await EdgeProcessing.RunAsync(azurite, Say);
@@ -96,7 +97,7 @@ async Task<EdgeProcessingResult> ProcessingAsync(AzuriteQueues azurite)
     return result;
 }
 
-async Task EndToEndAsync(AzuriteQueues azurite)
+async Task EndToEndAsync(AzuriteProcess azurite)
 {
     Section("3. End to end through Azurite queues with an instant backend double: 50 requests/s for 10 s, then 200 requests/s for 20 s");
     var baseline = await AzuriteBaseline.RunAsync(azurite);
@@ -137,7 +138,7 @@ async Task EndToEndAsync(AzuriteQueues azurite)
         Say("requests were lost or late with either poll interval: the queue round trips, not the poll interval, limit this machine (see the Azurite figures above)");
 }
 
-async Task HeldAsync(AzuriteQueues azurite)
+async Task HeldAsync(AzuriteProcess azurite)
 {
     Section("4. 1,000 concurrent requests held by the backend double, then answered at once");
     var held = await HeldRequests.RunAsync(azurite, Say);

@@ -21,7 +21,7 @@ public sealed class RelyingPartyProcess : IAsyncDisposable
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
     /// <summary>Picks a free port first, so the redirect URIs can be registered before the RP starts (it runs discovery at start).</summary>
-    public static Uri ReserveBaseUri() => new($"http://127.0.0.1:{Azurite.FreePort()}/");
+    public static Uri ReserveBaseUri() => new($"http://127.0.0.1:{Ports.FreeTcp()}/");
 
     public static async Task<RelyingPartyProcess> StartAsync(Uri baseUri, string issuer, string clientId, string secret)
     {

@@ -12,7 +12,7 @@ public sealed record AzuriteBaselineResult(double SendP50Ms, double SendP99Ms, d
 /// </summary>
 public static class AzuriteBaseline
 {
-    public static async Task<AzuriteBaselineResult> RunAsync(AzuriteQueues azurite)
+    public static async Task<AzuriteBaselineResult> RunAsync(AzuriteProcess azurite)
     {
         var queue = new QueueClient(azurite.ConnectionString, "baseline-" + Guid.NewGuid().ToString("N")[..8],
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });

@@ -30,7 +30,7 @@ public static class EdgeProcessing
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(0.5), Round = TimeSpan.FromSeconds(3), Retry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan InProcess = TimeSpan.FromSeconds(3);
 
-    public static async Task<EdgeProcessingResult> RunAsync(AzuriteQueues azurite, Action<string> say)
+    public static async Task<EdgeProcessingResult> RunAsync(AzuriteProcess azurite, Action<string> say)
     {
         var secret = Encoding.UTF8.GetBytes(Secret);
         await using var edge = await EdgeUnderTest.StartAsync(azurite.ConnectionString, Secret, pollInterval: null);

@@ -21,7 +21,7 @@ public static class HeldRequests
     private const int Ports = 4, IdsPerPort = 250;
     private static readonly TimeSpan NasRetry = TimeSpan.FromSeconds(3), HoldFor = TimeSpan.FromSeconds(4);
 
-    public static async Task<HeldRequestsResult> RunAsync(AzuriteQueues azurite, Action<string> say)
+    public static async Task<HeldRequestsResult> RunAsync(AzuriteProcess azurite, Action<string> say)
     {
         var secret = Encoding.UTF8.GetBytes(EdgeProcessing.Secret);
         await using var edge = await EdgeUnderTest.StartAsync(azurite.ConnectionString, EdgeProcessing.Secret, pollInterval: null);

@@ -20,7 +20,7 @@ public static class QueueEndToEnd
     private const int Ports = 20, IdsPerPort = 256;
     private static readonly TimeSpan StragglerWait = TimeSpan.FromSeconds(8);
 
-    public static async Task<QueueEndToEndResult> RunAsync(AzuriteQueues azurite, TimeSpan? pollInterval, int rate, TimeSpan duration,
+    public static async Task<QueueEndToEndResult> RunAsync(AzuriteProcess azurite, TimeSpan? pollInterval, int rate, TimeSpan duration,
         Action<string> say)
     {
         var secret = Encoding.UTF8.GetBytes(EdgeProcessing.Secret);

@@ -23,7 +23,7 @@ public sealed class OidcProviderProcess : IDisposable
     public static async Task<OidcProviderProcess> StartAsync(Uri redirectUri, string username, string password)
     {
         var script = Path.Combine(RepoPaths.Root, "tests", "Imprivata.Benchmarks", "oidc-provider", "server.mjs");
-        var port = Azurite.FreePort();
+        var port = Ports.FreeTcp();
         var secret = Pkce.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var psi = new ProcessStartInfo("node")
         {

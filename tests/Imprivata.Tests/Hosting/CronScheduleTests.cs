@@ -79,5 +79,5 @@ public class CronScheduleTests
 
 internal static class FunctionAppFolder
 {
-    public static string Path => System.IO.Path.Combine(Infrastructure.RepoPaths.Root, "functions", "Imprivata.Functions", FunctionCatalog.FolderName);
+    public static string Path => System.IO.Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", FunctionCatalog.FolderName);
 }

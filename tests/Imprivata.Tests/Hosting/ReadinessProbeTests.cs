@@ -72,7 +72,7 @@ public class ReadinessProbeTests
     [Fact]
     public async Task CheckAsync_StorageUnreachable_StorageNotReady()
     {
-        var closedPort = Azurite.FreePort();
+        var closedPort = Ports.FreeTcp();
         var tables = new TableStorageOptions
         {
             ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{closedPort}/devstoreaccount1;",

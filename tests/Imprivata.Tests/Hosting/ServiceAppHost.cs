@@ -19,7 +19,7 @@ public sealed class ServiceAppHost : IAsyncDisposable
 
     public static async Task<ServiceAppHost> StartAsync(bool customHandler, Action<WebApplicationBuilder>? configure = null)
     {
-        var port = Azurite.FreePort();
+        var port = Ports.FreeTcp();
         var tables = Azurite.NewTables();
         var app = ServiceApp.Build([], builder =>
         {

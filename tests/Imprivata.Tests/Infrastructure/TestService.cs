@@ -29,7 +29,7 @@ public sealed class TestService : IAsyncDisposable
 
     public static async Task<TestService> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var port = Azurite.FreePort();
+        var port = Ports.FreeTcp();
         var tables = Azurite.NewTables();
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         var app = ServiceApp.Build([], builder =>

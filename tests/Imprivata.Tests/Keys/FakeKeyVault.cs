@@ -27,7 +27,7 @@ public sealed class FakeKeyVault : IDisposable
 
     public FakeKeyVault()
     {
-        Port = Azurite.FreePort();
+        Port = Ports.FreeTcp();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(ServeAsync);

@@ -1,6 +1,6 @@
-namespace Imprivata.Tests.Infrastructure;
+namespace Imprivata.Testing;
 
-/// <summary>Finds the repository root (where the solution lives) from the test binary's folder.</summary>
+/// <summary>Finds the repository root (where the solution lives) from the binary's folder.</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(() =>

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Imprivata.RadiusEdge.Benchmarks.Hosts;
+namespace Imprivata.Testing;
 
-/// <summary>Free loopback ports (bind to 0, read, release).</summary>
+/// <summary>Free loopback ports (bind to 0, read, release) and waiting for a listener.</summary>
 public static class Ports
 {
     public static int FreeTcp()
@@ -20,6 +20,7 @@ public static class Ports
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>Waits until something accepts on the port; fails fast when the process meant to listen has exited.</summary>
     public static async Task WaitForTcpAsync(int port, TimeSpan timeout, Func<bool> exited)
     {
         var deadline = DateTime.UtcNow + timeout;
