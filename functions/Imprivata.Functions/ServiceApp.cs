@@ -4,6 +4,7 @@ using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
+using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
 
@@ -27,6 +28,7 @@ public static class ServiceApp
         builder.AddKeyRing();
         builder.AddDirectory();
         builder.AddLogin();
+        builder.AddMfa();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)

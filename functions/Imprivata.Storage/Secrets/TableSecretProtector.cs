@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Imprivata.Core.Mfa;
+using Imprivata.Storage.Tables;
+
+namespace Imprivata.Storage.Secrets;
+
+/// <summary>
+/// AES-256-GCM over authenticator secrets with a key-encryption key kept in the Secrets table (the local default; in
+/// Azure the storage account is reachable only by the app's identity). Format: version(1) | nonce(12) | tag(16) | ciphertext.
+/// The context string is the associated data, so a sealed secret only opens for the row it was written for.
+/// </summary>
+public sealed class TableSecretProtector(TableSet tables) : ISecretProtector
+{
+    private const string Table = "Secrets";
+    private const string Partition = "mfa-secrets";
+    private const string Row = "v1";
+    private const byte Version = 1;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private byte[]? _key;
+
+    public async ValueTask<byte[]> ProtectAsync(ReadOnlyMemory<byte> plaintext, string context, CancellationToken ct)
+    {
+        var key = await KeyAsync(ct).ConfigureAwait(false);
+        var output = new byte[1 + 12 + 16 + plaintext.Length];
+        output[0] = Version;
+        var nonce = output.AsSpan(1, 12);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, 16);
+        aes.Encrypt(nonce, plaintext.Span, output.AsSpan(29), output.AsSpan(13, 16), Encoding.UTF8.GetBytes(context));
+        return output;
+    }
+
+    public async ValueTask<byte[]> UnprotectAsync(ReadOnlyMemory<byte> protectedBytes, string context, CancellationToken ct)
+    {
+        var input = protectedBytes.Span.ToArray();
+        if (input.Length < 29 || input[0] != Version)
+            throw new CryptographicException("Sealed secret has an unknown format.");
+        var key = await KeyAsync(ct).ConfigureAwait(false);
+        var plaintext = new byte[input.Length - 29];
+        using var aes = new AesGcm(key, 16);
+        aes.Decrypt(input.AsSpan(1, 12), input.AsSpan(29), input.AsSpan(13, 16), plaintext, Encoding.UTF8.GetBytes(context));
+        return plaintext;
+    }
+
+    private async ValueTask<byte[]> KeyAsync(CancellationToken ct)
+    {
+        if (_key is { } cached)
+            return cached;
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return _key ??= await LoadOrCreateAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<byte[]> LoadOrCreateAsync(CancellationToken ct)
+    {
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+        if (existing.HasValue && existing.Value?.GetBinary("Key") is { Length: 32 } key)
+            return key;
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(Partition, Row) { ["Key"] = RandomNumberGenerator.GetBytes(32) }, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (TableSet.IsConflict(e))
+        {
+            // Another instance created it first: use theirs.
+        }
+        var row = await table.GetEntityAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+        return row.Value.GetBinary("Key") ?? throw new InvalidOperationException("MFA secret key row has no key.");
+    }
+}
