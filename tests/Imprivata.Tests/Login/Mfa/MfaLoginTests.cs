@@ -208,6 +208,29 @@ public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFi
         Assert.StartsWith("/connect/authorize", OidcFlow.LocationOf(posted));
     }
 
+    [Fact]
+    public async Task A_password_only_session_steps_up_when_the_policy_starts_asking_for_a_second_factor()
+    {
+        await fx.UseWebSsoAsync([Factor.OtpToken], associated: false);
+        var user = await fx.NewUserAsync();
+        await fx.EnrollAsync(user, Factor.OtpToken);
+        var browser = fx.NewBrowser();
+        await browser.GetTokensAsync(fx.NewRequest(), user.Username, OidcFixture.Password, fx.Secret);
+
+        await fx.UseWebSsoAsync([Factor.OtpToken]);
+        var silent = await browser.AuthorizeAsync(fx.NewRequest().With("prompt", "none"));
+        Assert.Equal("interaction_required", OidcFlow.ResponseAt(OidcFlow.LocationOf(silent)).Error);
+
+        var request = fx.NewOtherRequest();
+        var stepUp = await browser.AuthorizeAsync(request);
+        Assert.Equal("/login/mfa", OidcFlow.LocationOf(stepUp));
+        fx.Codes.Expect(user, "864200");
+        var done = await SubmitCodeAsync(browser, "/login/mfa/otp", "864200");
+        var back = await browser.GetAsync(OidcFlow.LocationOf(done));
+        var tokens = await browser.RedeemAsync(request, OidcFlow.ResponseAt(OidcFlow.LocationOf(back)).Code!, fx.OtherSecret);
+        Assert.Contains("mfa", new JsonWebToken(tokens.IdToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+    }
+
     private async Task<List<AuditEvent>> RecentAuditAsync()
     {
         var log = fx.Service.Services.GetRequiredService<IAuditLog>();
