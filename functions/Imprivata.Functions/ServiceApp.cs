@@ -5,6 +5,7 @@ using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
 
@@ -29,6 +30,7 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddWebAuthn();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
