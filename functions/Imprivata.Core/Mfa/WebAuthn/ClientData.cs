@@ -56,6 +56,11 @@ internal static class ClientData
         {
             return WebAuthnError.MalformedClientData;
         }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 inside a string value surfaces only when the string is read.
+            return WebAuthnError.MalformedClientData;
+        }
     }
 
     private static string? StringOf(JsonElement root, string name) =>

@@ -26,18 +26,24 @@ public sealed class WebAuthnFuzzTests
         var (clientData, original) = authenticator.Register(Rp.Id, Origin, challenge, format);
         Assert.True(RegistrationVerifier.Verify(Rp, challenge, clientData, original).Succeeded);
         var random = new Random(seed);
-        var accepted = 0;
         for (var i = 0; i < 3000; i++)
         {
             var mutated = Mutate(original, random);
             var result = RegistrationVerifier.Verify(Rp, challenge, clientData, mutated);
-            if (result.Succeeded)
-                accepted++;
-            else
+            if (!result.Succeeded)
+            {
                 Assert.NotEqual(WebAuthnError.None, result.Error);
+                continue;
+            }
+            // "none" signs nothing, so a mutated RSA modulus can still be a well-formed key; whatever is accepted must be
+            // a key we can load again. "packed" signs authData: its credential id and key cannot change.
+            Assert.NotNull(CoseKey.FromBytes(result.PublicKey));
+            if (format == "packed")
+            {
+                Assert.Equal(authenticator.CredentialId, result.CredentialId);
+                Assert.Equal(authenticator.CoseKey(), result.PublicKey);
+            }
         }
-        // Almost every mutation breaks structure or signature; the few accepted ones change only unsigned, unchecked bytes.
-        Assert.True(accepted < 300, $"{accepted} mutated attestation objects accepted");
     }
 
     [Fact]
