@@ -6,6 +6,7 @@ using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
 
@@ -31,6 +32,7 @@ public static class ServiceApp
         builder.AddLogin();
         builder.AddMfa();
         builder.AddMfaLogin();
+        builder.AddWebAuthn();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
