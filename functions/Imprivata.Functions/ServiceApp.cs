@@ -5,6 +5,7 @@ using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.Codes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
 
@@ -29,6 +30,7 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddCodes(mode);
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -40,7 +42,10 @@ public static class ServiceApp
         app.MapOidc();
         app.MapAdmin();
         if (mode.IsStandalone)
+        {
             app.MapSample();
+            app.MapOutbox();
+        }
         return app;
     }
 }
