@@ -42,7 +42,7 @@ public interface IOneTimeCodeStore
 
 /// <summary>
 /// Sliding-window send counter. Each send takes a slot; the slot is refused when <c>limit</c> slots already exist in the
-/// window ending now. Safe under concurrency: racing senders agree on one order, so at most <c>limit</c> succeed.
+/// window ending now. Safe under concurrency: racing senders never get more than <c>limit</c> slots between them.
 /// </summary>
 public interface ICodeSendLog
 {

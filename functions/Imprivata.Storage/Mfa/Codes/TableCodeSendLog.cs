@@ -10,8 +10,9 @@ namespace Imprivata.Storage.Mfa.Codes;
 
 /// <summary>
 /// Send slots in "CodeSends": PartitionKey = SHA-256 of the limit key (no phone numbers or addresses in keys), RowKey =
-/// "{ticks:D19}-{random}", so a partition lists slots in time order. A sender inserts its slot first, then counts the
-/// slots in the window up to and including its own: racing senders see one order and at most the limit pass.
+/// "{ticks:D19}-{random}", so a window is a RowKey range. A sender inserts its slot first, then counts every slot in the
+/// window and keeps its own only if the count is within the limit. Of k senders that pass, the last to insert counted all
+/// k slots, so k never exceeds the limit; a burst may refuse a little more than needed (fail closed), never less.
 /// </summary>
 public sealed class TableCodeSendLog(TableSet tables) : ICodeSendLog
 {
@@ -25,11 +26,11 @@ public sealed class TableCodeSendLog(TableSet tables) : ICodeSendLog
         await table.AddEntityAsync(new TableEntity(partition, slot) { ["SentAt"] = now }, ct).ConfigureAwait(false);
 
         var from = Ticks(now - window);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {from} and RowKey le {slot}");
-        var before = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {from}");
+        var taken = 0;
         await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
-            before++;
-        if (before <= limit)
+            taken++;
+        if (taken <= limit)
             return slot;
         await ReleaseAsync(key, slot, ct).ConfigureAwait(false);
         return null;
