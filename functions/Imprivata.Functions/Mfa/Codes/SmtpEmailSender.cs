@@ -28,7 +28,7 @@ public sealed partial class SmtpEmailSender(SmtpOptions options, ILogger<SmtpEma
             return SendResult.Sent;
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.ProtocolException or CommandException
-            or AuthenticationException or SslHandshakeException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            or AuthenticationException or SslHandshakeException or TimeoutException or NotSupportedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             // The exception type and SMTP status say what went wrong; the message text (the code) is never logged.
             LogFailed(logger, options.Host, options.Port, e.GetType().Name, (e as SmtpCommandException)?.StatusCode.ToString() ?? "");
