@@ -4,6 +4,7 @@ using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Mfa.Codes;
 using Imprivata.Functions.Oidc;
@@ -31,6 +32,7 @@ public static class ServiceApp
         builder.AddLogin();
         builder.AddMfa();
         builder.AddCodes(mode);
+        builder.AddMfaLogin();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -39,6 +41,7 @@ public static class ServiceApp
         var app = builder.Build();
         app.UseHosting(mode);
         app.MapLogin();
+        app.MapMfaLogin();
         app.MapOidc();
         app.MapAdmin();
         if (mode.IsStandalone)
