@@ -42,6 +42,7 @@ public static class ServiceApp
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();
+        app.MapCodeEnrollment();
         app.MapOidc();
         app.MapAdmin();
         if (mode.IsStandalone)

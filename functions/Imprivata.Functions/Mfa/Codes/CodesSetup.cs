@@ -2,6 +2,7 @@ using Azure.Identity;
 using Imprivata.Core.Mfa.Codes;
 using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Login;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Storage.Mfa.Codes;
 using Imprivata.Storage.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,6 +38,12 @@ public static partial class CodesSetup
         services.AddSingleton<CodeEnrollments>();
         services.AddSingleton<CodeSignIns>();
         services.AddSingleton<IPurgeTask, CodesPurge>();
+        // Login steps /login/mfa/sms and /login/mfa/email (the framework's code page) and enrollment at login.
+        foreach (var channel in new[] { CodeChannel.Sms, CodeChannel.Email })
+        {
+            services.AddSingleton<ICodeFactor>(sp => new CodeLoginFactor(channel, sp.GetRequiredService<CodeSignIns>(), codes));
+            services.AddSingleton(new LoginStepRoute(channel.Factor(), null, CodeEnrollmentEndpoints.EnrollPath(channel)));
+        }
         if (mode.IsCustomHandler && (messaging.Sms == MessagingOptions.Outbox || messaging.Email == MessagingOptions.Outbox))
             services.AddHostedService<OutboxWarning>();
     }
