@@ -13,7 +13,10 @@ public sealed partial class SmtpEmailSender(SmtpOptions options, ILogger<SmtpEma
     {
         var mime = new MimeMessage();
         mime.From.Add(new MailboxAddress(options.FromName, options.From));
-        mime.To.Add(MailboxAddress.Parse(message.To));
+        // Callers validate addresses (Destinations); a bad one here is refused, never thrown at the login page.
+        if (!MailboxAddress.TryParse(message.To, out var to))
+            return SendResult.Failed("smtp_bad_recipient");
+        mime.To.Add(to);
         mime.Subject = message.Subject;
         mime.Body = new BodyBuilder { TextBody = message.Text, HtmlBody = message.Html }.ToMessageBody();
 
