@@ -6,6 +6,7 @@ using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.Codes;
 using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
@@ -31,6 +32,7 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddCodes(mode);
         builder.AddMfaLogin();
         builder.AddWebAuthn();
         builder.AddOidc();
@@ -42,10 +44,14 @@ public static class ServiceApp
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();
+        app.MapCodeEnrollment();
         app.MapOidc();
         app.MapAdmin();
         if (mode.IsStandalone)
+        {
             app.MapSample();
+            app.MapOutbox();
+        }
         return app;
     }
 }
