@@ -5,6 +5,8 @@ using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.Otp;
+using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
 
@@ -29,6 +31,8 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddOtpTokens();
+        builder.AddTemporaryCodes();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -39,6 +43,8 @@ public static class ServiceApp
         app.MapLogin();
         app.MapOidc();
         app.MapAdmin();
+        app.MapOtpTokens();
+        app.MapTemporaryCodes();
         if (mode.IsStandalone)
             app.MapSample();
         return app;
