@@ -4,6 +4,7 @@ using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Mfa.Otp;
 using Imprivata.Functions.Mfa.TemporaryCodes;
@@ -31,6 +32,7 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddMfaLogin();
         builder.AddOtpTokens();
         builder.AddTemporaryCodes();
         builder.AddOidc();
@@ -41,6 +43,7 @@ public static class ServiceApp
         var app = builder.Build();
         app.UseHosting(mode);
         app.MapLogin();
+        app.MapMfaLogin();
         app.MapOidc();
         app.MapAdmin();
         app.MapOtpTokens();
