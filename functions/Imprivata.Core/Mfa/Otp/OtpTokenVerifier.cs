@@ -50,9 +50,9 @@ public sealed class OtpTokenVerifier(IEnrollmentStore enrollments, OtpOptions op
             var token = await enrollments.FindAsync(userId, enrollmentId, ct).ConfigureAwait(false);
             if (token is null || !IsUsableToken(token))
                 return OtpVerification.Fail(OtpReasons.NotFound);
-            if (token.Otp!.Kind != OtpKind.Hotp)
+            if (ParametersOf(token).Kind != OtpKind.Hotp)
                 return OtpVerification.Fail(OtpReasons.NotHotp);
-            var match = OtpMatch.HotpResync(token.Secret!, token.Otp, Normalize(first), Normalize(second), token.Counter, options.HotpResyncWindow);
+            var match = OtpMatch.HotpResync(token.Secret!, ParametersOf(token), Normalize(first), Normalize(second), token.Counter, options.HotpResyncWindow);
             if (!match.Accepted)
                 return OtpVerification.Fail(match.Outcome == OtpOutcome.Malformed ? OtpReasons.MalformedCode : OtpReasons.WrongCode);
             if (await enrollments.TryUpdateAsync(token with { Counter = match.NewCounter }, ct).ConfigureAwait(false) is { } stored)
@@ -61,12 +61,18 @@ public sealed class OtpTokenVerifier(IEnrollmentStore enrollments, OtpOptions op
         return OtpVerification.Fail(OtpReasons.Contended);
     }
 
-    internal OtpMatch Match(Enrollment token, string code, DateTimeOffset now) => token.Otp!.Kind == OtpKind.Hotp
-        ? OtpMatch.Hotp(token.Secret!, token.Otp, code, token.Counter, options.HotpLookAhead)
-        : OtpMatch.Totp(token.Secret!, token.Otp, code, now, token.Counter);
+    internal OtpMatch Match(Enrollment token, string code, DateTimeOffset now) => ParametersOf(token) is { Kind: OtpKind.Hotp } hotp
+        ? OtpMatch.Hotp(token.Secret!, hotp, code, token.Counter, options.HotpLookAhead)
+        : OtpMatch.Totp(token.Secret!, ParametersOf(token), code, now, token.Counter);
 
+    /// <summary>
+    /// OTP tokens, and approver devices with a seed: the approver shows a token code too (the policy engine counts it as
+    /// the OTP-token factor), 6-digit SHA-1 TOTP unless its enrollment says otherwise.
+    /// </summary>
     public static bool IsUsableToken(Enrollment e) =>
-        e.Factor == Factor.OtpToken && e.Confirmed && e.Secret is { Length: > 0 } && e.Otp is { } p && OtpCode.IsSupported(p);
+        e.Factor is Factor.OtpToken or Factor.Push && e.Confirmed && e.Secret is { Length: > 0 } && OtpCode.IsSupported(ParametersOf(e));
+
+    private static OtpParameters ParametersOf(Enrollment e) => e.Otp ?? TotpEnrollment.AppParameters;
 
     /// <summary>Users type "123 456" or paste with spaces; nothing else is forgiven.</summary>
     public static string Normalize(string? code) => (code ?? "").Replace(" ", "", StringComparison.Ordinal).Trim();

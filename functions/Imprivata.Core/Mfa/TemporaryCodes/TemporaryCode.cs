@@ -30,14 +30,6 @@ public enum TemporaryCodeState
     Superseded,
 }
 
-/// <summary>The workflow a code is presented for; the service refuses workflows its options do not allow.</summary>
-public enum TemporaryCodeWorkflow
-{
-    WebSso,
-    RemoteAccess,
-    SecondFactorOnly,
-}
-
 /// <summary>One row per user.</summary>
 public interface ITemporaryCodeStore
 {

@@ -1,3 +1,4 @@
+using Imprivata.Core.Policies;
 namespace Imprivata.Core.Mfa.TemporaryCodes;
 
 /// <summary>Temporary-code settings, configuration section "Imprivata:TemporaryCodes".</summary>
@@ -12,7 +13,7 @@ public sealed class TemporaryCodeOptions
     /// Workflows a code may be used for. The reference allows Remote Access and the Windows/Web login, never order signing
     /// or any other workflow; the policy engine may narrow this per user policy by not offering the code at all.
     /// </summary>
-    public HashSet<TemporaryCodeWorkflow> AllowedWorkflows { get; set; } = [TemporaryCodeWorkflow.RemoteAccess, TemporaryCodeWorkflow.WebSso];
+    public HashSet<WorkflowKind> AllowedWorkflows { get; set; } = [WorkflowKind.RemoteAccess, WorkflowKind.WebSso];
 
     /// <summary>The validity choices offered to the helpdesk; anything else is refused.</summary>
     public static readonly IReadOnlyList<TimeSpan> ValidityChoices =

@@ -1,3 +1,4 @@
+using Imprivata.Core.Policies;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -67,7 +68,7 @@ public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher
     }
 
     /// <summary>The login step (web) and RADIUS call this with the code the user typed and the workflow they are in.</summary>
-    public async Task<TemporaryCodeResult> VerifyAsync(string userId, string presented, TemporaryCodeWorkflow workflow, CancellationToken ct)
+    public async Task<TemporaryCodeResult> VerifyAsync(string userId, string presented, WorkflowKind workflow, CancellationToken ct)
     {
         if (!options.AllowedWorkflows.Contains(workflow))
             return TemporaryCodeResult.Fail(TemporaryCodeErrors.WorkflowNotAllowed);

@@ -1,6 +1,7 @@
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.HardwareTokens;
 using Imprivata.Core.Mfa.Otp;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Storage.Mfa;
 
 namespace Imprivata.Functions.Mfa.Otp;
@@ -18,6 +19,7 @@ public static class OtpSetup
         builder.Services.AddSingleton<HardwareTokenInventory>();
         builder.Services.AddSingleton<OtpTokenAdministration>();
         builder.Services.AddSingleton<OtpSignIn>();
+        builder.Services.AddSingleton<ICodeFactor, OtpCodeFactor>();
     }
 
     public static void MapOtpTokens(this WebApplication app)

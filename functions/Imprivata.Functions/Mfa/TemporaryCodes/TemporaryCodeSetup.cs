@@ -1,4 +1,6 @@
 using Imprivata.Core.Mfa.TemporaryCodes;
+using Imprivata.Core.Policies;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Secrets;
 
@@ -16,6 +18,10 @@ public static class TemporaryCodeSetup
         builder.Services.AddSingleton<Core.Mfa.TemporaryCodes.TemporaryCodes>();
         builder.Services.AddSingleton<TemporaryCodeAdministration>();
         builder.Services.AddSingleton<TemporaryCodeSignIn>();
+        builder.Services.AddSingleton<TemporaryCodeFactor>();
+        builder.Services.AddSingleton<ICodeFactor>(sp => sp.GetRequiredService<TemporaryCodeFactor>());
+        // Replaces the framework's "nobody has a code" default (registered with TryAdd; the last registration wins).
+        builder.Services.AddSingleton<ITemporaryCodeStatus>(sp => sp.GetRequiredService<TemporaryCodeFactor>());
     }
 
     public static void MapTemporaryCodes(this WebApplication app)

@@ -1,3 +1,4 @@
+using Imprivata.Core.Policies;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Directory;
 using Imprivata.Core.Mfa;
@@ -12,7 +13,7 @@ namespace Imprivata.Functions.Mfa.TemporaryCodes;
 /// </summary>
 public sealed class TemporaryCodeSignIn(Core.Mfa.TemporaryCodes.TemporaryCodes codes, AuditTrail audit)
 {
-    public async Task<TemporaryCodeResult> VerifyAsync(HttpContext http, DirectoryUser user, string code, TemporaryCodeWorkflow workflow, string? clientId = null)
+    public async Task<TemporaryCodeResult> VerifyAsync(HttpContext http, DirectoryUser user, string code, WorkflowKind workflow, string? clientId = null)
     {
         var result = await codes.VerifyAsync(user.Id, code, workflow, http.RequestAborted);
         await audit.WriteAsync(http, "mfa.temporary_code", result.Succeeded ? AuditResults.Success : AuditResults.Failure, result.Error ?? AuditReasons.Ok,

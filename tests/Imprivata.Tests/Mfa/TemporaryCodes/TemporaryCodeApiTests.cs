@@ -1,3 +1,4 @@
+using Imprivata.Core.Policies;
 using System.Net;
 using System.Text.Json;
 using Imprivata.Core.Audit;
@@ -54,10 +55,10 @@ public sealed class TemporaryCodeApiTests : IAsyncLifetime
         Assert.DoesNotContain(code, page);
 
         var codes = _host.App.Services.GetRequiredService<Core.Mfa.TemporaryCodes.TemporaryCodes>();
-        Assert.True((await codes.VerifyAsync(_alice.Id, code, TemporaryCodeWorkflow.RemoteAccess, default)).Succeeded);
+        Assert.True((await codes.VerifyAsync(_alice.Id, code, WorkflowKind.RemoteAccess, default)).Succeeded);
 
         Assert.Equal(HttpStatusCode.NoContent, (await _helpdesk.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_alice.Id}/temporary-code")).StatusCode);
-        Assert.Equal(TemporaryCodeErrors.Revoked, (await codes.VerifyAsync(_alice.Id, code, TemporaryCodeWorkflow.RemoteAccess, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.Revoked, (await codes.VerifyAsync(_alice.Id, code, WorkflowKind.RemoteAccess, default)).Error);
 
         Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.temporary_code.issue" && e.Result == AuditResults.Success && e.Actor == "desk" && e.UserId == _alice.Id);
         Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.temporary_code.revoke" && e.Result == AuditResults.Success && e.Actor == "desk");

@@ -1,3 +1,4 @@
+using Imprivata.Core.Policies;
 using System.Text;
 using Azure.Data.Tables;
 using Imprivata.Core.Mfa;
@@ -56,12 +57,12 @@ public sealed class TemporaryCodesTests
     public async Task Verify_RightCode_WorksRepeatedlyAndCountsUses()
     {
         var code = await IssueAsync();
-        Assert.True((await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default)).Succeeded);
-        var second = await _codes.VerifyAsync("user-1", code[..5] + " " + code[5..], TemporaryCodeWorkflow.WebSso, default);
+        Assert.True((await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default)).Succeeded);
+        var second = await _codes.VerifyAsync("user-1", code[..5] + " " + code[5..], WorkflowKind.WebSso, default);
         Assert.True(second.Succeeded);
         Assert.Equal(2, second.Code!.UseCount);
-        Assert.Equal(TemporaryCodeErrors.WrongCode, (await _codes.VerifyAsync("user-1", code[..9] + (code[9] == '0' ? '1' : '0'), TemporaryCodeWorkflow.WebSso, default)).Error);
-        Assert.Equal(TemporaryCodeErrors.NoActiveCode, (await _codes.VerifyAsync("user-2", code, TemporaryCodeWorkflow.WebSso, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.WrongCode, (await _codes.VerifyAsync("user-1", code[..9] + (code[9] == '0' ? '1' : '0'), WorkflowKind.WebSso, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.NoActiveCode, (await _codes.VerifyAsync("user-2", code, WorkflowKind.WebSso, default)).Error);
     }
 
     /// <summary>Decision: a temporary code is reusable until it ends (the reference), so two uses at once both succeed, and both are counted.</summary>
@@ -73,7 +74,7 @@ public sealed class TemporaryCodesTests
         var uses = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             start.Wait();
-            return await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default);
+            return await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default);
         })).ToArray();
         start.Set();
         Assert.All(await Task.WhenAll(uses), r => Assert.True(r.Succeeded, r.Error));
@@ -85,9 +86,9 @@ public sealed class TemporaryCodesTests
     {
         var code = await IssueAsync(validity: TimeSpan.FromHours(1));
         _time.Advance(TimeSpan.FromMinutes(59));
-        Assert.True((await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default)).Succeeded);
+        Assert.True((await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default)).Succeeded);
         _time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(TemporaryCodeErrors.Expired, (await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.Expired, (await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default)).Error);
         Assert.Empty(await _codes.ListActiveAsync(default));
     }
 
@@ -96,7 +97,7 @@ public sealed class TemporaryCodesTests
     {
         var code = await IssueAsync();
         Assert.True((await _codes.RevokeAsync("user-1", "helpdesk", default)).Succeeded);
-        Assert.Equal(TemporaryCodeErrors.Revoked, (await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.Revoked, (await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default)).Error);
         Assert.Equal(TemporaryCodeErrors.NoActiveCode, (await _codes.RevokeAsync("user-1", "helpdesk", default)).Error);
     }
 
@@ -106,10 +107,10 @@ public sealed class TemporaryCodesTests
         await _stores.Enrollments.AddAsync(new Enrollment { Id = "old", UserId = "user-1", Factor = Factor.Sms, Confirmed = true, CreatedAt = _time.GetUtcNow().AddDays(-30), Destination = "+15550100" }, default);
         _time.Advance(TimeSpan.FromMinutes(1));
         var code = await IssueAsync();
-        Assert.True((await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default)).Succeeded);
+        Assert.True((await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default)).Succeeded);
         _time.Advance(TimeSpan.FromMinutes(5));
         await _stores.Enrollments.AddAsync(new Enrollment { Id = "new", UserId = "user-1", Factor = Factor.OtpToken, Confirmed = true, CreatedAt = _time.GetUtcNow(), Secret = new byte[20], Otp = new OtpParameters() }, default);
-        Assert.Equal(TemporaryCodeErrors.Superseded, (await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.Superseded, (await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default)).Error);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class TemporaryCodesTests
         var code = await IssueAsync();
         _time.Advance(TimeSpan.FromHours(2));
         await _stores.Enrollments.TryUpdateAsync(old with { LastUsedAt = _time.GetUtcNow() }, default);
-        Assert.Equal(TemporaryCodeErrors.Superseded, (await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.RemoteAccess, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.Superseded, (await _codes.VerifyAsync("user-1", code, WorkflowKind.RemoteAccess, default)).Error);
     }
 
     [Fact]
@@ -127,8 +128,8 @@ public sealed class TemporaryCodesTests
     {
         var first = await IssueAsync();
         var second = await IssueAsync();
-        Assert.Equal(TemporaryCodeErrors.WrongCode, (await _codes.VerifyAsync("user-1", first, TemporaryCodeWorkflow.RemoteAccess, default)).Error);
-        Assert.True((await _codes.VerifyAsync("user-1", second, TemporaryCodeWorkflow.RemoteAccess, default)).Succeeded);
+        Assert.Equal(TemporaryCodeErrors.WrongCode, (await _codes.VerifyAsync("user-1", first, WorkflowKind.RemoteAccess, default)).Error);
+        Assert.True((await _codes.VerifyAsync("user-1", second, WorkflowKind.RemoteAccess, default)).Succeeded);
     }
 
     [Fact]
@@ -147,7 +148,7 @@ public sealed class TemporaryCodesTests
     public async Task Verify_WorkflowNotAllowed_RefusedBeforeLookingAtTheCode()
     {
         var code = await IssueAsync();
-        Assert.Equal(TemporaryCodeErrors.WorkflowNotAllowed, (await _codes.VerifyAsync("user-1", code, TemporaryCodeWorkflow.SecondFactorOnly, default)).Error);
+        Assert.Equal(TemporaryCodeErrors.WorkflowNotAllowed, (await _codes.VerifyAsync("user-1", code, WorkflowKind.SecondFactorOnly, default)).Error);
         Assert.Equal(0, (await _codes.FindAsync("user-1", default))!.Value.Code.UseCount);
     }
 }
