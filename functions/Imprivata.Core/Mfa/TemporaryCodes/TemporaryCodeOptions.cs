@@ -13,7 +13,11 @@ public sealed class TemporaryCodeOptions
     /// Workflows a code may be used for. The reference allows Remote Access and the Windows/Web login, never order signing
     /// or any other workflow; the policy engine may narrow this per user policy by not offering the code at all.
     /// </summary>
-    public HashSet<WorkflowKind> AllowedWorkflows { get; set; } = [WorkflowKind.RemoteAccess, WorkflowKind.WebSso];
+    /// <remarks>Null means the default (RemoteAccess, WebSso); a configured list replaces it (a non-empty default would
+    /// only ever be added to by the configuration binder, so configuration could not narrow it).</remarks>
+    public List<WorkflowKind>? AllowedWorkflows { get; set; }
+
+    public bool Allows(WorkflowKind workflow) => (AllowedWorkflows ?? [WorkflowKind.RemoteAccess, WorkflowKind.WebSso]).Contains(workflow);
 
     /// <summary>The validity choices offered to the helpdesk; anything else is refused.</summary>
     public static readonly IReadOnlyList<TimeSpan> ValidityChoices =

@@ -70,7 +70,7 @@ public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher
     /// <summary>The login step (web) and RADIUS call this with the code the user typed and the workflow they are in.</summary>
     public async Task<TemporaryCodeResult> VerifyAsync(string userId, string presented, WorkflowKind workflow, CancellationToken ct)
     {
-        if (!options.AllowedWorkflows.Contains(workflow))
+        if (!options.Allows(workflow))
             return TemporaryCodeResult.Fail(TemporaryCodeErrors.WorkflowNotAllowed);
         var typed = Normalize(presented);
         if (typed.Length != options.Digits || !typed.All(char.IsAsciiDigit))
