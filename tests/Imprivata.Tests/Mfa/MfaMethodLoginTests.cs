@@ -62,9 +62,10 @@ public sealed class MfaMethodLoginTests(OidcFixture fx) : IClassFixture<OidcFixt
         var start = await enrollment.BeginAsync(user.Id, user.Username, null, CancellationToken.None);
         var seed = Base32Encoding.ToBytes(start.ManualEntryKey);
         var now = DateTimeOffset.UtcNow;
-        // Confirm with the previous step's code, log in with the current one (both inside the +-1 window).
-        Assert.True((await enrollment.ConfirmAsync(user.Id, start.EnrollmentId, OtpCode.Compute(seed, TotpEnrollment.AppParameters, OtpCode.TimeStep(now, 30) - 1), CancellationToken.None)).Succeeded);
-        var code = OtpCode.Compute(seed, TotpEnrollment.AppParameters, OtpCode.TimeStep(now, 30));
+        // Confirm with the current step's code, log in with the next one: both stay inside the +-1 window even when the
+        // real clock crosses a step boundary during the test.
+        Assert.True((await enrollment.ConfirmAsync(user.Id, start.EnrollmentId, OtpCode.Compute(seed, TotpEnrollment.AppParameters, OtpCode.TimeStep(now, 30)), CancellationToken.None)).Succeeded);
+        var code = OtpCode.Compute(seed, TotpEnrollment.AppParameters, OtpCode.TimeStep(now, 30) + 1);
 
         var (browser, request) = await PasswordAsync(user);
         var done = await SubmitAsync(browser, "/login/mfa/otp", code);
