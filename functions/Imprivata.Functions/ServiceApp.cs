@@ -8,6 +8,8 @@ using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Mfa.Codes;
 using Imprivata.Functions.Mfa.WebAuthn;
+using Imprivata.Functions.Mfa.Otp;
+using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
 
@@ -35,6 +37,8 @@ public static class ServiceApp
         builder.AddCodes(mode);
         builder.AddMfaLogin();
         builder.AddWebAuthn();
+        builder.AddOtpTokens();
+        builder.AddTemporaryCodes();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -47,6 +51,8 @@ public static class ServiceApp
         app.MapCodeEnrollment();
         app.MapOidc();
         app.MapAdmin();
+        app.MapOtpTokens();
+        app.MapTemporaryCodes();
         if (mode.IsStandalone)
         {
             app.MapSample();
