@@ -253,6 +253,10 @@ public sealed class PolicyApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/admin/api/enrollment-rules", new { name = "Mine" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Delete, "/admin/api/enrollment-rules/default")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/admin/workflow-policy")).StatusCode);
+        var usersPage = await desk.Http.GetStringAsync("/admin/users");
+        Assert.DoesNotContain("/admin/workflow-policy", usersPage);
+        Assert.DoesNotContain("/admin/user-policies", usersPage);
+        Assert.Contains("href=\"/admin/reports\"", usersPage);
         Assert.True((await Store.GetWorkflowPolicyAsync(default)).Options.NumberMatching);
         Assert.Single(await Store.ListUserPoliciesAsync(default));
         Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.access" && e.Reason == "forbidden" && e.Actor == "desk");
