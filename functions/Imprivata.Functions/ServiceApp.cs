@@ -6,6 +6,8 @@ using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.Codes;
+using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Sample;
 
@@ -30,7 +32,9 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddCodes(mode);
         builder.AddMfaLogin();
+        builder.AddWebAuthn();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -40,10 +44,14 @@ public static class ServiceApp
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();
+        app.MapCodeEnrollment();
         app.MapOidc();
         app.MapAdmin();
         if (mode.IsStandalone)
+        {
             app.MapSample();
+            app.MapOutbox();
+        }
         return app;
     }
 }

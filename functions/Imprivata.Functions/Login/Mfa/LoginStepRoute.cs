@@ -10,7 +10,8 @@ public sealed record LoginStepRoute(Factor Factor, string? LoginPath, string? En
 
 public sealed class LoginStepRoutes(IEnumerable<LoginStepRoute> routes, IEnumerable<ICodeFactor> codeFactors)
 {
-    private readonly Dictionary<Factor, ICodeFactor> _codes = codeFactors.ToDictionary(c => c.Factor);
+    // First registration wins, so a host (or a test) can put its own method in front of the built-in one.
+    private readonly Dictionary<Factor, ICodeFactor> _codes = codeFactors.GroupBy(c => c.Factor).ToDictionary(g => g.Key, g => g.First());
 
     public ICodeFactor? CodeFactor(Factor factor) => _codes.GetValueOrDefault(factor);
 
