@@ -6,6 +6,7 @@ using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Oidc;
+using Imprivata.Functions.Push;
 using Imprivata.Functions.Sample;
 
 namespace Imprivata.Functions;
@@ -29,6 +30,7 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddPush();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -39,6 +41,7 @@ public static class ServiceApp
         app.MapLogin();
         app.MapOidc();
         app.MapAdmin();
+        app.MapPush();
         if (mode.IsStandalone)
             app.MapSample();
         return app;
