@@ -4,6 +4,7 @@ using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Push;
@@ -30,6 +31,7 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddMfaLogin();
         builder.AddPush();
         builder.AddOidc();
         builder.AddAdmin();
@@ -39,6 +41,7 @@ public static class ServiceApp
         var app = builder.Build();
         app.UseHosting(mode);
         app.MapLogin();
+        app.MapMfaLogin();
         app.MapOidc();
         app.MapAdmin();
         app.MapPush();

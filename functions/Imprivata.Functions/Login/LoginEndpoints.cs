@@ -1,5 +1,7 @@
 using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
+using Imprivata.Core.Policies;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Oidc;
@@ -23,7 +25,7 @@ public static class LoginEndpoints
     }
 
     public static async Task<IResult> SubmitAsync(HttpContext http, ISettingsStore settings, IAppProfileStore apps, FormCsrf csrf,
-        PasswordCheck passwords, SsoSessions sessions, AuditTrail audit)
+        PasswordCheck passwords, SsoSessions sessions, AuditTrail audit, PolicyEngine engine, MfaLogin mfa)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -48,8 +50,17 @@ public static class LoginEndpoints
         }
 
         var user = result.User!;
+        var plan = await engine.PlanAsync(user, WorkflowKind.WebSso, http.RequestAborted);
+        if (plan.Outcome == PlanOutcome.Deny)
+        {
+            await audit.WriteAsync(http, "login.password", AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId, methods: "pwd");
+            return await RenderAsync(http, settings, apps, csrf, target, username, GenericError, StatusCodes.Status200OK);
+        }
+        await audit.WriteAsync(http, "login.password", AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id, clientId: clientId,
+            methods: "pwd", detail: plan.Reason);
+        if (plan.Outcome != PlanOutcome.Allow)
+            return await mfa.BeginAsync(http, user, target, clientId);
         await sessions.StartAsync(http, user, ["pwd"], http.RequestAborted);
-        await audit.WriteAsync(http, "login.password", AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id, clientId: clientId, methods: "pwd");
         // 303: the browser must GET the next step, never re-POST the password (security-tests: 303 after credential POSTs).
         http.Response.Headers.Location = target ?? "/login/done";
         return Results.StatusCode(StatusCodes.Status303SeeOther);

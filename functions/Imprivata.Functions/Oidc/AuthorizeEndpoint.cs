@@ -1,4 +1,7 @@
 using Imprivata.Core.Audit;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Policies;
+using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
 using Microsoft.AspNetCore;
@@ -17,7 +20,7 @@ namespace Imprivata.Functions.Oidc;
 public static class AuthorizeEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext http, SsoSessions sessions, OidcClaims claims, AppAccess access,
-        AuditTrail audit, TimeProvider time)
+        AuditTrail audit, TimeProvider time, PolicyEngine engine, MfaLogin mfa)
     {
         var ct = http.RequestAborted;
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict request missing at the authorization endpoint.");
@@ -55,6 +58,26 @@ public static class AuthorizeEndpoint
         {
             await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, decision.Reason, username: user.Username, userId: user.Id, clientId: clientId);
             return OidcResults.Error(Errors.AccessDenied, "This application is not available to your account.");
+        }
+
+        // The session may predate a policy that now asks this user for a second factor: step up before any token.
+        var plan = await engine.PlanAsync(user, WorkflowKind.WebSso, ct);
+        var sessionHasMfa = current.Session.Amr.Contains(FactorAmr.Mfa);
+        if (plan.Outcome == PlanOutcome.Deny)
+        {
+            await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId);
+            return OidcResults.Error(Errors.AccessDenied, "Your account cannot sign in to this application.");
+        }
+        if (!sessionHasMfa && (plan.Outcome == PlanOutcome.SecondFactor || (plan.Outcome == PlanOutcome.Enroll && !plan.MayDelay)))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, PlanReasons.SecondFactorRequired, userId: user.Id, clientId: clientId);
+                return OidcResults.Error(Errors.InteractionRequired, "A second factor is required.");
+            }
+            await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, PlanReasons.SecondFactorRequired, username: user.Username,
+                userId: user.Id, clientId: clientId, detail: "step-up");
+            return await mfa.BeginAsync(http, user, ReturnUrlAfterLogin(request), clientId);
         }
 
         await sessions.RecordClientAsync(current.Session, clientId, ct);

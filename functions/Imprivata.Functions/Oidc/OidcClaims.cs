@@ -14,8 +14,10 @@ namespace Imprivata.Functions.Oidc;
 /// </summary>
 public sealed class OidcClaims
 {
-    /// <summary>acr for a session proven by password alone; MFA levels come with the second-factor work.</summary>
+    /// <summary>acr for a session proven by one factor (a password).</summary>
     public const string AcrPassword = "urn:imprivata:acr:pwd";
+    /// <summary>acr for a session proven by two factors of different kinds (amr contains "mfa").</summary>
+    public const string AcrMfa = "urn:imprivata:acr:mfa";
 
     /// <summary>
     /// The session's authentication instant in milliseconds. Private: it has no destination, so it stays in codes and refresh
@@ -30,7 +32,7 @@ public sealed class OidcClaims
         identity.SetClaim(Claims.AuthenticationTime, session.AuthenticatedAt.ToUnixTimeSeconds());
         identity.SetClaim(AuthenticatedAtMilliseconds, session.AuthenticatedAt.ToUnixTimeMilliseconds());
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. session.Amr]);
-        identity.SetClaim(Claims.AuthenticationContextReference, AcrPassword);
+        identity.SetClaim(Claims.AuthenticationContextReference, session.Amr.Contains(Core.Mfa.FactorAmr.Mfa) ? AcrMfa : AcrPassword);
         AddProfile(identity, user);
         identity.SetScopes(scopes);
         identity.SetDestinations(DestinationsOf);

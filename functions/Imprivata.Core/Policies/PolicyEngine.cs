@@ -1,0 +1,81 @@
+using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa;
+
+namespace Imprivata.Core.Policies;
+
+/// <summary>Does the user hold an unexpired, unrevoked temporary code? Implemented by the temporary-code service.</summary>
+public interface ITemporaryCodeStatus
+{
+    Task<bool> HasActiveCodeAsync(DirectoryUser user, CancellationToken ct);
+}
+
+/// <summary>
+/// The one place that decides which factors a user needs: user policy -> workflow -> allowed and enrolled methods ->
+/// enrollment rule. Web SSO, the Entra second-factor provider and RADIUS all ask <see cref="PlanAsync"/>.
+/// </summary>
+public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver, IEnrollmentStore enrollments, ITemporaryCodeStatus temporaryCodes)
+{
+    public async Task<AuthenticationPlan> PlanAsync(DirectoryUser user, WorkflowKind kind, CancellationToken ct)
+    {
+        var workflowPolicy = await store.GetWorkflowPolicyAsync(ct).ConfigureAwait(false);
+        var policy = await resolver.ResolveAsync(user, ct).ConfigureAwait(false);
+        var rules = await store.ListEnrollmentRulesAsync(ct).ConfigureAwait(false);
+        var rule = rules.FirstOrDefault(r => r.Id == policy.EnrollmentRuleId)
+            ?? rules.FirstOrDefault(r => r.Id == EnrollmentRule.DefaultId)
+            ?? EnrollmentRule.Default;
+        var options = workflowPolicy.Options;
+        AuthenticationPlan Plan(PlanOutcome outcome, string reason) =>
+            new() { Outcome = outcome, Reason = reason, Policy = policy, Rule = rule, NumberMatching = options.NumberMatching };
+
+        if (kind == WorkflowKind.RemoteAccess && !user.LicensedForRemoteAccess)
+            return Plan(PlanOutcome.Deny, PlanReasons.NotLicensed);
+        if (kind == WorkflowKind.WebSso && !user.LicensedForSso)
+            return Plan(PlanOutcome.Deny, PlanReasons.NotLicensed);
+
+        var workflow = workflowPolicy.For(kind);
+        if (!workflow.UserPolicyIds.Contains(policy.Id, StringComparer.Ordinal))
+        {
+            // Not live for this user yet (phased rollout): the first step stands alone, except that second-factor-only
+            // has no first step to stand on.
+            return Plan(kind == WorkflowKind.SecondFactorOnly ? PlanOutcome.Deny : PlanOutcome.Allow, PlanReasons.WorkflowNotAssociated);
+        }
+
+        var allowed = workflow.SecondFactors
+            .Where(f => f != Factor.Password && (f != Factor.Email || options.EmailCodesCountAsMfa))
+            .Distinct()
+            .ToList();
+        if (allowed.Count == 0)
+            return Plan(PlanOutcome.Deny, PlanReasons.NoFactorAllowed);
+
+        var enrolled = (await enrollments.ListAsync(user.Id, ct).ConfigureAwait(false))
+            .Where(e => e.Confirmed)
+            .SelectMany(ProvidedFactors)
+            .ToHashSet();
+        var available = allowed.Where(enrolled.Contains).ToList();
+        var temporaryAllowed = kind == WorkflowKind.RemoteAccess || options.TemporaryCodesForWebSso;
+        if (temporaryAllowed && await temporaryCodes.HasActiveCodeAsync(user, ct).ConfigureAwait(false))
+            available.Add(Factor.TemporaryCode);
+        if (available.Count > 0)
+            return Plan(PlanOutcome.SecondFactor, PlanReasons.SecondFactorRequired) with { SecondFactors = available };
+
+        var enrollable = rule.Prompt == EnrollmentPrompt.AtLogin
+            ? rule.EnrollableFactors.Where(allowed.Contains).Where(f => f.IsEnrollable()).ToList()
+            : [];
+        var passwordOnly = rule.UnenrolledAccess == UnenrolledAccess.PasswordOnly && kind != WorkflowKind.SecondFactorOnly;
+        if (enrollable.Count > 0)
+        {
+            return Plan(PlanOutcome.Enroll, PlanReasons.EnrollmentRequired) with
+            {
+                Enrollable = enrollable,
+                MayDelay = passwordOnly && rule.MayDelay,
+            };
+        }
+        return passwordOnly
+            ? Plan(PlanOutcome.Allow, PlanReasons.UnenrolledPasswordOnly)
+            : Plan(PlanOutcome.Deny, PlanReasons.UnenrolledBlocked);
+    }
+
+    /// <summary>An approver device also shows a token code, so it serves the OTP-token factor as well as push.</summary>
+    private static IEnumerable<Factor> ProvidedFactors(Enrollment e) =>
+        e.Factor == Factor.Push && e.Secret is { Length: > 0 } ? [Factor.Push, Factor.OtpToken] : [e.Factor];
+}

@@ -1,0 +1,41 @@
+using Azure;
+using Azure.Data.Tables;
+using Imprivata.Core.Mfa;
+using Imprivata.Storage.Directory;
+using Imprivata.Storage.Tables;
+
+namespace Imprivata.Storage.Mfa;
+
+/// <summary>One row per user with failures; ETag-conditional writes so concurrent failures are all counted.</summary>
+public sealed class TableThrottleStore(TableSet tables) : IThrottleStore
+{
+    private const string Table = "Throttle";
+    private const string Row = "mfa";
+
+    public async Task<ThrottleState> GetAsync(string userId, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Encode(userId), Row, cancellationToken: ct).ConfigureAwait(false);
+        if (!response.HasValue || response.Value is not { } row)
+            return new ThrottleState(0, null);
+        return new ThrottleState(row.GetInt32("Failures") ?? 0, row.GetDateTimeOffset("LastFailureAt"), row.ETag.ToString());
+    }
+
+    public async Task<bool> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var entity = new TableEntity(TableKey.Encode(userId), Row) { ["Failures"] = state.ConsecutiveFailures, ["LastFailureAt"] = state.LastFailureAt };
+        try
+        {
+            if (state.Version is null)
+                await table.AddEntityAsync(entity, ct).ConfigureAwait(false);
+            else
+                await table.UpdateEntityAsync(entity, new ETag(state.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (TableSet.IsConflict(e) || TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
+        {
+            return false;
+        }
+    }
+}
