@@ -36,6 +36,7 @@ public static class PushSetup
         services.AddSingleton<DeviceRequestAuth>();
         services.AddSingleton<IPurgeTask, DeviceNoncePurge>();
         services.AddFunctionHandler<PushDeadlineFunction>();
+        services.AddSingleton(new Login.Mfa.LoginStepRoute(Core.Mfa.Factor.Push, PushLoginEndpoints.LoginPath, PushLoginEndpoints.EnrollPath));
     }
 
     public static void MapPush(this WebApplication app)
@@ -43,5 +44,6 @@ public static class PushSetup
         app.MapApproverPage();
         app.MapApproverApi();
         app.MapPushAdminApi();
+        app.MapPushLogin();
     }
 }
