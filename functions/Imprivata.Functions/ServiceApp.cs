@@ -6,6 +6,8 @@ using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.Codes;
+using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Push;
 using Imprivata.Functions.Sample;
@@ -31,7 +33,9 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddCodes(mode);
         builder.AddMfaLogin();
+        builder.AddWebAuthn();
         builder.AddPush();
         builder.AddOidc();
         builder.AddAdmin();
@@ -42,11 +46,15 @@ public static class ServiceApp
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();
+        app.MapCodeEnrollment();
         app.MapOidc();
         app.MapAdmin();
         app.MapPush();
         if (mode.IsStandalone)
+        {
             app.MapSample();
+            app.MapOutbox();
+        }
         return app;
     }
 }
