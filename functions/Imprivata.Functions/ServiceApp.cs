@@ -11,6 +11,7 @@ using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Mfa.Otp;
 using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
+using Imprivata.Functions.Push;
 using Imprivata.Functions.Sample;
 
 namespace Imprivata.Functions;
@@ -39,6 +40,7 @@ public static class ServiceApp
         builder.AddWebAuthn();
         builder.AddOtpTokens();
         builder.AddTemporaryCodes();
+        builder.AddPush();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -53,6 +55,7 @@ public static class ServiceApp
         app.MapAdmin();
         app.MapOtpTokens();
         app.MapTemporaryCodes();
+        app.MapPush();
         if (mode.IsStandalone)
         {
             app.MapSample();
