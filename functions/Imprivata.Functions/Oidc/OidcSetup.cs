@@ -111,13 +111,18 @@ public static class OidcSetup
                     .UseSingletonHandler<PublishKeyCertificates>()
                     .SetOrder(Discovery.AttachSigningKeys.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
+                // PublishKeyCertificates replaces the whole set; OpenIddict's own handler would export every key's RSA
+                // parameters on each JWKS request only for them to be cleared.
+                server.RemoveEventHandler(Discovery.AttachSigningKeys.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableStatusCodePagesIntegration();
+                    .EnableStatusCodePagesIntegration()
+                    // Machines read these JSON documents (JWKS, discovery, token responses): no indentation to write and send.
+                    .SuppressJsonResponseIndentation();
                 if (issuer.Scheme == Uri.UriSchemeHttp)
                     aspNetCore.DisableTransportSecurityRequirement(); // local standalone mode on loopback only
             });
