@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Policies;
+using Imprivata.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+
+namespace Imprivata.EndToEnd;
+
+/// <summary>
+/// One real service per test class, headless Chromium and one openid-client relying party ("Clinic portal"). The classes
+/// share the "MfaBrowser" collection so that only one of these heavy set-ups runs at a time on a loaded machine.
+/// </summary>
+public class MfaBrowserFixture : IAsyncLifetime
+{
+    public const string Password = "correct horse battery staple";
+    public const string AppName = "Clinic portal";
+    /// <summary>Generous: the machine is shared and slow; nothing waits this long when things work.</summary>
+    public const float Timeout = 25_000;
+
+    private int _users;
+    private IPlaywright _playwright = null!;
+
+    public TestService Service { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public RelyingPartyProcess Rp { get; private set; } = null!;
+    public FakeTimeProvider? Clock { get; protected set; }
+
+    protected virtual Task<TestService> StartServiceAsync() => TestService.StartAsync();
+
+    public async Task InitializeAsync()
+    {
+        Service = await StartServiceAsync();
+        (_playwright, Browser) = await EndToEnd.Browser.LaunchAsync();
+        var baseUri = RelyingPartyProcess.ReserveBaseUri();
+        var secret = await Service.AddOidcAppAsync("clinic", [new Uri(baseUri, "cb")], [new Uri(baseUri, "signed-out")], displayName: AppName);
+        Rp = await RelyingPartyProcess.StartAsync(baseUri, Service.Issuer, "clinic", secret);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Rp.DisposeAsync();
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+        await Service.DisposeAsync();
+    }
+
+    public IPolicyStore Policies => Service.Services.GetRequiredService<IPolicyStore>();
+
+    /// <summary>Makes Web SSO live for the default user policy with these second factors, this rule and these options.</summary>
+    public async Task UseWebSsoAsync(IReadOnlyList<Factor> factors, EnrollmentRule? rule = null, AuthenticationOptions? options = null)
+    {
+        await Policies.SaveWorkflowPolicyAsync(new WorkflowPolicy
+        {
+            WebSso = new Workflow { SecondFactors = factors, UserPolicyIds = [UserPolicy.DefaultId] },
+            Options = options ?? new AuthenticationOptions(),
+        }, CancellationToken.None);
+        await Policies.SaveEnrollmentRuleAsync(rule ?? EnrollmentRule.Default, CancellationToken.None);
+    }
+
+    public Task<DirectoryUser> NewUserAsync(string prefix) =>
+        Service.AddUserAsync(prefix + Interlocked.Increment(ref _users), Password);
+
+    /// <summary>A fresh browser context (no SSO session, no cookies, its own IndexedDB): a computer or a phone.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync();
+        context.SetDefaultTimeout(Timeout);
+        context.SetDefaultNavigationTimeout(Timeout);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Starts a sign-in at the relying party and submits the password on our login page.</summary>
+    public async Task SignInWithPasswordAsync(IPage page, DirectoryUser user)
+    {
+        await page.GotoAsync(new Uri(Rp.BaseUri, "login").ToString());
+        await ArriveAsync(page, Service.Issuer + "login**");
+        await page.FillAsync("#username", user.Username);
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("button[type=submit]");
+    }
+
+    /// <summary>Waits for a URL; on timeout says where the browser is instead, and what it shows.</summary>
+    public static async Task ArriveAsync(IPage page, string urlPattern)
+    {
+        try
+        {
+            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = Timeout });
+        }
+        catch (TimeoutException)
+        {
+            var text = await page.InnerTextAsync("body");
+            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]}");
+        }
+    }
+
+    /// <summary>Waits for the relying party's callback page and returns what openid-client verified (claims of the ID token).</summary>
+    public async Task<JsonElement> RelyingPartyClaimsAsync(IPage page)
+    {
+        await ArriveAsync(page, new Uri(Rp.BaseUri, "cb**").ToString());
+        if (await page.Locator("#error").CountAsync() > 0)
+            throw new Xunit.Sdk.XunitException("RP error: " + await page.Locator("#error").InnerTextAsync() + "\n" + Rp.Output);
+        return JsonDocument.Parse(await page.Locator("#result").InnerTextAsync()).RootElement.GetProperty("claims");
+    }
+
+    public static IReadOnlyList<string?> Amr(JsonElement claims) =>
+        claims.GetProperty("amr").EnumerateArray().Select(e => e.GetString()).ToList();
+
+    /// <summary>Reads the newest code sent to <paramref name="to"/> whose text contains <paramref name="kind"/> from the outbox page.</summary>
+    public async Task<string> CodeFromOutboxAsync(IPage outbox, string to, string kind)
+    {
+        await outbox.GotoAsync(new Uri(Service.BaseUri, "outbox").ToString());
+        var message = outbox.Locator("article.message").Filter(new LocatorFilterOptions { Has = outbox.Locator(".to", new PageLocatorOptions { HasTextString = to }) })
+            .Filter(new LocatorFilterOptions { HasTextString = kind }).First;
+        var text = await message.Locator("pre.text").InnerTextAsync();
+        var match = Regex.Match(text, "is ([0-9]{4,10})\\.");
+        Assert.True(match.Success, "no code in the outbox message: " + text);
+        return match.Groups[1].Value;
+    }
+}
+
+/// <summary>
+/// The service runs on a fake clock set to the real time when the test begins, so a test can move it past a deadline
+/// instead of waiting for it (the browser and the relying party keep the real time; the jump stays well inside their
+/// tolerances).
+/// </summary>
+public sealed class ClockedMfaBrowserFixture : MfaBrowserFixture
+{
+    protected override Task<TestService> StartServiceAsync()
+    {
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        return TestService.StartAsync(configure: builder => builder.Services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public void SyncToRealTime()
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now > Clock!.GetUtcNow())
+            Clock.SetUtcNow(now);
+    }
+}
+
+[CollectionDefinition("MfaBrowser")]
+public sealed class MfaBrowserCollection;
