@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Mfa;
@@ -22,6 +24,7 @@ public static class PushLoginEndpoints
     public const string EnrollPath = MfaLogin.EnrollPath + "/push";
     private const string ChallengeKey = "push.challenge";
     private const string CountedKey = "push.counted";
+    private const string EnrollHandleKey = "push.enroll.handle";
 
     public static void MapPushLogin(this IEndpointRouteBuilder app)
     {
@@ -162,7 +165,7 @@ public static class PushLoginEndpoints
             return MfaEndpoints.Expired(http);
         if (step.Plan.Outcome != PlanOutcome.Enroll || !step.Plan.Enrollable.Contains(Factor.Push))
             return Results.Redirect(MfaLogin.StepPath);
-        return await RenderEnrollAsync(http, step, invites, settings, csrf, error: null);
+        return await RenderEnrollAsync(http, step, mfa, invites, settings, csrf, error: null);
     }
 
     private static async Task<IResult> ContinueEnrollAsync(HttpContext http, MfaLogin mfa, ApproverInvites invites, ISettingsStore settings,
@@ -171,26 +174,37 @@ public static class PushLoginEndpoints
         var step = await mfa.GetAsync(http);
         if (step is null)
             return MfaEndpoints.Expired(http);
-        if (step.Plan.Outcome != PlanOutcome.Enroll || !step.Plan.Enrollable.Contains(Factor.Push))
+        var enrolling = step.Plan.Outcome == PlanOutcome.Enroll && step.Plan.Enrollable.Contains(Factor.Push);
+        // The phone's registration makes the user enrolled, so the re-planned step asks for push instead of enrollment:
+        // the invitation this pending login showed must still complete it (else "Continue" would only ever send a push).
+        var shownHandle = step.Login.State.GetValueOrDefault(EnrollHandleKey);
+        var justEnrolled = shownHandle is not null && step.Plan.Outcome == PlanOutcome.SecondFactor && step.Plan.SecondFactors.Contains(Factor.Push);
+        if (!enrolling && !justEnrolled)
             return Results.Redirect(MfaLogin.StepPath);
         if (!await MfaEndpoints.ValidFormAsync(http, csrf))
         {
             await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: Factor.Push.Name());
             return MfaEndpoints.Expired(http);
         }
+        // Only the invitation shown to this pending login counts, not any handle of the user's.
         var handle = http.Request.Form["handle"].ToString();
-        var (progress, _) = await invites.ProgressAsync(step.User.Id, handle, http.RequestAborted);
+        var progress = PushEnrollmentProgress.Unknown;
+        if (shownHandle is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(shownHandle), Encoding.UTF8.GetBytes(handle)))
+            (progress, _) = await invites.ProgressAsync(step.User.Id, handle, http.RequestAborted);
         if (progress == PushEnrollmentProgress.Completed)
             return await mfa.CompleteAsync(http, step, Factor.Push);
-        return await RenderEnrollAsync(http, step, invites, settings, csrf, progress == PushEnrollmentProgress.Expired
+        if (!enrolling)
+            return Results.Redirect(MfaLogin.StepPath);
+        return await RenderEnrollAsync(http, step, mfa, invites, settings, csrf, progress == PushEnrollmentProgress.Expired
             ? "That code expired. Scan this new one."
             : "Your phone has not registered yet. Scan this new code, register the phone, then continue.");
     }
 
-    private static async Task<IResult> RenderEnrollAsync(HttpContext http, PendingStep step, ApproverInvites invites, ISettingsStore settings,
+    private static async Task<IResult> RenderEnrollAsync(HttpContext http, PendingStep step, MfaLogin mfa, ApproverInvites invites, ISettingsStore settings,
         FormCsrf csrf, string? error)
     {
         var invite = await invites.IssueAsync(step.User, http.RequestAborted);
+        await mfa.SaveStateAsync(step.Login, new Dictionary<string, string> { [EnrollHandleKey] = invite.Handle }, http.RequestAborted);
         var branding = await settings.GetWebLoginAsync(http.RequestAborted);
         PageHeaders.Apply(http);
         return new RazorComponentResult<PushEnrollPage>(new Dictionary<string, object?>

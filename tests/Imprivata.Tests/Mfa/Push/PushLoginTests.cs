@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Imprivata.Core.Audit;
@@ -86,5 +87,50 @@ public sealed partial class PushLoginTests(MfaLoginFixture fx) : IClassFixture<M
             .QueryAsync(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None)
             .Where(e => e.Kind == "login.mfa" && e.UserId == user.Id && e.Result == "failure").ToListAsync();
         Assert.Equal(PushReasons.WrongNumber, Assert.Single(failures).Reason);
+    }
+
+    [GeneratedRegex("approve/enroll#([A-Za-z0-9_-]+)")]
+    private static partial Regex EnrollToken();
+
+    [GeneratedRegex("name=\"handle\" value=\"([^\"]+)\"")]
+    private static partial Regex EnrollHandle();
+
+    [GeneratedRegex("name=\"csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex Csrf();
+
+    [Fact]
+    public async Task Enrolling_the_approver_at_login_then_continue_completes_the_login_only_with_this_logins_invitation()
+    {
+        await fx.UseWebSsoAsync([Factor.Push]);
+        var user = await fx.NewUserAsync();
+        var browser = fx.NewBrowser();
+        var request = fx.NewRequest();
+        var first = await browser.AuthorizeAsync(request);
+        var returnUrl = QueryHelpers.ParseQuery(new Uri(fx.Service.BaseUri, OidcFlow.LocationOf(first)).Query)["returnUrl"].ToString();
+        Assert.Equal("/login/mfa", OidcFlow.LocationOf(await browser.SignInAsync(user.Username, OidcFixture.Password, returnUrl)));
+        var page = await (await browser.GetAsync("/login/enroll/push")).Content.ReadAsStringAsync();
+        var token = EnrollToken().Match(page).Groups[1].Value;
+        var handle = EnrollHandle().Match(page).Groups[1].Value;
+        var csrf = Csrf().Match(page).Groups[1].Value;
+        Assert.NotEmpty(token);
+        Assert.NotEmpty(handle);
+
+        // The phone registers with the token from the QR code: the user is now enrolled, so a re-plan asks for push.
+        using var phone = new HttpClient { BaseAddress = fx.Service.BaseUri };
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var registered = await phone.PostAsJsonAsync("/approve/api/devices",
+            new { token, publicKey = OidcFlow.Base64Url(key.ExportSubjectPublicKeyInfo()), deviceName = "Test phone" });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+
+        // A handle this pending login never showed does not complete it.
+        var foreign = await browser.PostFormAsync("/login/enroll/push", [new("csrf", csrf), new("handle", "not-" + handle)]);
+        Assert.Equal("/login/mfa", OidcFlow.LocationOf(foreign));
+
+        var done = await browser.PostFormAsync("/login/enroll/push", [new("csrf", csrf), new("handle", handle)]);
+        Assert.Equal(HttpStatusCode.SeeOther, done.StatusCode);
+        var back = await browser.GetAsync(OidcFlow.LocationOf(done));
+        var tokens = await browser.RedeemAsync(request, OidcFlow.ResponseAt(OidcFlow.LocationOf(back)).Code!, fx.Secret);
+        var amr = new JsonWebToken(tokens.IdToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value).ToList();
+        Assert.Equal(["pwd", "swk", "mfa"], amr);
     }
 }
