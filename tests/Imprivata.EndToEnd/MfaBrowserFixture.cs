@@ -5,7 +5,6 @@ using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
 namespace Imprivata.EndToEnd;
@@ -27,7 +26,6 @@ public class MfaBrowserFixture : IAsyncLifetime
     public TestService Service { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public RelyingPartyProcess Rp { get; private set; } = null!;
-    public FakeTimeProvider? Clock { get; protected set; }
 
     protected virtual Task<TestService> StartServiceAsync() => TestService.StartAsync();
 
@@ -123,24 +121,26 @@ public class MfaBrowserFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// The service runs on a fake clock set to the real time when the test begins, so a test can move it past a deadline
-/// instead of waiting for it (the browser and the relying party keep the real time; the jump stays well inside their
-/// tolerances).
+/// The service runs on a clock that keeps the real time's pace but can jump ahead (<see cref="JumpingClock.Jump"/>), so a
+/// test moves past a deadline instead of waiting for it. A frozen FakeTimeProvider does not suit a browser: the login
+/// page, the phone's polling and the service's own timers all expect time to pass between requests.
 /// </summary>
 public sealed class ClockedMfaBrowserFixture : MfaBrowserFixture
 {
-    protected override Task<TestService> StartServiceAsync()
-    {
-        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        return TestService.StartAsync(configure: builder => builder.Services.AddSingleton<TimeProvider>(Clock));
-    }
+    public JumpingClock JumpingClock { get; } = new();
 
-    public void SyncToRealTime()
-    {
-        var now = DateTimeOffset.UtcNow;
-        if (now > Clock!.GetUtcNow())
-            Clock.SetUtcNow(now);
-    }
+    protected override Task<TestService> StartServiceAsync() =>
+        TestService.StartAsync(configure: builder => builder.Services.AddSingleton<TimeProvider>(JumpingClock));
+}
+
+/// <summary>The system clock plus an offset that only grows.</summary>
+public sealed class JumpingClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Jump(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 }
 
 [CollectionDefinition("MfaBrowser")]
