@@ -108,7 +108,21 @@ public class MfaBrowserFixture : IAsyncLifetime
         claims.GetProperty("amr").EnumerateArray().Select(e => e.GetString()).ToList();
 
     /// <summary>Reads the newest code sent to <paramref name="to"/> whose text contains <paramref name="kind"/> from the outbox page.</summary>
-    public async Task<string> CodeFromOutboxAsync(IPage outbox, string to, string kind)
+    public async Task<string> CodeFromOutboxAsync(IPage reader, string to, string kind)
+    {
+        // A fresh tab each time: the outbox page reloads itself every 5 s, which would interrupt a navigation of an open one.
+        var outbox = await reader.Context.NewPageAsync();
+        try
+        {
+            return await ReadCodeAsync(outbox, to, kind);
+        }
+        finally
+        {
+            await outbox.CloseAsync();
+        }
+    }
+
+    private async Task<string> ReadCodeAsync(IPage outbox, string to, string kind)
     {
         await outbox.GotoAsync(new Uri(Service.BaseUri, "outbox").ToString());
         var message = outbox.Locator("article.message").Filter(new LocatorFilterOptions { Has = outbox.Locator(".to", new PageLocatorOptions { HasTextString = to }) })
