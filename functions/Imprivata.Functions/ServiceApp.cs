@@ -5,6 +5,7 @@ using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Login.Mfa;
+using Imprivata.Functions.Login.Mfa.WebAuthn;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Oidc;
@@ -33,6 +34,7 @@ public static class ServiceApp
         builder.AddMfa();
         builder.AddMfaLogin();
         builder.AddWebAuthn();
+        builder.AddWebAuthnLogin();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -42,6 +44,7 @@ public static class ServiceApp
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();
+        app.MapWebAuthnLogin();
         app.MapOidc();
         app.MapAdmin();
         if (mode.IsStandalone)
