@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imprivata.Core.Audit;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Tests.Infrastructure;
@@ -120,8 +121,8 @@ public sealed class WebAuthnTests : IAsyncLifetime
         return JsonDocument.Parse(await page.Locator("#result").InnerTextAsync()).RootElement.Clone();
     }
 
-    /// <summary>Waits for a URL; on timeout says where the browser is instead, and what it shows.</summary>
-    private static async Task ArriveAsync(IPage page, string urlPattern)
+    /// <summary>Waits for a URL; on timeout says where the browser is instead, what it shows, and what the audit recorded.</summary>
+    private async Task ArriveAsync(IPage page, string urlPattern)
     {
         try
         {
@@ -130,7 +131,11 @@ public sealed class WebAuthnTests : IAsyncLifetime
         catch (TimeoutException)
         {
             var text = await page.InnerTextAsync("body");
-            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]}");
+            var audit = new List<string>();
+            var now = DateTimeOffset.UtcNow;
+            await foreach (var e in _service.Services.GetRequiredService<IAuditLog>().QueryAsync(now.AddMinutes(-10), now.AddMinutes(1), CancellationToken.None))
+                audit.Add($"{e.Kind} {e.Result} {e.Reason} {e.Methods} {e.Detail}");
+            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]}\naudit (newest first):\n{string.Join('\n', audit.Take(8))}");
         }
     }
 }

@@ -34,7 +34,9 @@ public sealed class TestService : IAsyncDisposable
         var port = Ports.FreeTcp();
         var tables = Azurite.NewTables();
         var baseUri = new Uri($"http://{host}:{port}/");
-        var app = ServiceApp.Build([], builder =>
+        // The test's own directory has no wwwroot: serve the source one, so pages get their scripts and styles as deployed.
+        var webRoot = Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", "wwwroot");
+        var app = ServiceApp.Build(["--webroot=" + webRoot], builder =>
         {
             var values = new Dictionary<string, string?>
             {

@@ -185,6 +185,15 @@ public sealed class WebAuthnLoginTests(WebAuthnLoginFixture fx) : IClassFixture<
         Assert.Contains(await RecentAuditAsync(), e => e.Kind == "login.enroll" && e.UserId == user.Id && e.Reason == AuditReasons.BadCsrf);
     }
 
+    [Fact]
+    public async Task The_pages_script_is_served_from_our_origin()
+    {
+        var script = await fx.NewBrowser().GetAsync("/assets/webauthn.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("navigator.credentials.get", await script.Content.ReadAsStringAsync());
+    }
+
     // ---- helpers ----
 
     private async Task<(OidcFlow Browser, AuthorizeRequest Request, HttpResponseMessage AfterPassword)> StartAsync(string username)
