@@ -80,6 +80,7 @@ public static class WebAuthnLoginEndpoints
             return MfaEndpoints.TooManyAttempts(wait);
         }
 
+        // WebAuthn §13.4.3: a challenge is good for one attempt; every path below takes it from the store, whatever the outcome.
         var ceremonyId = step.Login.State.GetValueOrDefault(ceremony == Ceremony.Enroll ? EnrollCeremonyKey : LoginCeremonyKey) ?? "";
         var clientError = form["clientError"].ToString();
         if (clientError.Length > 0)
