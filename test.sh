@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v zip >/dev/null 2>&1 || missing+=(zip)
 command -v radclient >/dev/null 2>&1 || missing+=(freeradius-utils)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
 if ((${#missing[@]})); then
   say "Installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "Need root for apt-get (or install: ${missing[*]})" >&2; exit 1; fi

@@ -263,6 +263,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Imprivata__Storage__QueueServiceUri'
           value: storage.properties.primaryEndpoints.queue
         }
+        // The push deadline queue: the PushDeadline function's queueTrigger names it as %PushDeadlineQueue%.
+        {
+          name: 'PushDeadlineQueue'
+          value: 'push-deadlines'
+        }
         {
           name: 'Imprivata__PublicBaseUrl'
           value: publicBaseUrl

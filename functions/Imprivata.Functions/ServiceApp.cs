@@ -7,8 +7,12 @@ using Imprivata.Functions.Login;
 using Imprivata.Functions.Login.Mfa;
 using Imprivata.Functions.Login.Mfa.WebAuthn;
 using Imprivata.Functions.Mfa;
+using Imprivata.Functions.Mfa.Codes;
 using Imprivata.Functions.Mfa.WebAuthn;
+using Imprivata.Functions.Mfa.Otp;
+using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
+using Imprivata.Functions.Push;
 using Imprivata.Functions.Sample;
 
 namespace Imprivata.Functions;
@@ -32,9 +36,13 @@ public static class ServiceApp
         builder.AddDirectory();
         builder.AddLogin();
         builder.AddMfa();
+        builder.AddCodes(mode);
         builder.AddMfaLogin();
         builder.AddWebAuthn();
         builder.AddWebAuthnLogin();
+        builder.AddOtpTokens();
+        builder.AddTemporaryCodes();
+        builder.AddPush();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -45,10 +53,17 @@ public static class ServiceApp
         app.MapLogin();
         app.MapMfaLogin();
         app.MapWebAuthnLogin();
+        app.MapCodeEnrollment();
         app.MapOidc();
         app.MapAdmin();
+        app.MapOtpTokens();
+        app.MapTemporaryCodes();
+        app.MapPush();
         if (mode.IsStandalone)
+        {
             app.MapSample();
+            app.MapOutbox();
+        }
         return app;
     }
 }

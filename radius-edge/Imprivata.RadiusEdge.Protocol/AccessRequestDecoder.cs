@@ -10,21 +10,30 @@ public sealed record DecodedRequest(RadiusPacket Packet, string? UserName, byte[
 /// <summary>
 /// The codec's request pipeline, in order: read (wire format) -> verify (authenticity, per-client rules) ->
 /// require PAP -> reveal the password. The first failure is returned; <see cref="RadiusFailures.Action"/> says whether to
-/// drop or reject.
+/// drop or reject. A server checks for duplicates between <see cref="ReadAndVerify"/> (every failure there is a silent
+/// discard) and <see cref="Reveal"/>, so that a retransmission is authenticated but its password is never revealed again.
 /// </summary>
 public static class AccessRequestDecoder
 {
     public static RadiusResult<DecodedRequest> Decode(ReadOnlySpan<byte> datagram, ClientPolicy client)
     {
+        var verified = ReadAndVerify(datagram, client);
+        return verified.IsSuccess ? Reveal(verified.Value, client) : verified.Failure;
+    }
+
+    /// <summary>Wire format and authenticity: every failure here is a silent discard.</summary>
+    public static RadiusResult<RadiusPacket> ReadAndVerify(ReadOnlySpan<byte> datagram, ClientPolicy client)
+    {
         var read = PacketReader.Read(datagram);
         if (!read.IsSuccess)
             return read.Failure;
-        var packet = read.Value;
+        var verified = RequestVerifier.Verify(read.Value, client);
+        return verified == RadiusFailure.None ? read : verified;
+    }
 
-        var verified = RequestVerifier.Verify(packet, client);
-        if (verified != RadiusFailure.None)
-            return verified;
-
+    /// <summary>For a verified packet: the PAP requirement, then the password revealed (the caller wipes it).</summary>
+    public static RadiusResult<DecodedRequest> Reveal(RadiusPacket packet, ClientPolicy client)
+    {
         var userName = packet.FindString(RadiusAttributeType.UserName);
         if (packet.Code == RadiusCode.StatusServer)
             return RadiusResult<DecodedRequest>.Success(new DecodedRequest(packet, userName, null));

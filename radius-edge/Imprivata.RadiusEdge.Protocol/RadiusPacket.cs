@@ -30,18 +30,19 @@ public sealed class RadiusPacket
 
     public int Count(byte type)
     {
+        // Indexed, not foreach: enumerating an IReadOnlyList boxes an enumerator, and this runs several times per packet.
         var n = 0;
-        foreach (var a in Attributes)
-            if (a.Type == type)
+        for (var i = 0; i < Attributes.Count; i++)
+            if (Attributes[i].Type == type)
                 n++;
         return n;
     }
 
     public RadiusAttribute? Find(byte type)
     {
-        foreach (var a in Attributes)
-            if (a.Type == type)
-                return a;
+        for (var i = 0; i < Attributes.Count; i++)
+            if (Attributes[i].Type == type)
+                return Attributes[i];
         return null;
     }
 
@@ -54,9 +55,11 @@ public sealed class RadiusPacket
     /// <summary>Whether a Vendor-Specific attribute of that vendor and vendor type is present (RFC 2865 §5.26).</summary>
     public bool HasVendorAttribute(uint vendorId, byte vendorType)
     {
-        foreach (var a in All(RadiusAttributeType.VendorSpecific))
+        for (var i = 0; i < Attributes.Count; i++)
         {
-            var v = a.Value.Span;
+            if (Attributes[i].Type != RadiusAttributeType.VendorSpecific)
+                continue;
+            var v = Attributes[i].Value.Span;
             if (v.Length >= 6 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(v) == vendorId && v[4] == vendorType)
                 return true;
         }

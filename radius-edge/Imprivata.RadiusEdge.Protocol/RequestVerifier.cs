@@ -60,8 +60,11 @@ public static class RequestVerifier
     private static RadiusFailure ValidateUserPasswordShape(RadiusPacket p, ClientPolicy _)
     {
         var count = 0;
-        foreach (var a in p.All(RadiusAttributeType.UserPassword))
+        for (var i = 0; i < p.Attributes.Count; i++)
         {
+            var a = p.Attributes[i];
+            if (a.Type != RadiusAttributeType.UserPassword)
+                continue;
             if (++count > 1)
                 return RadiusFailure.UserPasswordDuplicate;
             if (!UserPassword.IsValidHiddenLength(a.Value.Length))

@@ -38,6 +38,15 @@ public sealed class EdgeOptions
     /// <summary>The exchange log (one line per request and reply), in the spirit of the vendor's serverProxy.log.</summary>
     public string? ExchangeLogPath { get; set; }
 
+    /// <summary>
+    /// Exchange-log lines waiting for the writer (about 100 bytes each). When full, lines are counted and reported as a
+    /// LOST line instead of slowing the receiver.
+    /// </summary>
+    public int ExchangeLogQueue { get; set; } = 32_768;
+
+    /// <summary>Threads receiving RADIUS datagrams (each handles a retransmission to the end without a thread hop); 0 = one per CPU, at most 4.</summary>
+    public int ReceiveThreads { get; set; }
+
     /// <summary>JSON file with the RADIUS clients ("RadiusClients": [...]); reloaded when it changes.</summary>
     public string? ClientsFile { get; set; }
 

@@ -47,7 +47,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         foreach (var port in ports.Values)
-            await Ports.WaitForTcpAsync(port, TimeSpan.FromSeconds(30), () => process.HasExited);
+            await Ports.WaitForTcpAsync(port, TimeSpan.FromSeconds(90), () => process.HasExited);
         var endpoints = string.Concat(ports.Select(p =>
             $";{char.ToUpperInvariant(p.Key[0])}{p.Key[1..]}Endpoint=http://127.0.0.1:{p.Value}/devstoreaccount1"));
         return new AzuriteProcess(process, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AccountKey + endpoints + ";");

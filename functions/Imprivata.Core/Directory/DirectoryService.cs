@@ -79,6 +79,18 @@ public sealed class DirectoryService(IDirectoryStore store, PasswordHasher hashe
         return DirectoryResult<DirectoryUser>.Ok(updated);
     }
 
+    /// <summary>Ends the user's sessions and refresh tokens like a password change does (used by an MFA reset).</summary>
+    public async Task<DirectoryResult<DirectoryUser>> MarkCredentialsChangedAsync(string id, CancellationToken ct)
+    {
+        var existing = await store.FindUserByIdAsync(id, ct).ConfigureAwait(false);
+        if (existing is null)
+            return DirectoryResult<DirectoryUser>.Fail(DirectoryErrors.NotFound);
+        var updated = existing with { CredentialsChangedAt = time.GetUtcNow() };
+        if (!await store.UpdateUserAsync(updated, ct).ConfigureAwait(false))
+            return DirectoryResult<DirectoryUser>.Fail(DirectoryErrors.NotFound);
+        return DirectoryResult<DirectoryUser>.Ok(updated);
+    }
+
     public Task<bool> DeleteUserAsync(string id, CancellationToken ct) => store.DeleteUserAsync(id, ct);
 
     public static UserFields ToFields(DirectoryUser u) => new()

@@ -40,10 +40,7 @@ public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver
             return Plan(kind == WorkflowKind.SecondFactorOnly ? PlanOutcome.Deny : PlanOutcome.Allow, PlanReasons.WorkflowNotAssociated);
         }
 
-        var allowed = workflow.SecondFactors
-            .Where(f => f != Factor.Password && (f != Factor.Email || options.EmailCodesCountAsMfa))
-            .Distinct()
-            .ToList();
+        var allowed = AllowedFactors(workflow, options);
         if (allowed.Count == 0)
             return Plan(PlanOutcome.Deny, PlanReasons.NoFactorAllowed);
 
@@ -75,7 +72,14 @@ public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver
             : Plan(PlanOutcome.Deny, PlanReasons.UnenrolledBlocked);
     }
 
+    /// <summary>The workflow's second factors that count: never the password, e-mail only when the administrator accepted it.</summary>
+    public static List<Factor> AllowedFactors(Workflow workflow, AuthenticationOptions options) =>
+        workflow.SecondFactors
+            .Where(f => f != Factor.Password && (f != Factor.Email || options.EmailCodesCountAsMfa))
+            .Distinct()
+            .ToList();
+
     /// <summary>An approver device also shows a token code, so it serves the OTP-token factor as well as push.</summary>
-    private static IEnumerable<Factor> ProvidedFactors(Enrollment e) =>
+    public static IEnumerable<Factor> ProvidedFactors(Enrollment e) =>
         e.Factor == Factor.Push && e.Secret is { Length: > 0 } ? [Factor.Push, Factor.OtpToken] : [e.Factor];
 }

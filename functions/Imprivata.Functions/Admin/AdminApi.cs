@@ -1,11 +1,15 @@
 using Imprivata.Core.Apps;
 using Imprivata.Core.Directory;
+using Imprivata.Functions.Admin.Methods;
+using Imprivata.Functions.Admin.Policies;
+using Imprivata.Functions.Admin.Reports;
 
 namespace Imprivata.Functions.Admin;
 
 /// <summary>
-/// JSON API under /admin/api. Helpdesk may read users, groups and OUs; everything that changes state, and anything about
-/// apps or settings, needs a superadmin (the reference product: only superadmins configure Web SSO application profiles).
+/// JSON API under /admin/api. Helpdesk may read users, groups and OUs, read the enrollment reports and view, remove and
+/// reset a user's enrolled methods (the lost-device job); everything else that changes state, and anything about apps,
+/// settings and policies, needs a superadmin (the reference product: only superadmins configure Web SSO application profiles).
 /// </summary>
 public static class AdminApi
 {
@@ -24,6 +28,9 @@ public static class AdminApi
         MapGroups(read, write);
         MapApps(write);
         MapSettings(write);
+        read.MapEnrolledMethodsApi();
+        read.MapReportApi();
+        write.MapPolicyApi();
     }
 
     private static void MapUsers(RouteGroupBuilder read, RouteGroupBuilder write)

@@ -1,6 +1,9 @@
 using Imprivata.Core.Apps;
 using Imprivata.Core.Directory;
 using Imprivata.Functions.Admin.Console;
+using Imprivata.Functions.Admin.Methods;
+using Imprivata.Functions.Admin.Policies;
+using Imprivata.Functions.Admin.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 
@@ -22,21 +25,25 @@ public static class AdminPages
         MapGroups(read, write);
         MapApps(write);
         MapSettings(write);
+        // A user's enrolled methods and the reports: helpdesk and up (see their classes); policies: superadmin.
+        read.MapEnrolledMethodsPages();
+        read.MapReportPages();
+        write.MapPolicyPages();
     }
 
     private static AdminPrincipal Admin(HttpContext http) => AdminPrincipal.Required(http);
 
-    private static string? Notice(HttpContext http) => http.Request.Query.ContainsKey("saved") ? "Saved." : null;
+    internal static string? Notice(HttpContext http) => http.Request.Query.ContainsKey("saved") ? "Saved." : null;
 
-    private static string? Error(HttpContext http) => http.Request.Query.TryGetValue("error", out var e) ? e.ToString() : null;
+    internal static string? Error(HttpContext http) => http.Request.Query.TryGetValue("error", out var e) ? e.ToString() : null;
 
-    private static string Back(string path, string? error) => error is null ? path + "?saved=1" : path + "?error=" + Uri.EscapeDataString(error);
+    internal static string Back(string path, string? error) => error is null ? path + "?saved=1" : path + "?error=" + Uri.EscapeDataString(error);
 
-    private static async Task<IFormCollection> FormAsync(HttpContext http) => await http.Request.ReadFormAsync(http.RequestAborted);
+    internal static async Task<IFormCollection> FormAsync(HttpContext http) => await http.Request.ReadFormAsync(http.RequestAborted);
 
-    private static bool Checked(IFormCollection form, string name) => form[name].Contains("true");
+    internal static bool Checked(IFormCollection form, string name) => form[name].Contains("true");
 
-    private static IReadOnlyList<string> Lines(StringValues value) =>
+    internal static IReadOnlyList<string> Lines(StringValues value) =>
         value.ToString().Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static void MapUsers(RouteGroupBuilder read, RouteGroupBuilder write)
@@ -56,7 +63,7 @@ public static class AdminPages
             return AdminHttp.SeeOther(result.Succeeded ? Back($"/admin/users/{result.Value!.Id}", null) : Back("/admin/users/new", result.Error));
         });
 
-        read.MapGet("/users/{id}", async (string id, HttpContext http, UserAdministration users, GroupAdministration groups) =>
+        read.MapGet("/users/{id}", async (string id, HttpContext http, UserAdministration users, GroupAdministration groups, EnrolledMethodsAdministration methods) =>
         {
             if (await users.GetAsync(id, http.RequestAborted) is not { } user)
                 return (IResult)AdminHttp.SeeOther(Back("/admin/users", DirectoryErrors.NotFound));
@@ -65,6 +72,7 @@ public static class AdminPages
             {
                 Admin = Admin(http), User = user, AllGroups = await groups.ListAsync(http.RequestAborted),
                 DirectGroupIds = direct, EffectiveGroupIds = effective, Error = Error(http), Notice = Notice(http),
+                Methods = (await methods.ListAsync(id, http.RequestAborted)).Value ?? [],
             });
         });
 

@@ -21,6 +21,10 @@ public static class AdminSetup
         builder.Services.AddSingleton<GroupAdministration>();
         builder.Services.AddSingleton<AppAdministration>();
         builder.Services.AddSingleton<WebLoginAdministration>();
+        // These use the policy engine's stores (AddMfaLogin) and the enrollment store (AddMfa).
+        builder.Services.AddSingleton<Policies.PolicyAdministration>();
+        builder.Services.AddSingleton<Methods.EnrolledMethodsAdministration>();
+        builder.Services.AddSingleton<Reports.EnrollmentReports>();
         // Static server rendering of the console's components; no interactivity, no circuit.
         builder.Services.AddRazorComponents();
     }

@@ -23,6 +23,7 @@ public static class HostingSetup
         {
             services.AddSingleton(sp => FunctionCatalog.Load(sp.GetRequiredService<IOptions<HostingOptions>>().Value.ResolveFunctionAppPath()));
             services.AddHostedService<FunctionPump>();
+            services.AddSingleton<IQueueMessageSource, StorageQueueMessageSource>();
         }
     }
 

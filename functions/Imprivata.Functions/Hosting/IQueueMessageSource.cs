@@ -2,8 +2,7 @@ namespace Imprivata.Functions.Hosting;
 
 /// <summary>
 /// Port through which the standalone pump receives queue messages for queueTrigger functions (in Azure the Functions
-/// host's own trigger does this). An Azure Storage Queues adapter implements it; none is registered yet, so queue
-/// functions are only invoked by the Functions host until one is.
+/// host's own trigger does this). <see cref="StorageQueueMessageSource"/> implements it over Azure Storage queues.
 /// </summary>
 public interface IQueueMessageSource
 {

@@ -4,7 +4,7 @@ namespace Imprivata.Functions.Infrastructure;
 
 public static class StorageSetup
 {
-    /// <summary>Tables are the system of record; section "Imprivata:Storage" (connection string, table prefix).</summary>
+    /// <summary>Tables are the system of record, queues carry deferred work; section "Imprivata:Storage" (connection string, table prefix).</summary>
     public static void AddStorage(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection(ServiceOptions.Section));
@@ -15,5 +15,6 @@ public static class StorageSetup
             options.ConnectionString = connection;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TableSet>();
+        builder.Services.AddSingleton<Imprivata.Storage.Queues.QueueSet>();
     }
 }

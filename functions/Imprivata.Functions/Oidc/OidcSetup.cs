@@ -92,6 +92,15 @@ public static class OidcSetup
 
                 // Resource servers validate access tokens with our JWKS; only codes and refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
+                // Rows only for codes and refresh tokens; JWT access and ID tokens are revoked through their authorization.
+                server.AddEventHandler<GenerateTokenContext>(handler => handler
+                    .UseSingletonHandler<StoreOnlyRedeemableTokens>()
+                    .SetOrder(Protection.CreateTokenEntry.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<ValidateTokenContext>(handler => handler
+                    .UseSingletonHandler<CheckAuthorizationOfSelfContainedTokens>()
+                    .SetOrder(Protection.ValidateAuthorizationEntry.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
 
                 // Sign each token with the key ring's active key (rotation without restart) and publish x5c in JWKS.
                 server.AddEventHandler<GenerateTokenContext>(handler => handler
@@ -102,13 +111,18 @@ public static class OidcSetup
                     .UseSingletonHandler<PublishKeyCertificates>()
                     .SetOrder(Discovery.AttachSigningKeys.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
+                // PublishKeyCertificates replaces the whole set; OpenIddict's own handler would export every key's RSA
+                // parameters on each JWKS request only for them to be cleared.
+                server.RemoveEventHandler(Discovery.AttachSigningKeys.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableStatusCodePagesIntegration();
+                    .EnableStatusCodePagesIntegration()
+                    // Machines read these JSON documents (JWKS, discovery, token responses): no indentation to write and send.
+                    .SuppressJsonResponseIndentation();
                 if (issuer.Scheme == Uri.UriSchemeHttp)
                     aspNetCore.DisableTransportSecurityRequirement(); // local standalone mode on loopback only
             });

@@ -5,8 +5,9 @@ using Azure.Data.Tables;
 namespace Imprivata.Storage.OpenIddict;
 
 /// <summary>
-/// How one OpenIddict entity lives in Azure Tables: its table, its index table and index entries, and its row
-/// (PartitionKey = Id, empty RowKey: one entity per partition, so hot lookups by id are point reads and load spreads).
+/// How one OpenIddict entity lives in Azure Tables: its table, its index table and index entries, and its row. By default
+/// PartitionKey = Id and an empty RowKey (one entity per partition, so lookups by id are point reads and load spreads); a map
+/// may group rows (tokens live in their authorization's partition), as long as the keys can be told from the id alone.
 /// Every other public property becomes a column: strings (JSON collections included) and dates.
 /// </summary>
 internal abstract class EntityMap<T> where T : class, ITableModel, new()
@@ -30,14 +31,24 @@ internal abstract class EntityMap<T> where T : class, ITableModel, new()
     /// <summary>The index entries of an entity whose Id is set.</summary>
     public abstract IEnumerable<IndexEntry> IndexEntries(T entity);
 
+    /// <summary>The id of a new entity (one whose caller did not choose it).</summary>
+    public virtual string NewId(T entity) => TableKeys.NewId();
+
+    /// <summary>Where the row of the entity with this id is.</summary>
+    public virtual (string PartitionKey, string RowKey) KeysOf(string id) => (id, "");
+
+    /// <summary>The id of the entity a row holds (the inverse of <see cref="KeysOf"/>).</summary>
+    public virtual string IdOf(TableEntity row) => row.PartitionKey;
+
     public IndexEntry[]? IndexedWhenRead(T entity) => _indexed.TryGetValue(entity, out var entries) ? entries : null;
 
     public void RememberIndexed(T entity, IndexEntry[] entries) => _indexed.AddOrUpdate(entity, entries);
 
     public TableEntity ToRow(T entity)
     {
-        var row = new TableEntity(entity.Id!, "");
-        long size = 4 + (entity.Id!.Length * 2 + 2) + 2;
+        var (partitionKey, rowKey) = KeysOf(entity.Id!);
+        var row = new TableEntity(partitionKey, rowKey);
+        long size = 4 + (partitionKey.Length * 2 + 2) + (rowKey.Length * 2 + 2);
         foreach (var column in Columns)
         {
             switch (column.GetValue(entity))
@@ -64,7 +75,7 @@ internal abstract class EntityMap<T> where T : class, ITableModel, new()
 
     public T FromRow(TableEntity row)
     {
-        var entity = new T { Id = row.PartitionKey, ConcurrencyToken = row.ETag.ToString() };
+        var entity = new T { Id = IdOf(row), ConcurrencyToken = row.ETag.ToString() };
         foreach (var column in Columns)
         {
             if (column.PropertyType == typeof(string))

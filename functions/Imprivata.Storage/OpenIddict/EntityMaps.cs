@@ -23,34 +23,32 @@ internal sealed class ApplicationMap : EntityMap<TableApplication>
 }
 
 /// <summary>
-/// Authorizations by subject (grouped by client in the RowKey, so subject+client is a range query in one small
-/// partition) and by client (sharded: a popular client's partition would otherwise take every consent).
+/// Authorizations are read by id only on request paths (OpenIddict creates one per code and checks it on every use of its
+/// tokens): no index entries, so creating one is a single write. By subject or client is a filtered scan (administrative).
 /// </summary>
 internal sealed class AuthorizationMap : EntityMap<TableAuthorization>
 {
     public static readonly AuthorizationMap Instance = new();
-    public const string SubjectKind = "sub", ApplicationKind = "app";
     public override string TableName => "OidcAuthorizations";
     public override string IndexTableName => "OidcAuthorizationIndex";
 
-    public override IEnumerable<IndexEntry> IndexEntries(TableAuthorization authorization)
-    {
-        if (!string.IsNullOrEmpty(authorization.Subject))
-            yield return IndexEntry.Grouped(SubjectKind, authorization.Subject, authorization.ApplicationId, authorization.Id!);
-        if (!string.IsNullOrEmpty(authorization.ApplicationId))
-            yield return IndexEntry.Sharded(ApplicationKind, authorization.ApplicationId, authorization.Id!);
-    }
+    public override IEnumerable<IndexEntry> IndexEntries(TableAuthorization authorization) => [];
 }
 
 /// <summary>
-/// Tokens are read by id and by reference id (the hash of a code or refresh token) on every redemption: the
-/// reference id is a unique entry (point read). Tokens by authorization (revocation of a code's family), by subject
-/// (grouped by client) and by client (sharded) are multi-valued entries.
+/// Tokens live in the partition of their authorization (id = authorization id + "." + own id), so a token family (what a
+/// replayed code or refresh token revokes) is one partition query and creating a token writes one row. Codes are found
+/// by reference id (the hash of the code): a unique index entry, a point read. By subject or client is a filtered scan.
 /// </summary>
 internal sealed class TokenMap : EntityMap<TableToken>
 {
     public static readonly TokenMap Instance = new();
-    public const string ReferenceKind = "ref", AuthorizationKind = "auth", SubjectKind = "sub", ApplicationKind = "app";
+    public const string ReferenceKind = "ref";
+    /// <summary>Tokens written before they moved into their authorization's partition were indexed here (read, never written).</summary>
+    public const string LegacyAuthorizationKind = "auth";
+    private const char Separator = '.';
+    // Room for the separator and our own 32-character id within TableKeys.IsValidId's 256.
+    private const int MaxAuthorizationIdLength = 200;
     public override string TableName => "OidcTokens";
     public override string IndexTableName => "OidcTokenIndex";
 
@@ -59,16 +57,43 @@ internal sealed class TokenMap : EntityMap<TableToken>
         ["PartitionKey", "RowKey", nameof(TableToken.ApplicationId), nameof(TableToken.AuthorizationId), nameof(TableToken.CreationDate),
          nameof(TableToken.ExpirationDate), nameof(TableToken.ReferenceId), nameof(TableToken.Status), nameof(TableToken.Subject), nameof(TableToken.Type)];
 
+    public override string NewId(TableToken token) =>
+        IsGroupable(token.AuthorizationId) ? token.AuthorizationId + Separator + TableKeys.NewId() : TableKeys.NewId();
+
+    private static bool IsGroupable(string? authorizationId) =>
+        authorizationId is { Length: <= MaxAuthorizationIdLength } && TableKeys.IsValidId(authorizationId);
+
+    public override (string PartitionKey, string RowKey) KeysOf(string id)
+    {
+        var split = id.LastIndexOf(Separator);
+        return split > 0 && split < id.Length - 1 ? (id[..split], id[(split + 1)..]) : (id, "");
+    }
+
+    public override string IdOf(Azure.Data.Tables.TableEntity row) =>
+        row.RowKey.Length == 0 ? row.PartitionKey : row.PartitionKey + Separator + row.RowKey;
+
     public override IEnumerable<IndexEntry> IndexEntries(TableToken token)
     {
         if (!string.IsNullOrEmpty(token.ReferenceId))
             yield return IndexEntry.Unique(ReferenceKind, token.ReferenceId);
-        if (!string.IsNullOrEmpty(token.AuthorizationId))
-            yield return IndexEntry.Multi(AuthorizationKind, token.AuthorizationId, token.Id!);
-        if (!string.IsNullOrEmpty(token.Subject))
-            yield return IndexEntry.Grouped(SubjectKind, token.Subject, token.ApplicationId, token.Id!);
-        if (!string.IsNullOrEmpty(token.ApplicationId))
-            yield return IndexEntry.Sharded(ApplicationKind, token.ApplicationId, token.Id!);
+    }
+
+    /// <summary>The tokens of one authorization: its partition, plus those indexed before tokens moved there.</summary>
+    public static async IAsyncEnumerable<TableToken> OfAuthorizationAsync(EntityTable<TableToken> tokens, string authorizationId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var found = IsGroupable(authorizationId)
+            ? tokens.FindInPartitionAsync(authorizationId, ct)
+            // Not a key we would have grouped by (not one of our authorization ids): only a scan can answer.
+            : tokens.ScanAsync(ColumnFilter.Equal((nameof(TableToken.AuthorizationId), authorizationId)), null, ct);
+        await foreach (var token in found.ConfigureAwait(false))
+            if (token.AuthorizationId == authorizationId && seen.Add(token.Id!))
+                yield return token;
+        await foreach (var token in tokens.FindManyAsync([IndexEntry.Partition(LegacyAuthorizationKind, authorizationId)], null,
+                           t => t.AuthorizationId == authorizationId, ct).ConfigureAwait(false))
+            if (seen.Add(token.Id!))
+                yield return token;
     }
 }
 

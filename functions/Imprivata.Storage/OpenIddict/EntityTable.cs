@@ -26,7 +26,7 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
     public async Task CreateAsync(T entity, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        entity.Id ??= TableKeys.NewId();
+        entity.Id ??= map.NewId(entity);
         if (!TableKeys.IsValidId(entity.Id))
             throw new ArgumentException("The identifier is not a valid Azure Tables key.", nameof(entity));
         var entries = map.IndexEntries(entity).ToArray();
@@ -53,7 +53,8 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
         if (!TableKeys.IsValidId(identifier))
             return null;
         var table = await TableAsync(ct).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(identifier, "", cancellationToken: ct).ConfigureAwait(false);
+        var (partitionKey, rowKey) = map.KeysOf(identifier);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
         return row.HasValue ? Loaded(row.Value!) : null;
     }
 
@@ -111,7 +112,8 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
         var table = await TableAsync(ct).ConfigureAwait(false);
         try
         {
-            var response = await table.DeleteEntityAsync(id, "", ifMatch, ct).ConfigureAwait(false);
+            var (partitionKey, rowKey) = map.KeysOf(id);
+            var response = await table.DeleteEntityAsync(partitionKey, rowKey, ifMatch, ct).ConfigureAwait(false);
             return response.Status != 404;
         }
         catch (RequestFailedException e) when (TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
@@ -170,6 +172,10 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
             }
         }
     }
+
+    /// <summary>The entities whose rows share one partition (a map that groups rows, see <see cref="EntityMap{T}.KeysOf"/>).</summary>
+    public IAsyncEnumerable<T> FindInPartitionAsync(string partitionKey, CancellationToken ct) =>
+        ScanAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), null, ct);
 
     /// <summary>Streams the whole table (optionally filtered server-side): for timers and admin screens only, never a request path.</summary>
     public async IAsyncEnumerable<T> ScanAsync(string? filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken ct)

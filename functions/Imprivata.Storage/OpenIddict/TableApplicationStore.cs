@@ -77,11 +77,12 @@ public sealed class TableApplicationStore : IOpenIddictApplicationStore<TableApp
     {
         ArgumentNullException.ThrowIfNull(application);
         var id = application.Id!;
-        var tokens = await _tokens.FindManyAsync(IndexEntry.ShardPartitions(TokenMap.ApplicationKind, id), null, t => t.ApplicationId == id, cancellationToken)
+        // Tokens and authorizations keep no index by client: deleting an application (administrative, rare) scans for them.
+        var tokens = await _tokens.ScanAsync(ColumnFilter.Equal((nameof(TableToken.ApplicationId), id)), null, cancellationToken)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var token in tokens)
             await _tokens.DeleteLoadedAsync(token, cancellationToken).ConfigureAwait(false);
-        var authorizations = await _authorizations.FindManyAsync(IndexEntry.ShardPartitions(AuthorizationMap.ApplicationKind, id), null, a => a.ApplicationId == id, cancellationToken)
+        var authorizations = await _authorizations.ScanAsync(ColumnFilter.Equal((nameof(TableAuthorization.ApplicationId), id)), null, cancellationToken)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var authorization in authorizations)
             await _authorizations.DeleteLoadedAsync(authorization, cancellationToken).ConfigureAwait(false);

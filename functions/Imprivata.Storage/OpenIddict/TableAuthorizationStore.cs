@@ -9,7 +9,10 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Imprivata.Storage.OpenIddict;
 
-/// <summary>OpenIddict authorizations on Azure Tables: by id a point read; by subject (and client) a small range query.</summary>
+/// <summary>
+/// OpenIddict authorizations on Azure Tables: by id a point read (the only request-path look-up); by subject or client a
+/// filtered scan (administrative), so that the authorization OpenIddict creates with each code costs a single write.
+/// </summary>
 public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<TableAuthorization>
 {
     /// <summary>The most authorizations one purge deletes, so a timer run stays bounded.</summary>
@@ -52,13 +55,9 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
             return wanted.All(scope => granted.Contains(scope, StringComparer.Ordinal));
         }
 
-        var found = subject is not null
-            ? _authorizations.FindManyAsync([IndexEntry.Partition(AuthorizationMap.SubjectKind, subject)], client is null ? null : IndexEntry.GroupPrefix(client), Matches, cancellationToken)
-            : client is not null
-                ? _authorizations.FindManyAsync(IndexEntry.ShardPartitions(AuthorizationMap.ApplicationKind, client), null, Matches, cancellationToken)
-                // Neither subject nor client: only administrative callers ask this; it streams a scan.
-                : _authorizations.ScanAsync(null, null, cancellationToken);
-        await foreach (var authorization in found.ConfigureAwait(false))
+        var filter = ColumnFilter.Equal((nameof(TableAuthorization.Subject), subject), (nameof(TableAuthorization.ApplicationId), client),
+            (nameof(TableAuthorization.Status), status), (nameof(TableAuthorization.Type), type));
+        await foreach (var authorization in _authorizations.ScanAsync(filter, null, cancellationToken).ConfigureAwait(false))
             if (Matches(authorization))
                 yield return authorization;
     }
@@ -66,7 +65,7 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
     public IAsyncEnumerable<TableAuthorization> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return _authorizations.FindManyAsync(IndexEntry.ShardPartitions(AuthorizationMap.ApplicationKind, identifier), null, a => a.ApplicationId == identifier, cancellationToken);
+        return FindAsync(null, identifier, null, null, null, cancellationToken);
     }
 
     public ValueTask<TableAuthorization?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
@@ -78,7 +77,7 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
     public IAsyncEnumerable<TableAuthorization> FindBySubjectAsync(string subject, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        return _authorizations.FindManyAsync([IndexEntry.Partition(AuthorizationMap.SubjectKind, subject)], null, a => a.Subject == subject, cancellationToken);
+        return FindAsync(subject, null, null, null, null, cancellationToken);
     }
 
     public async ValueTask<TResult?> GetAsync<TState, TResult>(Func<IQueryable<TableAuthorization>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken) =>
@@ -122,15 +121,14 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
     private async Task<bool> HasTokensAsync(string authorizationId, CancellationToken ct)
     {
         // Index entries may dangle (a token create that failed half-way): confirm each against the token row.
-        await foreach (var _ in _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.AuthorizationKind, authorizationId)], null, t => t.AuthorizationId == authorizationId, ct).ConfigureAwait(false))
+        await foreach (var _ in TokenMap.OfAuthorizationAsync(_tokens, authorizationId, ct).ConfigureAwait(false))
             return true;
         return false;
     }
 
     private async Task DeleteTokensAsync(string authorizationId, CancellationToken ct)
     {
-        var tokens = await _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.AuthorizationKind, authorizationId)], null, t => t.AuthorizationId == authorizationId, ct)
-            .ToListAsync(ct).ConfigureAwait(false);
+        var tokens = await TokenMap.OfAuthorizationAsync(_tokens, authorizationId, ct).ToListAsync(ct).ConfigureAwait(false);
         foreach (var token in tokens)
             await _tokens.DeleteLoadedAsync(token, ct).ConfigureAwait(false);
     }

@@ -23,7 +23,4 @@ internal static class TableKeys
     /// Collisions are harmless: every index hit is re-checked against the entity it points to.
     /// </summary>
     public static string Hash(string value) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
-
-    /// <summary>A stable shard number for a row, so a busy index partition (one per client) is split in several.</summary>
-    public static int Shard(string id, int shards) => SHA256.HashData(Encoding.UTF8.GetBytes(id))[0] % shards;
 }

@@ -66,26 +66,24 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
             (subject is null || token.Subject == subject) && (client is null || token.ApplicationId == client) &&
             (status is null || token.Status == status) && (type is null || token.Type == type);
 
-        var found = subject is not null
-            ? _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.SubjectKind, subject)], client is null ? null : IndexEntry.GroupPrefix(client), Matches, cancellationToken)
-            : client is not null
-                ? _tokens.FindManyAsync(IndexEntry.ShardPartitions(TokenMap.ApplicationKind, client), null, Matches, cancellationToken)
-                // Neither subject nor client: only administrative callers ask this; it streams a filtered scan.
-                : Filtered(_tokens.ScanAsync(StatusTypeFilter(status, type), null, cancellationToken), Matches);
-        await foreach (var token in found.ConfigureAwait(false))
+        // No request path asks this (OpenIddict's server looks tokens up by id, reference id and authorization only):
+        // a filtered scan, so that issuing a token does not pay for subject and client index entries.
+        var filter = ColumnFilter.Equal((nameof(TableToken.Subject), subject), (nameof(TableToken.ApplicationId), client),
+            (nameof(TableToken.Status), status), (nameof(TableToken.Type), type));
+        await foreach (var token in Filtered(_tokens.ScanAsync(filter, null, cancellationToken), Matches).ConfigureAwait(false))
             yield return token;
     }
 
     public IAsyncEnumerable<TableToken> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return _tokens.FindManyAsync(IndexEntry.ShardPartitions(TokenMap.ApplicationKind, identifier), null, t => t.ApplicationId == identifier, cancellationToken);
+        return FindAsync(null, identifier, null, null, cancellationToken);
     }
 
     public IAsyncEnumerable<TableToken> FindByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.AuthorizationKind, identifier)], null, t => t.AuthorizationId == identifier, cancellationToken);
+        return TokenMap.OfAuthorizationAsync(_tokens, identifier, cancellationToken);
     }
 
     public ValueTask<TableToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
@@ -111,7 +109,7 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
     public IAsyncEnumerable<TableToken> FindBySubjectAsync(string subject, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        return _tokens.FindManyAsync([IndexEntry.Partition(TokenMap.SubjectKind, subject)], null, t => t.Subject == subject, cancellationToken);
+        return FindAsync(subject, null, null, null, cancellationToken);
     }
 
     public async ValueTask<TResult?> GetAsync<TState, TResult>(Func<IQueryable<TableToken>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken) =>
@@ -193,14 +191,6 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
             return true;
         }
     }
-
-    private static string? StatusTypeFilter(string? status, string? type) => (status, type) switch
-    {
-        (null, null) => null,
-        ({ } s, null) => TableClient.CreateQueryFilter($"Status eq {s}"),
-        (null, { } t) => TableClient.CreateQueryFilter($"Type eq {t}"),
-        ({ } s, { } t) => TableClient.CreateQueryFilter($"Status eq {s} and Type eq {t}"),
-    };
 
     private static async IAsyncEnumerable<TableToken> Filtered(IAsyncEnumerable<TableToken> tokens, Func<TableToken, bool> matches)
     {

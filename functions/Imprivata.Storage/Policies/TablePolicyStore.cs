@@ -92,8 +92,9 @@ public sealed class TablePolicyStore(TableSet tables, TimeProvider time) : IPoli
         try
         {
             var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-            await table.DeleteEntityAsync(partition, TableKey.Encode(id), ETag.All, ct).ConfigureAwait(false);
-            return true;
+            // The SDK answers a missing entity with a 404 response rather than an exception.
+            var response = await table.DeleteEntityAsync(partition, TableKey.Encode(id), ETag.All, ct).ConfigureAwait(false);
+            return response.Status != 404;
         }
         catch (RequestFailedException e) when (TableSet.IsNotFound(e))
         {

@@ -10,6 +10,12 @@ public sealed class TableStorageOptions
     /// </summary>
     public Uri? TableServiceUri { get; set; }
 
+    /// <summary>
+    /// Queue endpoint for identity-based access in Azure (e.g. https://acct.queue.core.windows.net); when unset, queues use
+    /// the connection string.
+    /// </summary>
+    public Uri? QueueServiceUri { get; set; }
+
     /// <summary>Prefix for every table name (letters and digits); lets tests and deployments share an account.</summary>
     public string TablePrefix { get; set; } = "imp";
 }

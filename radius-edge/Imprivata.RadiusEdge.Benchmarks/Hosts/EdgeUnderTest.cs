@@ -42,6 +42,8 @@ public sealed class EdgeUnderTest : IAsyncDisposable
     public string ExchangeSummary()
     {
         var path = Path.Combine(_folder, "exchange.log");
+        // The edge writes its exchange log in the background: wait for the lines recorded so far.
+        _app.Services.GetRequiredService<Imprivata.RadiusEdge.Logging.ExchangeLog>().FlushAsync().Wait(TimeSpan.FromSeconds(10));
         if (!File.Exists(path))
             return "no exchange log";
         using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));

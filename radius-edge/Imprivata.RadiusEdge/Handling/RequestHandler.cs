@@ -38,36 +38,44 @@ public sealed class RequestHandler(
             return;
         }
 
-        var decoded = AccessRequestDecoder.Decode(datagram.Span, client.Policy);
+        // Authenticity first (a forged packet must not even reach the duplicate cache), then the duplicate rule, and only
+        // then is the password revealed: a retransmission never reveals it again.
+        var verified = AccessRequestDecoder.ReadAndVerify(datagram.Span, client.Policy);
+        if (!verified.IsSuccess)
+        {
+            exchange.Dropped(source, client.Name, datagram.Length > 1 ? datagram.Span[1] : null, RadiusFailures.Code(verified.Failure));
+            return;
+        }
+        var packet = verified.Value;
+        var key = RequestKey.Of(source, packet);
+        if (!await ApplyDuplicateRuleAsync(key, packet, source, client, cancellationToken))
+            return;
+
+        var decoded = AccessRequestDecoder.Reveal(packet, client.Policy);
         try
         {
-            await HandleDecodedAsync(decoded, datagram, source, client, cancellationToken);
+            await HandleNewAsync(decoded, key, packet, source, client, cancellationToken);
         }
         finally
         {
-            // The revealed PAP password leaves memory on every path: duplicates, rejects and forwarded requests alike.
+            // The revealed PAP password leaves memory on every path: rejects and forwarded requests alike.
             if (decoded.IsSuccess)
                 CryptographicOperations.ZeroMemory(decoded.Value.Password);
         }
     }
 
-    private async Task HandleDecodedAsync(RadiusResult<DecodedRequest> decoded, ReadOnlyMemory<byte> datagram, IPEndPoint source, NasClient client,
+    private async Task HandleNewAsync(RadiusResult<DecodedRequest> decoded, RequestKey key, RadiusPacket packet, IPEndPoint source, NasClient client,
         CancellationToken cancellationToken)
     {
-        if (!decoded.IsSuccess && RadiusFailures.Action(decoded.Failure) == RadiusFailureAction.Drop)
-        {
-            exchange.Dropped(source, client.Name, datagram.Length > 1 ? datagram.Span[1] : null, RadiusFailures.Code(decoded.Failure));
-            return;
-        }
-        // A Reject-class failure means the packet was read and verified: it is safe to read it again for the reply.
-        var packet = decoded.IsSuccess ? decoded.Value.Packet : PacketReader.Read(datagram.Span).Value;
-
-        var key = RequestKey.Of(source, packet);
-        if (!await ApplyDuplicateRuleAsync(key, packet, source, client, cancellationToken))
-            return;
-
         if (!decoded.IsSuccess)
         {
+            if (RadiusFailures.Action(decoded.Failure) == RadiusFailureAction.Drop)
+            {
+                // Not answered and not remembered: the retransmission is judged again, like the first copy.
+                duplicates.Forget(key);
+                exchange.Dropped(source, client.Name, packet.Identifier, RadiusFailures.Code(decoded.Failure));
+                return;
+            }
             await ReplyNowAsync(key, RadiusCode.AccessReject, packet, source, client, null, RadiusFailures.Code(decoded.Failure), cancellationToken);
             return;
         }

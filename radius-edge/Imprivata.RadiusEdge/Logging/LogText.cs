@@ -10,7 +10,14 @@ public static class LogText
     {
         if (value is null)
             return "-";
-        var sb = new StringBuilder(value.Length + 8);
+        return AppendEscaped(new StringBuilder(value.Length + 8), value).ToString();
+    }
+
+    /// <summary>Appends the escaped value ("-" for null) without an intermediate string.</summary>
+    public static StringBuilder AppendEscaped(StringBuilder sb, string? value)
+    {
+        if (value is null)
+            return sb.Append('-');
         foreach (var c in value)
         {
             switch (c)
@@ -28,6 +35,6 @@ public static class LogText
                     break;
             }
         }
-        return sb.ToString();
+        return sb;
     }
 }

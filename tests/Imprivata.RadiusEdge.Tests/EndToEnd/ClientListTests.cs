@@ -17,7 +17,7 @@ public class ClientListTests
         var unknown = await Radclient.AuthAsync(edge.Port, Secret, request, timeoutSeconds: 2);
 
         Assert.True(unknown.NoReply, unknown.Output);
-        Assert.Contains("Source IP address 127.0.0.1 does not have a NAS entry", edge.ExchangeLog());
+        Assert.Contains("Source IP address 127.0.0.1 does not have a NAS entry", await edge.ExchangeLogAsync());
         Assert.Empty(backend.Received);
 
         EdgeHost.WriteClients(edge.ClientsFile, [EdgeFixture.Client("127.0.0.0/8", Secret)]);

@@ -27,7 +27,7 @@ public class RadclientTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
         Assert.Contains("Reply-Message = \"Welcome alice\"", result.Output);
         Assert.Contains("Session-Timeout = 3600", result.Output);
         Assert.Contains("Cisco-AVPair = \"shell:priv-lvl=1\"", result.Output);
-        var log = Edge.ExchangeLog();
+        var log = await Edge.ExchangeLogAsync();
         Assert.DoesNotContain(EdgeFixture.AlicePassword, log);
         Assert.DoesNotContain(Secret, log);
         Assert.Contains("SEND Access-Accept", log);
@@ -65,7 +65,7 @@ public class RadclientTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 
         Assert.True(result.NoReply, result.Output);
         Assert.Equal(1, fixture.Backend.CountFor("dave"));
-        Assert.Contains("reason=deadline_expired", Edge.ExchangeLog());
+        Assert.Contains("reason=deadline_expired", await Edge.ExchangeLogAsync());
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class RadclientTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 
         Assert.True(result.Received("Access-Accept"), result.Output);
         Assert.Equal(1, fixture.Backend.CountFor("erin"));
-        Assert.Contains("reason=duplicate_in_progress", Edge.ExchangeLog());
+        Assert.Contains("reason=duplicate_in_progress", await Edge.ExchangeLogAsync());
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class RadclientTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 
         Assert.True(result.NoReply, result.Output);
         Assert.Equal(0, fixture.Backend.CountFor("frank"));
-        Assert.Contains("reason=message_authenticator_invalid", Edge.ExchangeLog());
+        Assert.Contains("reason=message_authenticator_invalid", await Edge.ExchangeLogAsync());
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class RadclientTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 
         Assert.True(result.NoReply, result.Output);
         Assert.Equal(0, fixture.Backend.CountFor("grace"));
-        Assert.Contains("reason=message_authenticator_missing", Edge.ExchangeLog());
+        Assert.Contains("reason=message_authenticator_missing", await Edge.ExchangeLogAsync());
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public class RadclientTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 
         Assert.True(result.Received("Access-Reject"), result.Output);
         Assert.Equal(0, fixture.Backend.CountFor("heidi"));
-        Assert.Contains("reason=chap_unsupported", Edge.ExchangeLog());
+        Assert.Contains("reason=chap_unsupported", await Edge.ExchangeLogAsync());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Imprivata.RadiusEdge.Clients;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Imprivata.RadiusEdge.Tests.Infrastructure;
@@ -37,10 +38,15 @@ public sealed class EdgeHost : IAsyncDisposable
     public string ExchangeLogPath => Path.Combine(_folder, "exchange.log");
     public IServiceProvider Services => _app.Services;
 
-    public string ExchangeLog() =>
-        File.Exists(ExchangeLogPath)
-            ? new StreamReader(new FileStream(ExchangeLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)).ReadToEnd()
-            : "";
+    /// <summary>The exchange log file, after every line recorded so far has been written (the edge writes it in the background).</summary>
+    public async Task<string> ExchangeLogAsync()
+    {
+        await _app.Services.GetRequiredService<Imprivata.RadiusEdge.Logging.ExchangeLog>().FlushAsync();
+        if (!File.Exists(ExchangeLogPath))
+            return "";
+        using var reader = new StreamReader(new FileStream(ExchangeLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return await reader.ReadToEndAsync();
+    }
 
     public static async Task<EdgeHost> StartAsync(IEnumerable<NasClientOptions> clients, TimeSpan? decisionTimeout = null)
     {

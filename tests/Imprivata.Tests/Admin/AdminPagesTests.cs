@@ -23,7 +23,9 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Contains("nursejoy", html);
         Assert.Contains("Applications", html);
         Assert.Contains("Web app login configuration", html);
-        Assert.DoesNotContain("Reports", html);
+        // The Reports menu (enrollment reports) and Users > User policies / Workflow policy exist since the MFA admin pages.
+        Assert.Contains("href=\"/admin/reports\"", html);
+        Assert.Contains("href=\"/admin/workflow-policy\"", html);
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }

@@ -12,8 +12,12 @@ namespace Imprivata.Tests.Oidc;
 /// </summary>
 public sealed class OidcRoundTripTests(ITestOutputHelper output)
 {
-    private const int MaxAuthorizeRoundTrips = 13; // was 16 before the application, profile and reference-id caches
-    private const int MaxTokenRoundTrips = 13; // was 17
+    // authorize: session, user, audit, authorization, code row, code reference entry, code payload.
+    // 16 before the application, profile and reference-id caches; 13 before no reference-id re-check; 12 before tokens moved
+    // into their authorization's partition and authorizations and tokens lost their subject and client index entries.
+    private const int MaxAuthorizeRoundTrips = 7;
+    // token: code, authorization, user, redeem. 17; 13 before JWT access and ID tokens lost their rows.
+    private const int MaxTokenRoundTrips = 4;
 
     [Fact]
     public async Task AuthorizeWithSessionAndCodeRedemption_Warm_StayWithinRoundTripBudget()

@@ -4,7 +4,6 @@ using Imprivata.Core.Sessions;
 using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Policies;
 using Imprivata.Storage.Sessions;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Imprivata.Functions.Login.Mfa;
 
@@ -22,8 +21,6 @@ public static class MfaLoginSetup
         builder.Services.AddSingleton<MfaLogin>();
         builder.Services.AddSingleton<LoginStepRoutes>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, PendingLoginPurge>();
-        // Replaced by the temporary-code service when it is registered (TryAdd).
-        builder.Services.TryAddSingleton<ITemporaryCodeStatus, NoTemporaryCodes>();
     }
 }
 
@@ -31,9 +28,4 @@ internal sealed class PendingLoginPurge(IPendingLoginStore store) : Hosting.IPur
 {
     public string Name => "pending-logins";
     public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct) => store.PurgeExpiredAsync(now, ct);
-}
-
-internal sealed class NoTemporaryCodes : ITemporaryCodeStatus
-{
-    public Task<bool> HasActiveCodeAsync(Core.Directory.DirectoryUser user, CancellationToken ct) => Task.FromResult(false);
 }

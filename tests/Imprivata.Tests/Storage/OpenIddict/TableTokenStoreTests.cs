@@ -247,4 +247,39 @@ public sealed class TableTokenStoreTests
         Assert.Equal("redeemed", ours!.Status);
         Assert.Equal(theirs.ConcurrencyToken, ours.ConcurrencyToken);
     }
+
+    [Fact]
+    public async Task CreateAsync_TokenOfAnAuthorization_LivesInItsPartitionAndNeedsNoIndexEntry()
+    {
+        var token = await _oidc.NewTokenAsync(authorizationId: "auth1");
+
+        Assert.StartsWith("auth1.", token.Id);
+        var table = await _oidc.Tables.GetAsync(TokenMap.Instance.TableName, Ct);
+        Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("auth1", token.Id!["auth1.".Length..], cancellationToken: Ct)).HasValue);
+        var index = await _oidc.Tables.GetAsync(TokenMap.Instance.IndexTableName, Ct);
+        Assert.Empty(await index.QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: Ct).ToListAsync(Ct));
+        Assert.Equal("auth1", (await _oidc.Tokens.FindByIdAsync(token.Id!, Ct))!.AuthorizationId);
+    }
+
+    [Fact]
+    public async Task RevokeByAuthorizationIdAsync_TokenIndexedBeforeTheMoveToItsAuthorizationsPartition_IsRevokedToo()
+    {
+        // A row as written before tokens moved into their authorization's partition: own partition, "auth-" index entry.
+        var legacy = new TableToken { Id = Guid.NewGuid().ToString("N"), AuthorizationId = "auth1", Subject = "alice", Status = "valid", Type = "refresh_token" };
+        var table = await _oidc.Tables.GetAsync(TokenMap.Instance.TableName, Ct);
+        await table.AddEntityAsync(new Azure.Data.Tables.TableEntity(legacy.Id, "")
+        {
+            [nameof(TableToken.AuthorizationId)] = "auth1", [nameof(TableToken.Status)] = "valid", [nameof(TableToken.Type)] = "refresh_token",
+        }, Ct);
+        var index = await _oidc.Tables.GetAsync(TokenMap.Instance.IndexTableName, Ct);
+        await index.AddEntityAsync(new Azure.Data.Tables.TableEntity(IndexEntry.Partition(TokenMap.LegacyAuthorizationKind, "auth1"), legacy.Id)
+        {
+            ["TargetId"] = legacy.Id,
+        }, Ct);
+        var current = await _oidc.NewTokenAsync(authorizationId: "auth1");
+
+        Assert.Equal(2, await _oidc.Tokens.RevokeByAuthorizationIdAsync("auth1", Ct));
+        Assert.Equal("revoked", (await _oidc.Tokens.FindByIdAsync(legacy.Id, Ct))!.Status);
+        Assert.Equal("revoked", (await _oidc.Tokens.FindByIdAsync(current.Id!, Ct))!.Status);
+    }
 }

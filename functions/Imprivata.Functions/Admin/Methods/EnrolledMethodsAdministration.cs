@@ -1,0 +1,71 @@
+using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa;
+
+namespace Imprivata.Functions.Admin.Methods;
+
+/// <summary>A user's enrolled second factors as the console shows them: never a secret, key or destination detail.</summary>
+public sealed record EnrolledMethodView(string Id, string Factor, string FactorName, string Label, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Confirmed)
+{
+    public static EnrolledMethodView Of(Enrollment e) => new(e.Id, e.Factor.Name(), e.Factor.DisplayName(), e.Label, e.CreatedAt, e.LastUsedAt, e.Confirmed);
+}
+
+/// <summary>
+/// Users > user > Enrolled methods: list, remove one (a lost phone), reset all (the user enrolls again). The helpdesk role
+/// may do all three (the reference product's helpdesk handles lost devices); every change is audited with the actor.
+/// </summary>
+public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, IDirectoryStore directory, DirectoryService users, AdminAudit audit)
+{
+    public async Task<AdminResult<IReadOnlyList<EnrolledMethodView>>> ListAsync(string userId, CancellationToken ct)
+    {
+        if (await directory.FindUserByIdAsync(userId, ct).ConfigureAwait(false) is null)
+            return AdminResult<IReadOnlyList<EnrolledMethodView>>.Fail(DirectoryErrors.NotFound);
+        var list = await enrollments.ListAsync(userId, ct).ConfigureAwait(false);
+        return AdminResult<IReadOnlyList<EnrolledMethodView>>.Ok([.. list.OrderBy(e => e.CreatedAt).Select(EnrolledMethodView.Of)]);
+    }
+
+    /// <summary>Removes one enrollment. Sessions stay: the factor cannot be used again, and "reset" is there to end sessions.</summary>
+    public async Task<AdminResult<bool>> RemoveAsync(AdminPrincipal actor, string userId, string enrollmentId, CancellationToken ct)
+    {
+        var user = await directory.FindUserByIdAsync(userId, ct).ConfigureAwait(false);
+        var enrollment = user is null ? null : await enrollments.FindAsync(userId, enrollmentId, ct).ConfigureAwait(false);
+        var removed = enrollment is not null && await enrollments.DeleteAsync(userId, enrollmentId, ct).ConfigureAwait(false);
+        var result = removed ? AdminResult<bool>.Ok(true) : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
+        var detail = $"enrollment={enrollmentId}" + (enrollment is null ? "" : ";factor=" + enrollment.Factor.Name());
+        await AuditAsync(actor, "admin.user.mfa.remove", result, userId, user?.Username, detail, ct).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Removes every enrollment and bumps CredentialsChangedAt like a password change, so the user's SSO sessions, pending
+    /// logins and refresh tokens end: whoever holds the lost device cannot ride an existing session.
+    /// </summary>
+    public async Task<AdminResult<int>> ResetAsync(AdminPrincipal actor, string userId, CancellationToken ct)
+    {
+        var user = await directory.FindUserByIdAsync(userId, ct).ConfigureAwait(false);
+        if (user is null)
+        {
+            var missing = AdminResult<int>.Fail(DirectoryErrors.NotFound);
+            await AuditAsync(actor, "admin.user.mfa.reset", missing, userId, null, null, ct).ConfigureAwait(false);
+            return missing;
+        }
+        // Sessions end first: if a delete below fails, the user is still signed out and the reset can be repeated.
+        var marked = await users.MarkCredentialsChangedAsync(userId, ct).ConfigureAwait(false);
+        var removed = new List<string>();
+        if (marked.Succeeded)
+        {
+            foreach (var enrollment in await enrollments.ListAsync(userId, ct).ConfigureAwait(false))
+            {
+                if (await enrollments.DeleteAsync(userId, enrollment.Id, ct).ConfigureAwait(false))
+                    removed.Add(enrollment.Factor.Name());
+            }
+        }
+        var result = marked.Succeeded ? AdminResult<int>.Ok(removed.Count) : AdminResult<int>.Fail(marked.Error!);
+        await AuditAsync(actor, "admin.user.mfa.reset", result, userId, user.Username, $"removed={removed.Count};factors={string.Join('+', removed)}", ct).ConfigureAwait(false);
+        return result;
+    }
+
+    private Task AuditAsync<T>(AdminPrincipal actor, string kind, AdminResult<T> result, string userId, string? username, string? detail, CancellationToken ct) =>
+        result.Succeeded
+            ? audit.SucceededAsync(actor, kind, ct, userId, username, detail: detail)
+            : audit.RecordAsync(actor, kind, "failure", result.Error!, ct, userId, username, detail: detail);
+}

@@ -1,0 +1,115 @@
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Policies;
+using Imprivata.Functions.Admin.Console;
+using Imprivata.Functions.Admin.Policies;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Imprivata.Functions.Admin.Reports;
+
+/// <summary>
+/// Reports as JSON (/admin/api/reports/...), as console pages (/admin/reports/...) and as CSV (same paths + ".csv").
+/// Helpdesk and up: the helpdesk already reads users and their e-mail addresses, and chases users who have not enrolled.
+/// Filters are query parameters: factor (a factor name), policy (a user policy id), username (contains).
+/// </summary>
+public static class ReportEndpoints
+{
+    public const string EnrolledUsers = "enrolled-users";
+    public const string UnenrolledRemoteAccess = "unenrolled-remote-access";
+
+    public static readonly string[] EnrolledHeader = ["Username", "Display name", "E-mail address", "User policy", "Factors", "Enrolled at (UTC)", "Last used (UTC)"];
+    public static readonly string[] UnenrolledHeader = ["Username", "Display name", "E-mail address", "Phone", "Domain", "OU", "User policy", "Enrollment rule"];
+
+    public static void MapReportApi(this RouteGroupBuilder desk)
+    {
+        desk.MapGet($"/reports/{EnrolledUsers}", async (HttpContext http, EnrollmentReports reports) =>
+            EnrolledFilter(http, out var filter) is { } invalid
+                ? AdminHttp.BadRequest(invalid)
+                : Results.Json(await reports.EnrolledUsersAsync(filter, http.RequestAborted), AdminHttp.Json));
+
+        desk.MapGet($"/reports/{UnenrolledRemoteAccess}", async (HttpContext http, EnrollmentReports reports) =>
+            Results.Json(await reports.UnenrolledRemoteAccessAsync(UnenrolledFilter(http), http.RequestAborted), AdminHttp.Json));
+
+        MapCsv(desk);
+    }
+
+    public static void MapReportPages(this RouteGroupBuilder desk)
+    {
+        desk.MapGet("/reports", (HttpContext http) => new RazorComponentResult<ReportsPage>(new { Admin = AdminPrincipal.Required(http) }));
+
+        desk.MapGet($"/reports/{EnrolledUsers}", async (HttpContext http, EnrollmentReports reports, PolicyAdministration policies) =>
+        {
+            var error = EnrolledFilter(http, out var filter);
+            return new RazorComponentResult<EnrolledUsersReportPage>(new
+            {
+                Admin = AdminPrincipal.Required(http), Filter = filter, Error = error,
+                Policies = await policies.ListUserPoliciesAsync(http.RequestAborted),
+                Rows = error is null ? await reports.EnrolledUsersAsync(filter, http.RequestAborted) : [],
+                CsvLink = $"/admin/reports/{EnrolledUsers}.csv{http.Request.QueryString}",
+            });
+        });
+
+        desk.MapGet($"/reports/{UnenrolledRemoteAccess}", async (HttpContext http, EnrollmentReports reports, PolicyAdministration policies) =>
+        {
+            var filter = UnenrolledFilter(http);
+            return new RazorComponentResult<UnenrolledUsersReportPage>(new
+            {
+                Admin = AdminPrincipal.Required(http), Filter = filter,
+                Policies = await policies.ListUserPoliciesAsync(http.RequestAborted),
+                Rows = await reports.UnenrolledRemoteAccessAsync(filter, http.RequestAborted),
+                CsvLink = $"/admin/reports/{UnenrolledRemoteAccess}.csv{http.Request.QueryString}",
+            });
+        });
+
+        MapCsv(desk);
+    }
+
+    /// <summary>The CSV exports; each export is audited (it carries personal data out of the console).</summary>
+    private static void MapCsv(RouteGroupBuilder desk)
+    {
+        desk.MapGet($"/reports/{EnrolledUsers}.csv", async (HttpContext http, EnrollmentReports reports, AdminAudit audit) =>
+        {
+            if (EnrolledFilter(http, out var filter) is { } invalid)
+                return AdminHttp.BadRequest(invalid);
+            var rows = await reports.EnrolledUsersAsync(filter, http.RequestAborted);
+            var csv = await ReportCsv.WriteAsync(EnrolledHeader, rows.Select(r => (IReadOnlyList<string?>)
+                [r.Username, r.DisplayName, r.Email, r.UserPolicy, string.Join("; ", r.Factors), ReportCsv.Time(r.EnrolledAt), ReportCsv.Time(r.LastUsedAt)]), http.RequestAborted);
+            await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={EnrolledUsers};rows={rows.Count}");
+            return ReportCsv.File(csv, EnrolledUsers + ".csv");
+        });
+
+        desk.MapGet($"/reports/{UnenrolledRemoteAccess}.csv", async (HttpContext http, EnrollmentReports reports, AdminAudit audit) =>
+        {
+            var rows = await reports.UnenrolledRemoteAccessAsync(UnenrolledFilter(http), http.RequestAborted);
+            var csv = await ReportCsv.WriteAsync(UnenrolledHeader, rows.Select(r => (IReadOnlyList<string?>)
+                [r.Username, r.DisplayName, r.Email, r.Phone, r.Domain, r.OrganizationalUnit, r.UserPolicy, r.EnrollmentRule]), http.RequestAborted);
+            await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={UnenrolledRemoteAccess};rows={rows.Count}");
+            return ReportCsv.File(csv, UnenrolledRemoteAccess + ".csv");
+        });
+    }
+
+    private static string? EnrolledFilter(HttpContext http, out EnrolledUsersFilter filter)
+    {
+        var q = http.Request.Query;
+        Factor? factor = null;
+        string? error = null;
+        if (q["factor"].ToString() is { Length: > 0 } name)
+        {
+            if (FactorNames.TryParse(name, out var f) && f.IsEnrollable())
+                factor = f;
+            else
+                error = "factor_invalid";
+        }
+        filter = new EnrolledUsersFilter(factor, Blank(q["policy"]), Blank(q["username"]));
+        return error;
+    }
+
+    private static UnenrolledUsersFilter UnenrolledFilter(HttpContext http) =>
+        new(Blank(http.Request.Query["policy"]), Blank(http.Request.Query["username"]));
+
+    private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } s ? s : null;
+
+    /// <summary>For the pages' filter drop-downs.</summary>
+    public static IEnumerable<Factor> EnrollableFactors => Enum.GetValues<Factor>().Where(f => f.IsEnrollable());
+
+    internal static string PolicyName(IReadOnlyList<UserPolicy> policies, string? id) => policies.FirstOrDefault(p => p.Id == id)?.Name ?? "";
+}

@@ -1,0 +1,26 @@
+using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Mfa.TemporaryCodes;
+using Imprivata.Core.Policies;
+using Imprivata.Core.Sessions;
+using Imprivata.Functions.Login.Mfa;
+
+namespace Imprivata.Functions.Mfa.TemporaryCodes;
+
+/// <summary>
+/// The temporary-code step of the web login (/login/mfa/temporary-code), and the policy engine's view of whether a user
+/// holds a working code. The web login is the Web SSO workflow; RADIUS calls the service with RemoteAccess itself.
+/// </summary>
+public sealed class TemporaryCodeFactor(Core.Mfa.TemporaryCodes.TemporaryCodes codes) : ICodeFactor, ITemporaryCodeStatus
+{
+    public Factor Factor => Factor.TemporaryCode;
+
+    public Task<CodePrompt> PrepareAsync(DirectoryUser user, PendingLogin pending, bool resend, CancellationToken ct) =>
+        Task.FromResult(new CodePrompt("Enter the temporary code your help desk gave you.") { MaxLength = 11 });
+
+    public async Task<bool> VerifyAsync(DirectoryUser user, PendingLogin pending, string code, CancellationToken ct) =>
+        (await codes.VerifyAsync(user.Id, code, WorkflowKind.WebSso, ct)).Succeeded;
+
+    public async Task<bool> HasActiveCodeAsync(DirectoryUser user, CancellationToken ct) =>
+        await codes.FindAsync(user.Id, ct) is { State: TemporaryCodeState.Active };
+}

@@ -1,0 +1,119 @@
+using Imprivata.Core.Policies;
+using System.Net;
+using System.Text.Json;
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa.TemporaryCodes;
+using Imprivata.Tests.Admin;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Imprivata.Tests.Mfa.TemporaryCodes;
+
+/// <summary>The admin API and console page for temporary codes, over HTTP against the whole service.</summary>
+public sealed class TemporaryCodeApiTests : IAsyncLifetime
+{
+    private AdminHost _host = default!;
+    private AdminClient _helpdesk = default!;
+    private DirectoryUser _helpdeskUser = default!;
+    private DirectoryUser _alice = default!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await AdminHost.StartAsync();
+        _helpdeskUser = await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        _alice = await _host.CreateUserAsync("alice");
+        _helpdesk = await _host.SignInAsync("desk");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _helpdesk.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [Fact]
+    public async Task Helpdesk_IssuesCode_ShownOnceNeverListed_UsableThenRevoked()
+    {
+        var issued = await _helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_alice.Id}/temporary-code", new { validity = "4h" });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var body = await Json(issued);
+        var code = body.GetProperty("code").GetString()!;
+        Assert.Matches("^[0-9]{10}$", code);
+
+        var status = await _helpdesk.Http.GetAsync($"/admin/api/users/{_alice.Id}/temporary-code");
+        var statusText = await status.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Contains("\"state\":\"active\"", statusText);
+        Assert.DoesNotContain(code, statusText);
+        var list = await _helpdesk.Http.GetStringAsync("/admin/api/temporary-codes");
+        Assert.Contains("\"username\":\"alice\"", list);
+        Assert.DoesNotContain(code, list);
+        var page = await _helpdesk.Http.GetStringAsync("/admin/temporary-codes");
+        Assert.Contains("alice", page);
+        Assert.DoesNotContain(code, page);
+
+        var codes = _host.App.Services.GetRequiredService<Core.Mfa.TemporaryCodes.TemporaryCodes>();
+        Assert.True((await codes.VerifyAsync(_alice.Id, code, WorkflowKind.RemoteAccess, default)).Succeeded);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _helpdesk.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_alice.Id}/temporary-code")).StatusCode);
+        Assert.Equal(TemporaryCodeErrors.Revoked, (await codes.VerifyAsync(_alice.Id, code, WorkflowKind.RemoteAccess, default)).Error);
+
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.temporary_code.issue" && e.Result == AuditResults.Success && e.Actor == "desk" && e.UserId == _alice.Id);
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.temporary_code.revoke" && e.Result == AuditResults.Success && e.Actor == "desk");
+        Assert.DoesNotContain(_host.Audit.Events, e => (e.Detail ?? "").Contains(code) || (e.Reason ?? "").Contains(code));
+    }
+
+    [Fact]
+    public async Task Helpdesk_IssuingForThemselves_403AndAudited()
+    {
+        var response = await _helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_helpdeskUser.Id}/temporary-code", new { validity = "1d" });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("cannot_issue_for_self", (await Json(response)).GetProperty("reason").GetString());
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.temporary_code.issue" && e.Result == AuditResults.Failure && e.Reason == "cannot_issue_for_self" && e.Actor == "desk");
+        Assert.Equal(HttpStatusCode.NotFound, (await _helpdesk.Http.GetAsync($"/admin/api/users/{_helpdeskUser.Id}/temporary-code")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Issue_UnknownValidityOrUser_Refused()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await _helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_alice.Id}/temporary-code", new { validity = "90d" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _helpdesk.SendAsync(HttpMethod.Post, "/admin/api/users/nobody/temporary-code", new { validity = "1d" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Unauthenticated_OrWithoutCsrf_Refused()
+    {
+        using var anonymous = _host.NewClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/admin/api/temporary-codes")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(HttpMethod.Post, $"/admin/api/users/{_alice.Id}/temporary-code", new { validity = "1d" })).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await anonymous.Http.GetAsync("/admin/temporary-codes")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_alice.Id}/temporary-code", new { validity = "1d" }, withCsrf: false)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _helpdesk.Http.GetAsync($"/admin/api/users/{_alice.Id}/temporary-code")).StatusCode);
+    }
+
+    [Fact]
+    public async Task NonAdministrator_Refused()
+    {
+        await _host.CreateUserAsync("plain");
+        using var plain = _host.NewClient();
+        await plain.PostLoginAsync("plain", AdminHost.Password);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await plain.Http.GetAsync("/admin/api/temporary-codes")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConsolePage_IssueShowsCodeOnceInTheResponse()
+    {
+        var page = await _helpdesk.Http.GetStringAsync("/admin/temporary-codes");
+        var response = await _helpdesk.Http.PostAsync("/admin/temporary-codes/issue", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_csrf"] = AdminClient.CsrfFrom(page), ["username"] = "alice", ["validity"] = "1d",
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        var code = System.Text.RegularExpressions.Regex.Match(html, "value=\"([0-9]{10})\"").Groups[1].Value;
+        Assert.NotEmpty(code);
+        Assert.DoesNotContain(code, await _helpdesk.Http.GetStringAsync("/admin/temporary-codes"));
+    }
+}

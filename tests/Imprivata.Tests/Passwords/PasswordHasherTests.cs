@@ -1,0 +1,61 @@
+using System.Text;
+using Imprivata.Core.Passwords;
+using NSec.Cryptography;
+
+namespace Imprivata.Tests.Passwords;
+
+/// <summary>Argon2id parameters stay within OWASP's equivalent settings; hashes made with the earlier setting keep working.</summary>
+public sealed class PasswordHasherTests
+{
+    private const string Password = "correct horse battery staple";
+    private readonly PasswordHasher _hasher = new();
+
+    [Fact]
+    public void Hash_NewPassword_UsesOwasp7MiB5PassesAndVerifies()
+    {
+        var hash = _hasher.Hash(Password);
+
+        Assert.StartsWith("$argon2id$v=19$m=7168,t=5,p=1$", hash);
+        Assert.True(_hasher.Verify(Password, hash));
+        Assert.False(_hasher.Verify(Password + "!", hash));
+        Assert.False(PasswordHasher.NeedsRehash(hash));
+    }
+
+    [Theory]
+    [InlineData(19 * 1024, 2)] // the setting used before; OWASP's first recommendation
+    [InlineData(9 * 1024, 4)]
+    public void Verify_HashMadeWithAnotherOwaspSetting_VerifiesWithoutRehash(int memoryKiB, int passes)
+    {
+        var hash = PhcOf(Password, memoryKiB, passes);
+
+        Assert.True(_hasher.Verify(Password, hash));
+        Assert.False(_hasher.Verify("wrong", hash));
+        Assert.False(PasswordHasher.NeedsRehash(hash));
+    }
+
+    [Theory]
+    [InlineData(9 * 1024, 3)] // 9 MiB needs 4 passes
+    [InlineData(19 * 1024, 1)]
+    public void NeedsRehash_WeakerThanEveryOwaspSetting_True(int memoryKiB, int passes) =>
+        Assert.True(PasswordHasher.NeedsRehash(PhcOf(Password, memoryKiB, passes)));
+
+    [Fact]
+    public void Verify_MemoryBelowOwaspsLowest_Rejected()
+    {
+        var hash = PhcOf(Password, 4 * 1024, 10);
+
+        Assert.False(_hasher.Verify(Password, hash));
+        Assert.True(PasswordHasher.NeedsRehash(hash));
+    }
+
+    private static string PhcOf(string password, int memoryKiB, int passes)
+    {
+        var salt = new byte[16];
+        Random.Shared.NextBytes(salt);
+        var argon2 = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = memoryKiB, NumberOfPasses = passes });
+        var hash = argon2.DeriveBytes(Encoding.UTF8.GetBytes(password), salt, 32);
+        return $"$argon2id$v=19$m={memoryKiB},t={passes},p=1${B64(salt)}${B64(hash)}";
+    }
+
+    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
+}
