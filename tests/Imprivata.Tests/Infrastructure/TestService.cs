@@ -34,9 +34,7 @@ public sealed class TestService : IAsyncDisposable
         var port = Ports.FreeTcp();
         var tables = Azurite.NewTables();
         var baseUri = new Uri($"http://{host}:{port}/");
-        // The test's own directory has no wwwroot: serve the source one, so pages get their scripts and styles as deployed.
-        var webRoot = Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", "wwwroot");
-        var app = ServiceApp.Build(["--webroot=" + webRoot], builder =>
+        var app = ServiceApp.Build([], builder =>
         {
             var values = new Dictionary<string, string?>
             {

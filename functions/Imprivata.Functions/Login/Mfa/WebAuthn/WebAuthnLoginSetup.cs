@@ -1,6 +1,7 @@
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.WebAuthn;
 using Imprivata.Functions.Infrastructure;
+using Imprivata.Functions.Mfa.WebAuthn;
 using Microsoft.Extensions.Options;
 
 namespace Imprivata.Functions.Login.Mfa.WebAuthn;
@@ -19,6 +20,7 @@ public static class WebAuthnLoginSetup
 
     public static void MapWebAuthnLogin(this WebApplication app)
     {
+        app.MapWebAuthnScript();
         if (!app.Services.GetRequiredService<WebAuthnCeremonies>().IsAvailable)
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebAuthnLoginSetup)).LogWarning(
