@@ -126,7 +126,7 @@ public sealed class WebAuthnTests : IAsyncLifetime
     {
         try
         {
-            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = 30_000 });
+            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = 30_000, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException)
         {
