@@ -59,7 +59,12 @@ print(f"""
   Admin console:                   http://127.0.0.1:7071/admin
   OIDC metadata URL:               http://127.0.0.1:7071/.well-known/openid-configuration
   Demo app client id / secret:     {demo['clientId']} / {demo['clientSecret']}
-  Health:                          http://127.0.0.1:7071/health""")
+  Outbox (SMS and e-mail codes):   http://127.0.0.1:7071/outbox
+  Approver page (push, on a phone): http://127.0.0.1:7071/approve
+  Health:                          http://127.0.0.1:7071/health
+
+  Web SSO asks for a second factor: at the first sign-in the demo user is offered to set one up
+  (authenticator app, push approver or SMS code) or to be reminded later.""")
 once = os.path.join(data, "breakglass-once.txt")
 if os.path.exists(once):
     print(f"\n  Break-glass administrator:     breakglass / {open(once).read().strip()}")

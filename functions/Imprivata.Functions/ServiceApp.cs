@@ -5,6 +5,7 @@ using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
 using Imprivata.Functions.Login.Mfa;
+using Imprivata.Functions.Login.Mfa.WebAuthn;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Mfa.Codes;
 using Imprivata.Functions.Mfa.WebAuthn;
@@ -38,6 +39,7 @@ public static class ServiceApp
         builder.AddCodes(mode);
         builder.AddMfaLogin();
         builder.AddWebAuthn();
+        builder.AddWebAuthnLogin();
         builder.AddOtpTokens();
         builder.AddTemporaryCodes();
         builder.AddPush();
@@ -50,6 +52,7 @@ public static class ServiceApp
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();
+        app.MapWebAuthnLogin();
         app.MapCodeEnrollment();
         app.MapOidc();
         app.MapAdmin();

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Imprivata.Core.Apps;
 using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Policies;
 using Imprivata.Functions.Admin;
 using Imprivata.Functions.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,7 @@ public sealed class DemoSeed(
     IOidcClientRegistry clients,
     SampleClient sample,
     IOptions<ServiceOptions> options,
+    IPolicyStore policies,
     TimeProvider time) : IHostedService
 {
     public const string DemoUsername = "demo";
@@ -39,6 +42,8 @@ public sealed class DemoSeed(
         if (await admins.EnsureBreakGlassAsync(ct) is { } breakGlassPassword)
             await File.WriteAllTextAsync(Path.Combine(folder, "breakglass-once.txt"), breakGlassPassword, ct);
 
+        if (state is null)
+            await EnableWebSsoMfaAsync(ct);
         var password = await EnsureDemoUserAsync(state?.Password, ct);
         var secret = await EnsureDemoClientAsync(state?.ClientSecret, ct);
         sample.ClientId = DemoClientId;
@@ -48,6 +53,20 @@ public sealed class DemoSeed(
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// First run only (an administrator's later changes are never overwritten): the Web SSO workflow is live for everybody,
+    /// and unenrolled users are prompted to set up a second factor at the login, with "Remind me later" allowed.
+    /// </summary>
+    private async Task EnableWebSsoMfaAsync(CancellationToken ct)
+    {
+        var current = await policies.GetWorkflowPolicyAsync(ct);
+        await policies.SaveWorkflowPolicyAsync(current with
+        {
+            WebSso = current.WebSso with { UserPolicyIds = [UserPolicy.DefaultId] },
+        }, ct);
+        await policies.SaveEnrollmentRuleAsync(EnrollmentRule.Default with { Prompt = EnrollmentPrompt.AtLogin, MayDelay = true }, ct);
+    }
 
     private async Task<string> EnsureDemoUserAsync(string? knownPassword, CancellationToken ct)
     {

@@ -27,11 +27,13 @@ public sealed class TestService : IAsyncDisposable
     public string Issuer => BaseUri.ToString();
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestService> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="host">"localhost" where browsers must accept the host as a WebAuthn relying party (they refuse IP addresses).</param>
+    public static async Task<TestService> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null,
+        string host = "127.0.0.1")
     {
         var port = Ports.FreeTcp();
         var tables = Azurite.NewTables();
-        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        var baseUri = new Uri($"http://{host}:{port}/");
         var app = ServiceApp.Build([], builder =>
         {
             var values = new Dictionary<string, string?>

@@ -77,6 +77,43 @@ public sealed class MfaMethodLoginTests(OidcFixture fx) : IClassFixture<OidcFixt
     }
 
     [Fact]
+    public async Task UnenrolledUser_SetsUpAnAuthenticatorAppAtThePrompt_AndSignsInWithIt()
+    {
+        await UseWebSsoAsync(Factor.OtpToken);
+        var user = await fx.NewUserAsync();
+        var (browser, request) = await PasswordAsync(user);
+        var chooser = await (await browser.GetAsync("/login/mfa")).Content.ReadAsStringAsync();
+        Assert.Contains("href=\"/login/enroll/otp\"", chooser);
+
+        var page = await browser.GetAsync("/login/enroll/otp");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("data:image/png;base64,", html);
+        var key = System.Text.RegularExpressions.Regex.Match(html, "id=\"manual-key\">([A-Z2-7]+)<").Groups[1].Value;
+        var seed = Base32Encoding.ToBytes(key);
+        Assert.Equal(TotpEnrollment.SeedBytes, seed.Length);
+
+        // Codes by absolute step, so a step boundary during the test cannot turn "the spent code" into a fresh one.
+        var step = OtpCode.TimeStep(DateTimeOffset.UtcNow, 30);
+        string Code(long at) => OtpCode.Compute(seed, TotpEnrollment.AppParameters, at);
+        // A wrong code keeps the enrollment unconfirmed (the policy still asks for enrollment).
+        var csrf = OidcFlow.CsrfOf(html);
+        var wrong = await browser.PostFormAsync("/login/enroll/otp", new Dictionary<string, string> { ["csrf"] = csrf, ["code"] = "000000" == Code(step) ? "111111" : "000000" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.DoesNotContain(await Get<IEnrollmentStore>().ListAsync(user.Id, CancellationToken.None), e => e.Confirmed);
+
+        var done = await browser.PostFormAsync("/login/enroll/otp", new Dictionary<string, string> { ["csrf"] = csrf, ["code"] = Code(step) });
+        Assert.Equal(HttpStatusCode.SeeOther, done.StatusCode);
+        var back = await browser.GetAsync(OidcFlow.LocationOf(done));
+        var tokens = await browser.RedeemAsync(request, OidcFlow.ResponseAt(OidcFlow.LocationOf(back)).Code!, fx.Secret);
+        Assert.Equal(["pwd", "otp", "mfa"], new JsonWebToken(tokens.IdToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+
+        // The next login asks for the app's code; the code that confirmed the enrollment is spent, the next step's works.
+        var (again, _) = await PasswordAsync(user);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SubmitAsync(again, "/login/mfa/otp", Code(step))).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await SubmitAsync(again, "/login/mfa/otp", Code(step + 1))).StatusCode);
+    }
+
+    [Fact]
     public async Task TemporaryCode_OffersTheStepAndLogsIn_WithAmrTmp()
     {
         await UseWebSsoAsync(Factor.OtpToken);

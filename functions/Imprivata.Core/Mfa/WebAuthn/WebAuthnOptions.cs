@@ -6,7 +6,7 @@ namespace Imprivata.Core.Mfa.WebAuthn;
 
 /// <summary>
 /// PublicKeyCredentialCreationOptionsJSON / RequestOptionsJSON (WebAuthn L3 §5.1.8, §5.1.9): binary fields are base64url,
-/// decoded by wwwroot/assets/webauthn.js before calling navigator.credentials.
+/// decoded by Imprivata.Functions/Mfa/WebAuthn/webauthn.js (served at /assets/webauthn.js) before calling navigator.credentials.
 /// </summary>
 public static class WebAuthnOptions
 {

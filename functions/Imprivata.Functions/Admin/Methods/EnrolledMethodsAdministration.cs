@@ -1,5 +1,6 @@
 using Imprivata.Core.Directory;
 using Imprivata.Core.Mfa;
+using Imprivata.Core.Mfa.HardwareTokens;
 
 namespace Imprivata.Functions.Admin.Methods;
 
@@ -13,7 +14,8 @@ public sealed record EnrolledMethodView(string Id, string Factor, string FactorN
 /// Users > user > Enrolled methods: list, remove one (a lost phone), reset all (the user enrolls again). The helpdesk role
 /// may do all three (the reference product's helpdesk handles lost devices); every change is audited with the actor.
 /// </summary>
-public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, IDirectoryStore directory, DirectoryService users, AdminAudit audit)
+public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, IDirectoryStore directory, DirectoryService users, AdminAudit audit,
+    HardwareTokenInventory tokens)
 {
     public async Task<AdminResult<IReadOnlyList<EnrolledMethodView>>> ListAsync(string userId, CancellationToken ct)
     {
@@ -28,7 +30,7 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
     {
         var user = await directory.FindUserByIdAsync(userId, ct).ConfigureAwait(false);
         var enrollment = user is null ? null : await enrollments.FindAsync(userId, enrollmentId, ct).ConfigureAwait(false);
-        var removed = enrollment is not null && await enrollments.DeleteAsync(userId, enrollmentId, ct).ConfigureAwait(false);
+        var removed = enrollment is not null && await DeleteAsync(enrollment, ct).ConfigureAwait(false);
         var result = removed ? AdminResult<bool>.Ok(true) : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
         var detail = $"enrollment={enrollmentId}" + (enrollment is null ? "" : ";factor=" + enrollment.Factor.Name());
         await AuditAsync(actor, "admin.user.mfa.remove", result, userId, user?.Username, detail, ct).ConfigureAwait(false);
@@ -55,13 +57,21 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
         {
             foreach (var enrollment in await enrollments.ListAsync(userId, ct).ConfigureAwait(false))
             {
-                if (await enrollments.DeleteAsync(userId, enrollment.Id, ct).ConfigureAwait(false))
+                if (await DeleteAsync(enrollment, ct).ConfigureAwait(false))
                     removed.Add(enrollment.Factor.Name());
             }
         }
         var result = marked.Succeeded ? AdminResult<int>.Ok(removed.Count) : AdminResult<int>.Fail(marked.Error!);
         await AuditAsync(actor, "admin.user.mfa.reset", result, userId, user.Username, $"removed={removed.Count};factors={string.Join('+', removed)}", ct).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>A hardware token goes back to the inventory (unassigned, its counter kept) rather than staying marked as assigned.</summary>
+    private async Task<bool> DeleteAsync(Enrollment enrollment, CancellationToken ct)
+    {
+        if (enrollment.Serial is { Length: > 0 } serial && (await tokens.UnassignAsync(serial, ct).ConfigureAwait(false)).Succeeded)
+            return true;
+        return await enrollments.DeleteAsync(enrollment.UserId, enrollment.Id, ct).ConfigureAwait(false);
     }
 
     private Task AuditAsync<T>(AdminPrincipal actor, string kind, AdminResult<T> result, string userId, string? username, string? detail, CancellationToken ct) =>

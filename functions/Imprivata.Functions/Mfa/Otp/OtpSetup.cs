@@ -20,11 +20,13 @@ public static class OtpSetup
         builder.Services.AddSingleton<OtpTokenAdministration>();
         builder.Services.AddSingleton<OtpSignIn>();
         builder.Services.AddSingleton<ICodeFactor, OtpCodeFactor>();
+        builder.Services.AddSingleton(new LoginStepRoute(Factor.OtpToken, LoginPath: null, TotpEnrollEndpoints.Path));
     }
 
     public static void MapOtpTokens(this WebApplication app)
     {
         app.MapOtpTokenApi();
         app.MapOtpTokenPages();
+        app.MapTotpEnrollment();
     }
 }

@@ -13,12 +13,15 @@ namespace Imprivata.Tests.Login.Mfa;
 /// The real service with one extra code method in front of the built-in OTP one: it accepts exactly the code a test hands
 /// it, once. It exercises the framework (pending login, chooser, throttle, amr) independently of any one method's math.
 /// </summary>
-public sealed class MfaLoginFixture : OidcFixture
+public class MfaLoginFixture : OidcFixture
 {
     public HandedCodeFactor Codes { get; } = new();
 
+    /// <summary>The service's host: 127.0.0.1 here (no WebAuthn, browsers refuse IP relying parties), localhost for WebAuthn tests.</summary>
+    protected virtual string Host => "127.0.0.1";
+
     protected override Task<TestService> StartServiceAsync() =>
-        TestService.StartAsync(configure: builder => builder.Services.AddSingleton<ICodeFactor>(Codes));
+        TestService.StartAsync(configure: builder => builder.Services.AddSingleton<ICodeFactor>(Codes), host: Host);
 
     public IPolicyStore Policies => Service.Services.GetRequiredService<IPolicyStore>();
     public IEnrollmentStore Enrollments => Service.Services.GetRequiredService<IEnrollmentStore>();
