@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Storage.Tables;
 
@@ -14,15 +12,12 @@ namespace Imprivata.Storage.Secrets;
 /// </summary>
 public sealed class TableCodeHasher(TableSet tables) : ICodeHasher
 {
-    private const string Table = "Secrets";
-    private const string Partition = "code-hash";
-    private const string Row = "v1";
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private byte[]? _key;
+    // The same row as the SMS / e-mail code hash key: both are HMACs over short codes with distinct contexts.
+    private readonly SecretsTableKey _key = new(tables, "code-hash");
 
     public async ValueTask<byte[]> HashAsync(string code, string context, CancellationToken ct)
     {
-        var key = await KeyAsync(ct).ConfigureAwait(false);
+        var key = await _key.GetAsync(ct).ConfigureAwait(false);
         // Length-prefixed context, so ("ab", "c") and ("a", "bc") never collide.
         var contextBytes = Encoding.UTF8.GetBytes(context);
         var message = new byte[4 + contextBytes.Length + Encoding.UTF8.GetByteCount(code)];
@@ -30,38 +25,5 @@ public sealed class TableCodeHasher(TableSet tables) : ICodeHasher
         contextBytes.CopyTo(message, 4);
         Encoding.UTF8.GetBytes(code, message.AsSpan(4 + contextBytes.Length));
         return HMACSHA256.HashData(key, message);
-    }
-
-    private async ValueTask<byte[]> KeyAsync(CancellationToken ct)
-    {
-        if (_key is { } cached)
-            return cached;
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return _key ??= await LoadOrCreateAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<byte[]> LoadOrCreateAsync(CancellationToken ct)
-    {
-        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
-        if (existing.HasValue && existing.Value?.GetBinary("Key") is { Length: 32 } key)
-            return key;
-        try
-        {
-            await table.AddEntityAsync(new TableEntity(Partition, Row) { ["Key"] = RandomNumberGenerator.GetBytes(32) }, ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (TableSet.IsConflict(e))
-        {
-            // Another instance created it first: use theirs.
-        }
-        var row = await table.GetEntityAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
-        return row.Value.GetBinary("Key") ?? throw new InvalidOperationException("Code hash key row has no key.");
     }
 }

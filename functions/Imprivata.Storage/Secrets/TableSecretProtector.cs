@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using Imprivata.Core.Mfa;
 using Imprivata.Storage.Tables;
 
@@ -14,16 +12,12 @@ namespace Imprivata.Storage.Secrets;
 /// </summary>
 public sealed class TableSecretProtector(TableSet tables) : ISecretProtector
 {
-    private const string Table = "Secrets";
-    private const string Partition = "mfa-secrets";
-    private const string Row = "v1";
     private const byte Version = 1;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private byte[]? _key;
+    private readonly SecretsTableKey _key = new(tables, "mfa-secrets");
 
     public async ValueTask<byte[]> ProtectAsync(ReadOnlyMemory<byte> plaintext, string context, CancellationToken ct)
     {
-        var key = await KeyAsync(ct).ConfigureAwait(false);
+        var key = await _key.GetAsync(ct).ConfigureAwait(false);
         var output = new byte[1 + 12 + 16 + plaintext.Length];
         output[0] = Version;
         var nonce = output.AsSpan(1, 12);
@@ -38,43 +32,10 @@ public sealed class TableSecretProtector(TableSet tables) : ISecretProtector
         var input = protectedBytes.Span.ToArray();
         if (input.Length < 29 || input[0] != Version)
             throw new CryptographicException("Sealed secret has an unknown format.");
-        var key = await KeyAsync(ct).ConfigureAwait(false);
+        var key = await _key.GetAsync(ct).ConfigureAwait(false);
         var plaintext = new byte[input.Length - 29];
         using var aes = new AesGcm(key, 16);
         aes.Decrypt(input.AsSpan(1, 12), input.AsSpan(29), input.AsSpan(13, 16), plaintext, Encoding.UTF8.GetBytes(context));
         return plaintext;
-    }
-
-    private async ValueTask<byte[]> KeyAsync(CancellationToken ct)
-    {
-        if (_key is { } cached)
-            return cached;
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return _key ??= await LoadOrCreateAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<byte[]> LoadOrCreateAsync(CancellationToken ct)
-    {
-        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
-        if (existing.HasValue && existing.Value?.GetBinary("Key") is { Length: 32 } key)
-            return key;
-        try
-        {
-            await table.AddEntityAsync(new TableEntity(Partition, Row) { ["Key"] = RandomNumberGenerator.GetBytes(32) }, ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (TableSet.IsConflict(e))
-        {
-            // Another instance created it first: use theirs.
-        }
-        var row = await table.GetEntityAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
-        return row.Value.GetBinary("Key") ?? throw new InvalidOperationException("MFA secret key row has no key.");
     }
 }
