@@ -28,18 +28,6 @@ public sealed class TableDeviceNonceStore(TableSet tables) : IDeviceNonceStore
     public async Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var count = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ForgetAfter lt {now}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct).ConfigureAwait(false);
-                count++;
-            }
-            catch (RequestFailedException e) when (TableSet.IsNotFound(e))
-            {
-            }
-        }
-        return count;
+        return await table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"ForgetAfter lt {now}"), ct).ConfigureAwait(false);
     }
 }

@@ -57,20 +57,7 @@ public sealed class TableWebAuthnChallengeStore(TableSet tables) : IWebAuthnChal
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var count = 0;
-        // A filtered scan, run by the purge timer only, never on a request path.
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct).ConfigureAwait(false);
-                count++;
-            }
-            catch (RequestFailedException e) when (TableSet.IsNotFound(e))
-            {
-            }
-        }
-        return count;
+        return await table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), ct).ConfigureAwait(false);
     }
 
     private static bool IsValidKey(string id) =>

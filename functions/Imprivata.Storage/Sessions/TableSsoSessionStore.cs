@@ -66,20 +66,7 @@ public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var count = 0;
-        // A filtered scan, run by the purge timer only, never on a request path.
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PurgeAfter lt {now}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct).ConfigureAwait(false);
-                count++;
-            }
-            catch (RequestFailedException e) when (TableSet.IsNotFound(e))
-            {
-            }
-        }
-        return count;
+        return await table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"PurgeAfter lt {now}"), ct).ConfigureAwait(false);
     }
 
     // Session ids are base64url: anything else came from a forged cookie and must not reach the table as a key.

@@ -51,19 +51,7 @@ public sealed class TableCodeSendLog(TableSet tables) : ICodeSendLog
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var deleted = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey lt {Ticks(before)}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct).ConfigureAwait(false);
-                deleted++;
-            }
-            catch (RequestFailedException e) when (TableSet.IsNotFound(e))
-            {
-            }
-        }
-        return deleted;
+        return await table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"RowKey lt {Ticks(before)}"), ct).ConfigureAwait(false);
     }
 
     private static string Partition(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

@@ -58,21 +58,8 @@ public sealed class TableOneTimeCodeStore(TableSet tables) : IOneTimeCodeStore
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var deleted = 0;
         var filter = TableClient.CreateQueryFilter($"ExpiresAt lt {before}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, ct).ConfigureAwait(false);
-                deleted++;
-            }
-            catch (RequestFailedException e) when (TableSet.IsNotFound(e) || TableSet.IsPreconditionFailed(e))
-            {
-                // Reissued or deleted meanwhile: leave it.
-            }
-        }
-        return deleted;
+        return await table.DeleteMatchingAsync(filter, ct, ifUnchanged: true).ConfigureAwait(false);
     }
 
     private static string RowKey(CodeChannel channel, CodePurpose purpose) => purpose.Name() + "-" + channel.Name();

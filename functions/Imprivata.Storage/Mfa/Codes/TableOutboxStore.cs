@@ -55,21 +55,9 @@ public sealed class TableOutboxStore(TableSet tables) : IOutboxStore
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var deleted = 0;
         // Older messages have larger inverted keys.
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {Inverted(before)}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct).ConfigureAwait(false);
-                deleted++;
-            }
-            catch (RequestFailedException e) when (TableSet.IsNotFound(e))
-            {
-            }
-        }
-        return deleted;
+        return await table.DeleteMatchingAsync(filter, ct).ConfigureAwait(false);
     }
 
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
