@@ -31,27 +31,38 @@ public sealed class TestService : IAsyncDisposable
     public static async Task<TestService> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null,
         string host = "127.0.0.1")
     {
-        var port = Ports.FreeTcp();
         var tables = Azurite.NewTables();
-        var baseUri = new Uri($"http://{host}:{port}/");
-        var app = ServiceApp.Build([], builder =>
+        // A free port can be taken by a parallel test (another service, a relying party) before Kestrel binds it: try anew.
+        for (var attempt = 1; ; attempt++)
         {
-            var values = new Dictionary<string, string?>
+            var port = Ports.FreeTcp();
+            var baseUri = new Uri($"http://{host}:{port}/");
+            var app = ServiceApp.Build([], builder =>
             {
-                ["urls"] = baseUri.ToString().TrimEnd('/'),
-                ["Imprivata:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Imprivata:PublicBaseUrl"] = baseUri.ToString().TrimEnd('/'),
-                ["Imprivata:Storage:ConnectionString"] = tables.ConnectionString,
-                ["Imprivata:Storage:TablePrefix"] = tables.TablePrefix,
-            };
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-                values[key] = value;
-            builder.Configuration.AddInMemoryCollection(values);
-            builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
-            configure?.Invoke(builder);
-        });
-        await app.StartAsync();
-        return new TestService(app, baseUri);
+                var values = new Dictionary<string, string?>
+                {
+                    ["urls"] = baseUri.ToString().TrimEnd('/'),
+                    ["Imprivata:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Imprivata:PublicBaseUrl"] = baseUri.ToString().TrimEnd('/'),
+                    ["Imprivata:Storage:ConnectionString"] = tables.ConnectionString,
+                    ["Imprivata:Storage:TablePrefix"] = tables.TablePrefix,
+                };
+                foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+                    values[key] = value;
+                builder.Configuration.AddInMemoryCollection(values);
+                builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+                configure?.Invoke(builder);
+            });
+            try
+            {
+                await app.StartAsync();
+                return new TestService(app, baseUri);
+            }
+            catch (IOException e) when (attempt < 5 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     public async Task<DirectoryUser> AddUserAsync(string username, string password, string? email = null, bool licensedForSso = true,
