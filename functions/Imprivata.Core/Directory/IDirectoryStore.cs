@@ -4,6 +4,13 @@ namespace Imprivata.Core.Directory;
 public interface IDirectoryStore
 {
     Task<DirectoryUser?> FindUserByIdAsync(string id, CancellationToken ct);
+
+    /// <summary>
+    /// The user as this instance read or wrote it at most a few seconds ago, else a fresh read. Only for checks that repeat one
+    /// made moments earlier in the same sign-in (a code's redemption after its authorize): another instance's change (disable,
+    /// password reset) is seen within those seconds, this instance's own changes at once.
+    /// </summary>
+    Task<DirectoryUser?> FindRecentUserByIdAsync(string id, CancellationToken ct) => FindUserByIdAsync(id, ct);
     /// <summary>Case-insensitive lookup by username.</summary>
     Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken ct);
     /// <summary>Inserts; returns false when the username is already taken.</summary>

@@ -26,7 +26,12 @@ public static class TokenEndpoint
 
         var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var principal = result.Principal ?? throw new InvalidOperationException("OpenIddict validated the grant but gave no principal.");
-        var user = await directory.FindUserByIdAsync(principal.GetClaim(Claims.Subject) ?? "", http.RequestAborted);
+        // A code is redeemed moments after its authorize checked the user, usually on this instance: that check stands for a
+        // few seconds (IDirectoryStore.FindRecentUserByIdAsync). A refresh token's sign-in may be days old: always read.
+        var subject = principal.GetClaim(Claims.Subject) ?? "";
+        var user = request.IsAuthorizationCodeGrantType()
+            ? await directory.FindRecentUserByIdAsync(subject, http.RequestAborted)
+            : await directory.FindUserByIdAsync(subject, http.RequestAborted);
         var authTime = long.TryParse(principal.GetClaim(OidcClaims.AuthenticatedAtMilliseconds), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : long.TryParse(principal.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t)

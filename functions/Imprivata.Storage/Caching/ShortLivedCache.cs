@@ -30,6 +30,18 @@ internal sealed class ShortLivedCache<TKey, TValue>(TimeProvider time, TimeSpan 
         return false;
     }
 
+    /// <summary>Removes and returns a live entry: for values that may be used once (see IssuedCodes).</summary>
+    public bool TryTake(TKey key, out TValue value)
+    {
+        if (_entries.TryRemove(key, out var entry) && entry.Expires > time.GetUtcNow())
+        {
+            value = entry.Value;
+            return true;
+        }
+        value = default!;
+        return false;
+    }
+
     /// <summary>Stores a value read at <paramref name="generation"/>, unless the cache was invalidated since.</summary>
     public void Set(TKey key, TValue value, long generation)
     {

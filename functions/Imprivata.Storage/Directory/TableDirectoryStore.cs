@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Directory;
+using Imprivata.Storage.Caching;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Directory;
@@ -12,16 +13,33 @@ namespace Imprivata.Storage.Directory;
 /// Groups: PK = group id. Memberships are written twice so both directions are single-partition queries:
 /// GroupMembers (PK = group id, RK = kind:member id) and MemberOf (PK = kind:member id, RK = group id).
 /// </summary>
-public sealed class TableDirectoryStore(TableSet tables) : IDirectoryStore
+public sealed class TableDirectoryStore(TableSet tables, TimeProvider time) : IDirectoryStore
 {
     private const string Row = "";
 
+    /// <summary>How stale <see cref="FindRecentUserByIdAsync"/> may be about another instance's change.</summary>
+    internal static readonly TimeSpan RecentLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly ShortLivedCache<string, DirectoryUser> _recent = new(time, RecentLifetime, 10_000);
+
+    public TableDirectoryStore(TableSet tables) : this(tables, TimeProvider.System)
+    {
+    }
+
     public async Task<DirectoryUser?> FindUserByIdAsync(string id, CancellationToken ct)
     {
+        var generation = _recent.Generation;
         var users = await tables.GetAsync("Users", ct).ConfigureAwait(false);
         var entity = await users.GetEntityIfExistsAsync<TableEntity>(TableKey.Encode(id), Row, cancellationToken: ct).ConfigureAwait(false);
-        return entity.HasValue ? ToUser(entity.Value!) : null;
+        if (!entity.HasValue)
+            return null;
+        var user = ToUser(entity.Value!);
+        _recent.Set(id, user, generation);
+        return user;
     }
+
+    public async Task<DirectoryUser?> FindRecentUserByIdAsync(string id, CancellationToken ct) =>
+        _recent.TryGet(id, out var user) ? user : await FindUserByIdAsync(id, ct).ConfigureAwait(false);
 
     public async Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken ct)
     {
@@ -36,6 +54,7 @@ public sealed class TableDirectoryStore(TableSet tables) : IDirectoryStore
 
     public async Task<bool> CreateUserAsync(DirectoryUser user, CancellationToken ct)
     {
+        _recent.Remove(user.Id);
         if (!await ClaimUsernameAsync(user.Username, user.Id, ct).ConfigureAwait(false))
             return false;
         var users = await tables.GetAsync("Users", ct).ConfigureAwait(false);
@@ -53,6 +72,19 @@ public sealed class TableDirectoryStore(TableSet tables) : IDirectoryStore
 
     public async Task<bool> UpdateUserAsync(DirectoryUser user, CancellationToken ct)
     {
+        _recent.Remove(user.Id);
+        try
+        {
+            return await WriteUserAsync(user, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _recent.Remove(user.Id);
+        }
+    }
+
+    private async Task<bool> WriteUserAsync(DirectoryUser user, CancellationToken ct)
+    {
         var existing = await FindUserByIdAsync(user.Id, ct).ConfigureAwait(false);
         if (existing is null)
             return false;
@@ -69,6 +101,7 @@ public sealed class TableDirectoryStore(TableSet tables) : IDirectoryStore
     public async Task<bool> DeleteUserAsync(string id, CancellationToken ct)
     {
         var user = await FindUserByIdAsync(id, ct).ConfigureAwait(false);
+        _recent.Remove(id);
         if (user is null)
             return false;
         await RemoveAllMembershipsOfAsync(MemberKind.User, id, ct).ConfigureAwait(false);

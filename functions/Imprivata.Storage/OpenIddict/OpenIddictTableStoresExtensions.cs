@@ -15,6 +15,7 @@ public static class OpenIddictTableStoresExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<VerifiedClientSecrets>();
+        builder.Services.TryAddSingleton<IssuedCodes>();
         return builder
             .SetDefaultApplicationEntity<TableApplication>()
             .SetDefaultAuthorizationEntity<TableAuthorization>()

@@ -21,10 +21,18 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
     private readonly EntityTable<TableAuthorization> _authorizations;
     private readonly EntityTable<TableToken> _tokens;
 
+    private readonly IssuedCodes _issued;
+
     public TableAuthorizationStore(TableSet tables, ILogger<TableAuthorizationStore> logger)
+        : this(tables, logger, new IssuedCodes(TimeProvider.System))
+    {
+    }
+
+    public TableAuthorizationStore(TableSet tables, ILogger<TableAuthorizationStore> logger, IssuedCodes issued)
     {
         _authorizations = new(tables, AuthorizationMap.Instance, logger);
         _tokens = new(tables, TokenMap.Instance, logger);
+        _issued = issued;
     }
 
     public ValueTask<long> CountAsync(CancellationToken cancellationToken) => new(_authorizations.CountAsync(cancellationToken));
@@ -32,12 +40,19 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
     public async ValueTask<long> CountAsync<TResult>(Func<IQueryable<TableAuthorization>, IQueryable<TResult>> query, CancellationToken cancellationToken) =>
         query(await _authorizations.QueryableAsync(cancellationToken).ConfigureAwait(false)).LongCount();
 
-    public ValueTask CreateAsync(TableAuthorization authorization, CancellationToken cancellationToken) => new(_authorizations.CreateAsync(authorization, cancellationToken));
+    public async ValueTask CreateAsync(TableAuthorization authorization, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        var generation = _issued.AuthorizationGeneration;
+        await _authorizations.CreateAsync(authorization, cancellationToken).ConfigureAwait(false);
+        _issued.Created(authorization, generation);
+    }
 
     /// <summary>Deletes the authorization and its tokens, as OpenIddict's own stores do.</summary>
     public async ValueTask DeleteAsync(TableAuthorization authorization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorization);
+        _issued.Forget(authorization);
         await DeleteTokensAsync(authorization.Id!, cancellationToken).ConfigureAwait(false);
         await _authorizations.DeleteAsync(authorization, cancellationToken).ConfigureAwait(false);
     }
@@ -71,6 +86,9 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
     public ValueTask<TableAuthorization?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
+        // Right after this instance handed out the authorization's code for redemption: see IssuedCodes.
+        if (_issued.TakeArmedAuthorization(identifier) is { } issued)
+            return new(issued);
         return new(_authorizations.FindByIdAsync(identifier, cancellationToken));
     }
 
@@ -147,8 +165,14 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
         long revoked = 0;
         await foreach (var authorization in authorizations.ConfigureAwait(false))
         {
+            _issued.Forget(authorization);
             if (await _authorizations.ChangeAsync(authorization.Id!, Revoke, ct).ConfigureAwait(false))
+            {
                 revoked++;
+                // Revoking an authorization revokes its tokens too: a code this instance issued is then redeemed against
+                // a changed row, which is what keeps IssuedCodes' authorization snapshot honest.
+                await RevokeTokensAsync(authorization.Id!, ct).ConfigureAwait(false);
+            }
         }
         return revoked;
 
@@ -180,5 +204,29 @@ public sealed class TableAuthorizationStore : IOpenIddictAuthorizationStore<Tabl
     public ValueTask SetSubjectAsync(TableAuthorization authorization, string? subject, CancellationToken cancellationToken) { authorization.Subject = subject; return default; }
     public ValueTask SetTypeAsync(TableAuthorization authorization, string? type, CancellationToken cancellationToken) { authorization.Type = type; return default; }
 
-    public ValueTask UpdateAsync(TableAuthorization authorization, CancellationToken cancellationToken) => new(_authorizations.UpdateAsync(authorization, cancellationToken));
+    public async ValueTask UpdateAsync(TableAuthorization authorization, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        _issued.Forget(authorization);
+        await _authorizations.UpdateAsync(authorization, cancellationToken).ConfigureAwait(false);
+        if (authorization.Status != Statuses.Valid)
+            await RevokeTokensAsync(authorization.Id!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks the tokens of a no longer valid authorization revoked (re-reading on a lost race, like the token store).</summary>
+    private async Task RevokeTokensAsync(string authorizationId, CancellationToken ct)
+    {
+        await foreach (var token in TokenMap.OfAuthorizationAsync(_tokens, authorizationId, ct).ConfigureAwait(false))
+        {
+            if (token.Status is Statuses.Revoked or Statuses.Redeemed)
+                continue;
+            await _tokens.ChangeAsync(token.Id!, t =>
+            {
+                if (t.Status is Statuses.Revoked or Statuses.Redeemed)
+                    return false;
+                t.Status = Statuses.Revoked;
+                return true;
+            }, ct).ConfigureAwait(false);
+        }
+    }
 }

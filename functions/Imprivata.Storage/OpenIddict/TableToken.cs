@@ -18,4 +18,6 @@ public sealed class TableToken : ITableModel
     public string? Status { get; set; }
     public string? Subject { get; set; }
     public string? Type { get; set; }
+    /// <summary>Handed out from <see cref="IssuedCodes"/> rather than read: a failed redemption must re-read to tell a replay.</summary>
+    internal bool FromSnapshot { get; set; }
 }

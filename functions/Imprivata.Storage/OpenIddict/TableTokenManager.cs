@@ -28,6 +28,25 @@ public sealed class TableTokenManager(
 {
     private const int RevokeAttempts = 10;
 
+    /// <summary>
+    /// A code handed out from <see cref="IssuedCodes"/> was not read from storage: when its redeeming write fails, the row
+    /// changed since it was issued. Read it now; "redeemed" means this is a replay (redeemed first elsewhere), which revokes the
+    /// family as OpenIddict does when it reads a redeemed code itself (security-tests: second use revokes the first tokens).
+    /// </summary>
+    public override async ValueTask<bool> TryRedeemAsync(TableToken token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (await base.TryRedeemAsync(token, cancellationToken).ConfigureAwait(false))
+            return true;
+        if (token is { FromSnapshot: true, Id: { } id, AuthorizationId: { } authorizationId } &&
+            await Store.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is { Status: Statuses.Redeemed })
+        {
+            Logger.LogWarning("Authorization code {TokenId} was already redeemed: revoking its authorization {AuthorizationId}", id, authorizationId);
+            await RevokeByAuthorizationIdAsync(authorizationId, cancellationToken).ConfigureAwait(false);
+        }
+        return false;
+    }
+
     public override async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
         var revoked = await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken).ConfigureAwait(false);

@@ -32,13 +32,26 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
     // one point read each instead of two.
     private readonly ShortLivedCache<string, string> _referenceMemo;
 
+    private readonly IssuedCodes _issued;
+
     public TableTokenStore(TableSet tables, TimeProvider time, ILogger<TableTokenStore> logger)
+        : this(tables, time, logger, new IssuedCodes(time))
+    {
+    }
+
+    public TableTokenStore(TableSet tables, TimeProvider time, ILogger<TableTokenStore> logger, IssuedCodes issued)
     {
         _tokens = new(tables, TokenMap.Instance, logger);
         _authorizations = new(tables, AuthorizationMap.Instance, logger);
         _time = time;
         _referenceMemo = new(time, ReferenceMemoLifetime, ReferenceMemoCapacity);
+        _issued = issued;
     }
+
+    // OpenIddict creates a code's entry, generates the code, then updates the entry with the code's hash: the first write is
+    // deferred to the update (one round trip fewer per code). Until then the entry exists only in this request; nothing can
+    // look it up, because a code is only found by the hash the update adds.
+    private const string Unwritten = "unwritten";
 
     public ValueTask<long> CountAsync(CancellationToken cancellationToken) => new(_tokens.CountAsync(cancellationToken));
 
@@ -47,12 +60,31 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
 
     public async ValueTask CreateAsync(TableToken token, CancellationToken cancellationToken)
     {
-        var generation = _referenceMemo.Generation;
-        await _tokens.CreateAsync(token, cancellationToken).ConfigureAwait(false);
-        Remember(token, generation);
+        ArgumentNullException.ThrowIfNull(token);
+        if (token is { Type: TokenTypeIdentifiers.Private.AuthorizationCode, ReferenceId: null or "", Id: null, ConcurrencyToken: null })
+        {
+            token.Id = _tokens.Map.NewId(token);
+            token.ConcurrencyToken = Unwritten;
+            return;
+        }
+        await WriteAsync(token, _tokens.CreateAsync, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DeleteAsync(TableToken token, CancellationToken cancellationToken) => new(_tokens.DeleteAsync(token, cancellationToken));
+    private async Task WriteAsync(TableToken token, Func<TableToken, CancellationToken, Task> write, CancellationToken ct)
+    {
+        var generation = _referenceMemo.Generation;
+        var issued = _issued.Generation;
+        await write(token, ct).ConfigureAwait(false);
+        Remember(token, generation);
+        _issued.Wrote(token, issued);
+    }
+
+    public ValueTask DeleteAsync(TableToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        _issued.Forget(token);
+        return new(_tokens.DeleteAsync(token, cancellationToken));
+    }
 
     private void Remember(TableToken token, long generation)
     {
@@ -96,9 +128,16 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         bool Matches(TableToken t) => string.Equals(t.ReferenceId, identifier, StringComparison.Ordinal);
-        if (_referenceMemo.TryGet(identifier, out var id) &&
-            await _tokens.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is { } remembered && Matches(remembered))
-            return remembered;
+        if (_referenceMemo.TryGet(identifier, out var id))
+        {
+            if (_issued.TakeCode(id) is { } issued && Matches(issued))
+            {
+                _tokens.Map.RememberIndexed(issued, _tokens.Map.IndexEntries(issued).ToArray());
+                return issued;
+            }
+            if (await _tokens.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is { } remembered && Matches(remembered))
+                return remembered;
+        }
         var generation = _referenceMemo.Generation;
         var token = await _tokens.FindUniqueAsync(IndexEntry.Partition(TokenMap.ReferenceKind, identifier), Matches, cancellationToken).ConfigureAwait(false);
         if (token is not null)
@@ -178,6 +217,7 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
         await foreach (var token in tokens.ConfigureAwait(false))
         {
             // Re-read and retry on a lost race: a revocation must win over a concurrent redemption or rotation.
+            _issued.Forget(token);
             if (await _tokens.ChangeAsync(token.Id!, Revoke, ct).ConfigureAwait(false))
                 revoked++;
         }
@@ -228,8 +268,13 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
 
     public async ValueTask UpdateAsync(TableToken token, CancellationToken cancellationToken)
     {
-        var generation = _referenceMemo.Generation;
-        await _tokens.UpdateAsync(token, cancellationToken).ConfigureAwait(false);
-        Remember(token, generation);
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.ConcurrencyToken == Unwritten)
+        {
+            token.ConcurrencyToken = null;
+            await WriteAsync(token, _tokens.CreateAsync, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await WriteAsync(token, _tokens.UpdateAsync, cancellationToken).ConfigureAwait(false);
     }
 }

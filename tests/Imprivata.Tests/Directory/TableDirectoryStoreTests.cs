@@ -22,6 +22,39 @@ public sealed class TableDirectoryStoreTests
     }
 
     [Fact]
+    public async Task FindRecentUser_ChangedByAnotherInstance_SeenOnceTheRecentLifetimeHasPassed()
+    {
+        var tables = new TableSet(Azurite.NewTables());
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(100));
+        var here = new TableDirectoryStore(tables, clock);
+        var elsewhere = new TableDirectoryStore(tables, clock);
+        var user = User("carol");
+        await here.CreateUserAsync(user, Ct);
+        Assert.True((await here.FindUserByIdAsync(user.Id, Ct))!.Enabled);
+
+        Assert.True(await elsewhere.UpdateUserAsync(user with { Enabled = false }, Ct));
+
+        Assert.True((await here.FindRecentUserByIdAsync(user.Id, Ct))!.Enabled);
+        clock.Advance(TableDirectoryStore.RecentLifetime + TimeSpan.FromMilliseconds(1));
+        Assert.False((await here.FindRecentUserByIdAsync(user.Id, Ct))!.Enabled);
+        Assert.False((await here.FindUserByIdAsync(user.Id, Ct))!.Enabled);
+    }
+
+    [Fact]
+    public async Task FindRecentUser_ChangedOrDeletedThroughThisInstance_SeenAtOnce()
+    {
+        var user = User("dave");
+        await _store.CreateUserAsync(user, Ct);
+        Assert.True((await _store.FindRecentUserByIdAsync(user.Id, Ct))!.Enabled);
+
+        await _store.UpdateUserAsync(user with { Enabled = false }, Ct);
+        Assert.False((await _store.FindRecentUserByIdAsync(user.Id, Ct))!.Enabled);
+
+        await _store.DeleteUserAsync(user.Id, Ct);
+        Assert.Null(await _store.FindRecentUserByIdAsync(user.Id, Ct));
+    }
+
+    [Fact]
     public async Task CreateUser_SameNameOtherCase_IsRejected()
     {
         Assert.True(await _store.CreateUserAsync(User("Alice"), Ct));

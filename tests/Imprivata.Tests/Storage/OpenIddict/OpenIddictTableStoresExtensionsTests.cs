@@ -14,17 +14,147 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly ServiceProvider _services;
 
+    private readonly TableSet _tables = new(Azurite.NewTables());
+    // A second instance of the app over the same tables (its own in-process caches), as in a scaled-out function app.
+    private readonly ServiceProvider _elsewhere;
+
     public OpenIddictTableStoresExtensionsTests()
+    {
+        _services = Instance(_tables);
+        _elsewhere = Instance(_tables);
+    }
+
+    private static ServiceProvider Instance(TableSet tables)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(new TableSet(Azurite.NewTables()));
+        services.AddSingleton(tables);
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(OidcTables.Now));
         services.AddOpenIddict().AddCore(options => options.UseTableStores());
-        _services = services.BuildServiceProvider(validateScopes: true);
+        return services.BuildServiceProvider(validateScopes: true);
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _services.Dispose();
+        _elsewhere.Dispose();
+    }
+
+    /// <summary>An ad-hoc authorization and its code, issued by <paramref name="instance"/> as the authorize endpoint does.</summary>
+    private static async Task<(string AuthorizationId, string CodeId)> IssueCodeAsync(ServiceProvider instance, string referenceId)
+    {
+        using var scope = instance.CreateScope();
+        var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+        var authorization = (TableAuthorization)await authorizations.CreateAsync(new OpenIddictAuthorizationDescriptor
+        {
+            Subject = "alice", Status = Statuses.Valid, Type = AuthorizationTypes.AdHoc, CreationDate = OidcTables.Now,
+        }, Ct);
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        // Like OpenIddict: create the entry, then add the code's hash once the code exists.
+        var code = await tokens.CreateAsync(new OpenIddictTokenDescriptor
+        {
+            AuthorizationId = authorization.Id, Subject = "alice", Status = Statuses.Valid, Type = TokenTypeIdentifiers.Private.AuthorizationCode,
+            CreationDate = OidcTables.Now, ExpirationDate = OidcTables.Now.AddMinutes(1),
+        }, Ct);
+        var descriptor = new OpenIddictTokenDescriptor();
+        await tokens.PopulateAsync(descriptor, code, Ct);
+        descriptor.ReferenceId = referenceId;
+        descriptor.Payload = "payload";
+        await tokens.UpdateAsync(code, descriptor, Ct);
+        return (authorization.Id!, ((TableToken)code).Id!);
+    }
+
+    private static async Task<(TableToken Code, TableAuthorization Authorization)> PresentCodeAsync(IServiceProvider request, string referenceId)
+    {
+        var code = (TableToken?)await request.GetRequiredService<IOpenIddictTokenManager>().FindByReferenceIdAsync(referenceId, Ct);
+        Assert.NotNull(code);
+        var authorization = (TableAuthorization?)await request.GetRequiredService<IOpenIddictAuthorizationManager>().FindByIdAsync(code.AuthorizationId!, Ct);
+        Assert.NotNull(authorization);
+        return (code, authorization);
+    }
+
+    private async Task<string?> StoredStatusAsync(string authorizationId)
+    {
+        using var scope = _elsewhere.CreateScope();
+        var authorization = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().FindByIdAsync(authorizationId, Ct);
+        return authorization is null ? null : await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().GetStatusAsync(authorization, Ct);
+    }
+
+    [Fact]
+    public async Task CodeIssuedHere_RedeemedHere_IsRedeemedOnceAndAReplayRevokesItsAuthorization()
+    {
+        var (authorizationId, codeId) = await IssueCodeAsync(_services, "code-1");
+
+        using (var first = _services.CreateScope())
+        {
+            var (code, authorization) = await PresentCodeAsync(first.ServiceProvider, "code-1");
+            Assert.True(code.FromSnapshot);
+            Assert.Equal(codeId, code.Id);
+            Assert.Equal(Statuses.Valid, authorization.Status);
+            Assert.True(await first.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().TryRedeemAsync(code, Ct));
+        }
+
+        using var replay = _services.CreateScope();
+        var again = (TableToken?)await replay.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().FindByReferenceIdAsync("code-1", Ct);
+        Assert.NotNull(again);
+        Assert.False(again.FromSnapshot); // handed out once; the replay reads the stored "redeemed"
+        Assert.Equal(Statuses.Redeemed, again.Status);
+        Assert.Equal(Statuses.Valid, await StoredStatusAsync(authorizationId));
+    }
+
+    [Fact]
+    public async Task CodeIssuedHere_RedeemedFirstOnAnotherInstance_IsRefusedHereAndRevokesTheFamily()
+    {
+        var (authorizationId, _) = await IssueCodeAsync(_services, "code-2");
+        using (var elsewhere = _elsewhere.CreateScope())
+        {
+            var (code, _) = await PresentCodeAsync(elsewhere.ServiceProvider, "code-2");
+            Assert.False(code.FromSnapshot);
+            Assert.True(await elsewhere.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().TryRedeemAsync(code, Ct));
+        }
+
+        using var here = _services.CreateScope();
+        var (snapshot, authorization) = await PresentCodeAsync(here.ServiceProvider, "code-2");
+        Assert.True(snapshot.FromSnapshot);
+        Assert.Equal(Statuses.Valid, authorization.Status); // as issued: the redeeming write is what must notice
+
+        Assert.False(await here.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().TryRedeemAsync(snapshot, Ct));
+        Assert.Equal(Statuses.Revoked, await StoredStatusAsync(authorizationId));
+    }
+
+    [Fact]
+    public async Task CodeIssuedHere_AuthorizationRevokedOnAnotherInstance_IsRefusedHere()
+    {
+        var (authorizationId, _) = await IssueCodeAsync(_services, "code-3");
+        using (var elsewhere = _elsewhere.CreateScope())
+        {
+            var authorizations = elsewhere.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            Assert.True(await authorizations.TryRevokeAsync((await authorizations.FindByIdAsync(authorizationId, Ct))!, Ct));
+        }
+
+        using var here = _services.CreateScope();
+        var (snapshot, _) = await PresentCodeAsync(here.ServiceProvider, "code-3");
+        Assert.True(snapshot.FromSnapshot);
+
+        Assert.False(await here.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().TryRedeemAsync(snapshot, Ct));
+        Assert.Equal(Statuses.Revoked, await StoredStatusAsync(authorizationId));
+    }
+
+    [Fact]
+    public async Task AuthorizationSnapshot_IsOnlyHandedOutForTheRedemptionOfItsCode()
+    {
+        var (authorizationId, _) = await IssueCodeAsync(_services, "code-4");
+        using (var elsewhere = _elsewhere.CreateScope())
+        {
+            var authorizations = elsewhere.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            Assert.True(await authorizations.TryRevokeAsync((await authorizations.FindByIdAsync(authorizationId, Ct))!, Ct));
+        }
+
+        // Any other look-up of the authorization on the issuing instance (userinfo, refresh, revocation) reads storage.
+        using var here = _services.CreateScope();
+        var authorization = await here.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().FindByIdAsync(authorizationId, Ct);
+        Assert.Equal(Statuses.Revoked, ((TableAuthorization)authorization!).Status);
+    }
 
     [Fact]
     public async Task ApplicationManager_ConfidentialClient_ValidatesItsSecretOnly()
