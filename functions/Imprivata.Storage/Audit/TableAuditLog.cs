@@ -7,17 +7,22 @@ using Imprivata.Storage.Tables;
 namespace Imprivata.Storage.Audit;
 
 /// <summary>
-/// Audit events partitioned by UTC hour ("yyyyMMddHH") so every report is a partition-range query; within an hour the
-/// row key sorts newest first. Values are stored as given; rendering escapes them (CR/LF never reach a log line raw).
+/// Audit events partitioned by UTC hour and one of <see cref="Spread"/> buckets ("yyyyMMddHH-b"), so a report is one
+/// partition-range query per hour and the writes of a busy hour do not all land on one partition (Azure's per-partition
+/// throughput target; Azurite, which scans a partition to insert into it, slowed down with the size of the hour's partition).
+/// Within a partition the row key sorts newest first; the buckets of an hour are merged newest first. Rows written before
+/// the buckets ("yyyyMMddHH") are read the same way. Values are stored as given; rendering escapes them (CR/LF never reach
+/// a log line raw).
 /// </summary>
 public sealed class TableAuditLog(TableSet tables) : IAuditLog
 {
     private const string Table = "Audit";
+    internal const int Spread = 16;
 
     public async Task AppendAsync(AuditEvent e, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var entity = new TableEntity(PartitionOf(e.Time), RowKeyOf(e.Time))
+        var entity = new TableEntity(PartitionOf(e.Time) + "-" + Random.Shared.Next(Spread).ToString("x", CultureInfo.InvariantCulture), RowKeyOf(e.Time))
         {
             ["Time"] = e.Time,
             ["Kind"] = e.Kind,
@@ -43,7 +48,10 @@ public sealed class TableAuditLog(TableSet tables) : IAuditLog
         while (hour.AddHours(1) > from)
         {
             var pk = PartitionOf(hour);
-            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: ct).ConfigureAwait(false))
+            var partitions = new[] { TableClient.CreateQueryFilter($"PartitionKey eq {pk}") }
+                .Concat(Enumerable.Range(0, Spread).Select(b => TableClient.CreateQueryFilter($"PartitionKey eq {pk + "-" + b.ToString("x", CultureInfo.InvariantCulture)}")))
+                .Select(filter => table.QueryAsync<TableEntity>(filter, cancellationToken: ct));
+            await foreach (var row in NewestFirst(partitions, ct).ConfigureAwait(false))
             {
                 var time = row.GetDateTimeOffset("Time") ?? DateTimeOffset.MinValue;
                 if (time < from || time >= to)
@@ -65,6 +73,38 @@ public sealed class TableAuditLog(TableSet tables) : IAuditLog
                 };
             }
             hour = hour.AddHours(-1);
+        }
+    }
+
+    /// <summary>Merges partitions, each sorted by row key (newest first), into one sequence sorted the same way.</summary>
+    private static async IAsyncEnumerable<TableEntity> NewestFirst(IEnumerable<IAsyncEnumerable<TableEntity>> partitions, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var heads = new List<IAsyncEnumerator<TableEntity>>();
+        try
+        {
+            foreach (var partition in partitions)
+            {
+                var head = partition.GetAsyncEnumerator(ct);
+                if (await head.MoveNextAsync().ConfigureAwait(false))
+                    heads.Add(head);
+                else
+                    await head.DisposeAsync().ConfigureAwait(false);
+            }
+            while (heads.Count > 0)
+            {
+                var next = heads.MinBy(h => h.Current.RowKey, StringComparer.Ordinal)!;
+                yield return next.Current;
+                if (!await next.MoveNextAsync().ConfigureAwait(false))
+                {
+                    heads.Remove(next);
+                    await next.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var head in heads)
+                await head.DisposeAsync().ConfigureAwait(false);
         }
     }
 
