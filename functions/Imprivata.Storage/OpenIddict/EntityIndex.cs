@@ -25,7 +25,9 @@ internal sealed class EntityIndex(TableSet tables, string logicalName)
     public async Task RemoveAsync(IEnumerable<IndexEntry> entries, string targetId, CancellationToken ct)
     {
         var table = await tables.GetAsync(logicalName, ct).ConfigureAwait(false);
-        await Task.WhenAll(entries.Select(entry => RemoveAsync(table, entry, targetId, ct))).ConfigureAwait(false);
+        // A unique entry may still sit where it was written before it repeated its PartitionKey: remove that one too.
+        var all = entries.SelectMany(entry => entry.IsUnique && entry.RowKey.Length > 0 ? [entry, IndexEntry.LegacyUnique(entry.PartitionKey)] : new[] { entry });
+        await Task.WhenAll(all.Select(entry => RemoveAsync(table, entry, targetId, ct))).ConfigureAwait(false);
     }
 
     private static async Task RemoveAsync(TableClient table, IndexEntry entry, string targetId, CancellationToken ct)
@@ -53,7 +55,9 @@ internal sealed class EntityIndex(TableSet tables, string logicalName)
     public async Task<string?> FindUniqueAsync(string partitionKey, CancellationToken ct)
     {
         var table = await tables.GetAsync(logicalName, ct).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, "", [TargetColumn], ct).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, partitionKey, [TargetColumn], ct).ConfigureAwait(false);
+        if (!row.HasValue)
+            row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, "", [TargetColumn], ct).ConfigureAwait(false);
         return row.HasValue ? row.Value!.GetString(TargetColumn) : null;
     }
 

@@ -34,8 +34,20 @@ internal abstract class EntityMap<T> where T : class, ITableModel, new()
     /// <summary>The id of a new entity (one whose caller did not choose it).</summary>
     public virtual string NewId(T entity) => TableKeys.NewId();
 
-    /// <summary>Where the row of the entity with this id is.</summary>
-    public virtual (string PartitionKey, string RowKey) KeysOf(string id) => (id, "");
+    /// <summary>
+    /// Where the row of the entity with this id is. The RowKey repeats the id: Azurite answers a point read or insert by
+    /// looking up the RowKey first and scanning every row that shares it, so an empty RowKey made each one a table scan.
+    /// </summary>
+    public virtual (string PartitionKey, string RowKey) KeysOf(string id) => (id, id);
+
+    /// <summary>Where a row written before <see cref="KeysOf"/> repeated the id lives; read when the current place is empty.</summary>
+    public virtual (string PartitionKey, string RowKey)? LegacyKeysOf(string id) => (id, "");
+
+    // Entities read from their legacy place are written back there (and deleted there).
+    private readonly ConditionalWeakTable<T, object> _legacy = new();
+
+    public (string PartitionKey, string RowKey) KeysFor(T entity) =>
+        _legacy.TryGetValue(entity, out _) && LegacyKeysOf(entity.Id!) is { } legacy ? legacy : KeysOf(entity.Id!);
 
     /// <summary>The id of the entity a row holds (the inverse of <see cref="KeysOf"/>).</summary>
     public virtual string IdOf(TableEntity row) => row.PartitionKey;
@@ -46,7 +58,7 @@ internal abstract class EntityMap<T> where T : class, ITableModel, new()
 
     public TableEntity ToRow(T entity)
     {
-        var (partitionKey, rowKey) = KeysOf(entity.Id!);
+        var (partitionKey, rowKey) = KeysFor(entity);
         var row = new TableEntity(partitionKey, rowKey);
         long size = 4 + (partitionKey.Length * 2 + 2) + (rowKey.Length * 2 + 2);
         foreach (var column in Columns)
@@ -76,6 +88,8 @@ internal abstract class EntityMap<T> where T : class, ITableModel, new()
     public T FromRow(TableEntity row)
     {
         var entity = new T { Id = IdOf(row), ConcurrencyToken = row.ETag.ToString() };
+        if (LegacyKeysOf(entity.Id) is { } legacy && legacy == (row.PartitionKey, row.RowKey) && legacy != KeysOf(entity.Id))
+            _legacy.AddOrUpdate(entity, legacy);
         foreach (var column in Columns)
         {
             if (column.PropertyType == typeof(string))

@@ -69,6 +69,9 @@ internal sealed class TokenMap : EntityMap<TableToken>
         return split > 0 && split < id.Length - 1 ? (id[..split], id[(split + 1)..]) : (id, "");
     }
 
+    // Tokens moved into their authorization's partition through the index (LegacyAuthorizationKind), not by a key change.
+    public override (string PartitionKey, string RowKey)? LegacyKeysOf(string id) => null;
+
     public override string IdOf(Azure.Data.Tables.TableEntity row) =>
         row.RowKey.Length == 0 ? row.PartitionKey : row.PartitionKey + Separator + row.RowKey;
 

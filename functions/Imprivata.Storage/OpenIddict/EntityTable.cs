@@ -55,6 +55,8 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
         var table = await TableAsync(ct).ConfigureAwait(false);
         var (partitionKey, rowKey) = map.KeysOf(identifier);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
+        if (!row.HasValue && map.LegacyKeysOf(identifier) is { } legacy)
+            row = await table.GetEntityIfExistsAsync<TableEntity>(legacy.PartitionKey, legacy.RowKey, cancellationToken: ct).ConfigureAwait(false);
         return row.HasValue ? Loaded(row.Value!) : null;
     }
 
@@ -92,7 +94,7 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
             throw new ConcurrencyException($"The {typeof(T).Name} was not read from the store, so it cannot be deleted.");
         var entries = map.IndexedWhenRead(entity) ?? map.IndexEntries(entity).ToArray();
         var ifMatch = string.IsNullOrEmpty(entity.ConcurrencyToken) ? ETag.All : new ETag(entity.ConcurrencyToken);
-        if (!await DeleteRowAsync(entity.Id!, ifMatch, ct).ConfigureAwait(false))
+        if (!await DeleteRowAsync(map.KeysFor(entity), ifMatch, ct).ConfigureAwait(false))
             throw new ConcurrencyException($"The {typeof(T).Name} was changed or removed by another request.");
         await RetireAsync(entries, entity.Id!, ct).ConfigureAwait(false);
     }
@@ -101,18 +103,18 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
     public async Task<bool> DeleteLoadedAsync(T entity, CancellationToken ct)
     {
         var ifMatch = string.IsNullOrEmpty(entity.ConcurrencyToken) ? ETag.All : new ETag(entity.ConcurrencyToken);
-        if (!await DeleteRowAsync(entity.Id!, ifMatch, ct).ConfigureAwait(false))
+        if (!await DeleteRowAsync(map.KeysFor(entity), ifMatch, ct).ConfigureAwait(false))
             return false;
         await RetireAsync(map.IndexEntries(entity), entity.Id!, ct).ConfigureAwait(false);
         return true;
     }
 
-    private async Task<bool> DeleteRowAsync(string id, ETag ifMatch, CancellationToken ct)
+    private async Task<bool> DeleteRowAsync((string PartitionKey, string RowKey) keys, ETag ifMatch, CancellationToken ct)
     {
         var table = await TableAsync(ct).ConfigureAwait(false);
         try
         {
-            var (partitionKey, rowKey) = map.KeysOf(id);
+            var (partitionKey, rowKey) = keys;
             var response = await table.DeleteEntityAsync(partitionKey, rowKey, ifMatch, ct).ConfigureAwait(false);
             return response.Status != 404;
         }

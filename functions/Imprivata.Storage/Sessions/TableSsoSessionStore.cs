@@ -6,18 +6,24 @@ using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Sessions;
 
-/// <summary>One row per SSO session, partitioned by its random id (point reads on every request that carries the cookie).</summary>
+/// <summary>
+/// One row per SSO session, partitioned by its random id (point reads on every request that carries the cookie). The RowKey
+/// repeats the id: Azurite finds a row by its RowKey first and scans every row sharing it, so the constant RowKey used
+/// before ("s", still read) made every session look-up a scan of all sessions.
+/// </summary>
 public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
 {
     private const string Table = "SsoSessions";
-    private const string Row = "s";
+    private const string LegacyRow = "s";
 
     public async Task<SsoSession?> FindAsync(string id, CancellationToken ct)
     {
         if (!IsValidKey(id))
             return null;
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(id, id, cancellationToken: ct).ConfigureAwait(false);
+        if (!response.HasValue)
+            response = await table.GetEntityIfExistsAsync<TableEntity>(id, LegacyRow, cancellationToken: ct).ConfigureAwait(false);
         if (!response.HasValue || response.Value is not { } row)
             return null;
         return new SsoSession
@@ -36,7 +42,7 @@ public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
         if (!IsValidKey(session.Id))
             throw new ArgumentException("Session id is not a valid key.", nameof(session));
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var entity = new TableEntity(session.Id, Row)
+        var entity = new TableEntity(session.Id, session.Id)
         {
             ["UserId"] = session.UserId,
             ["AuthenticatedAt"] = session.AuthenticatedAt,
@@ -54,12 +60,15 @@ public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
         if (!IsValidKey(id))
             return;
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        try
+        foreach (var row in new[] { id, LegacyRow })
         {
-            await table.DeleteEntityAsync(id, Row, ETag.All, ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (TableSet.IsNotFound(e))
-        {
+            try
+            {
+                await table.DeleteEntityAsync(id, row, ETag.All, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (TableSet.IsNotFound(e))
+            {
+            }
         }
     }
 
