@@ -36,7 +36,10 @@ public sealed class SsoSessions(
         var now = time.GetUtcNow();
         if (session.ExpiresAt is { } expires && expires <= now)
             return null;
-        var user = await directory.FindUserByIdAsync(session.UserId, ct);
+        // The user as read moments ago by this instance (the sign-in that just started the session, the previous app of the
+        // SSO session): a disable or password reset through this instance ends the session at once, through another within
+        // seconds (IDirectoryStore.FindRecentUserByIdAsync).
+        var user = await directory.FindRecentUserByIdAsync(session.UserId, ct);
         if (user is null || !user.Enabled || user.CredentialsChangedAt > session.AuthenticatedAt)
             return null;
         return new CurrentSession(session, user);

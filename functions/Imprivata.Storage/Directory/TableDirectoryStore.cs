@@ -22,6 +22,10 @@ public sealed class TableDirectoryStore(TableSet tables, TimeProvider time) : ID
 
     private readonly ShortLivedCache<string, DirectoryUser> _recent = new(time, RecentLifetime, 10_000);
 
+    // Username key -> user id, for sign-ins. Only the pointer is remembered: the user row is always read and must still carry
+    // the name, else the index is asked (a rename or delete on another instance).
+    private readonly ShortLivedCache<string, string> _usernames = new(time, TimeSpan.FromMinutes(10), 50_000);
+
     public TableDirectoryStore(TableSet tables) : this(tables, TimeProvider.System)
     {
     }
@@ -43,13 +47,22 @@ public sealed class TableDirectoryStore(TableSet tables, TimeProvider time) : ID
 
     public async Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken ct)
     {
+        var key = TableKey.UsernameKey(username);
+        // The index row may outlive an interrupted rename or delete: trust it only when the user still carries the name.
+        bool Carries(DirectoryUser? user) => user is not null && string.Equals(user.Username.Trim(), username.Trim(), StringComparison.OrdinalIgnoreCase);
+        if (_usernames.TryGet(key, out var rememberedId) && await FindUserByIdAsync(rememberedId, ct).ConfigureAwait(false) is { } remembered && Carries(remembered))
+            return remembered;
+
+        var generation = _usernames.Generation;
         var index = await tables.GetAsync("UserNames", ct).ConfigureAwait(false);
-        var entry = await index.GetEntityIfExistsAsync<TableEntity>(TableKey.UsernameKey(username), Row, cancellationToken: ct).ConfigureAwait(false);
+        var entry = await index.GetEntityIfExistsAsync<TableEntity>(key, Row, cancellationToken: ct).ConfigureAwait(false);
         if (!entry.HasValue)
             return null;
         var user = await FindUserByIdAsync(entry.Value!.GetString("UserId") ?? "", ct).ConfigureAwait(false);
-        // The index row may outlive an interrupted rename or delete: trust it only when the user still carries the name.
-        return user is not null && string.Equals(user.Username.Trim(), username.Trim(), StringComparison.OrdinalIgnoreCase) ? user : null;
+        if (!Carries(user))
+            return null;
+        _usernames.Set(key, user!.Id, generation);
+        return user;
     }
 
     public async Task<bool> CreateUserAsync(DirectoryUser user, CancellationToken ct)
@@ -73,6 +86,7 @@ public sealed class TableDirectoryStore(TableSet tables, TimeProvider time) : ID
     public async Task<bool> UpdateUserAsync(DirectoryUser user, CancellationToken ct)
     {
         _recent.Remove(user.Id);
+        _usernames.Clear(); // a rename: the old name must not keep pointing here (renames are rare admin actions)
         try
         {
             return await WriteUserAsync(user, ct).ConfigureAwait(false);
@@ -102,6 +116,7 @@ public sealed class TableDirectoryStore(TableSet tables, TimeProvider time) : ID
     {
         var user = await FindUserByIdAsync(id, ct).ConfigureAwait(false);
         _recent.Remove(id);
+        _usernames.Clear();
         if (user is null)
             return false;
         await RemoveAllMembershipsOfAsync(MemberKind.User, id, ct).ConfigureAwait(false);

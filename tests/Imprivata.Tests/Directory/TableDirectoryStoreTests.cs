@@ -55,6 +55,25 @@ public sealed class TableDirectoryStoreTests
     }
 
     [Fact]
+    public async Task FindByUsername_RenamedOrReplacedOnAnotherInstance_FollowsTheIndexNotTheRememberedUser()
+    {
+        var tables = new TableSet(Azurite.NewTables());
+        var here = new TableDirectoryStore(tables);
+        var elsewhere = new TableDirectoryStore(tables);
+        var erin = User("erin");
+        await here.CreateUserAsync(erin, Ct);
+        Assert.Equal(erin.Id, (await here.FindUserByUsernameAsync("erin", Ct))?.Id); // remembered here
+
+        Assert.True(await elsewhere.UpdateUserAsync(erin with { Username = "erin.old" }, Ct));
+        Assert.Null(await here.FindUserByUsernameAsync("erin", Ct));
+        var newcomer = User("Erin");
+        Assert.True(await elsewhere.CreateUserAsync(newcomer, Ct));
+
+        Assert.Equal(newcomer.Id, (await here.FindUserByUsernameAsync("erin", Ct))?.Id);
+        Assert.Equal(erin.Id, (await here.FindUserByUsernameAsync("ERIN.OLD", Ct))?.Id);
+    }
+
+    [Fact]
     public async Task CreateUser_SameNameOtherCase_IsRejected()
     {
         Assert.True(await _store.CreateUserAsync(User("Alice"), Ct));
