@@ -76,7 +76,7 @@ Report.Cpu([discovery, jwks, redemptions, logins]);
 var storage = await StorageCosts.MeasureAsync(ours.Services.GetRequiredService<Imprivata.Storage.Tables.TableSet>(),
     new LoadRunner(Concurrency, new CpuMeter(processes)), 2000);
 Report.Costs(argon2Ms, rsaMs, clientSecretMs, storage.Read, storage.Upsert);
-var met = Report.Targets(redemptions.Ours, redemptions.Theirs, logins.Ours);
+var met = Report.Targets(redemptions.Ours, redemptions.Theirs, logins.Ours, logins.Theirs);
 
 // Instrumented run on our side only: per-endpoint server time and Azurite round trips.
 ServerBreakdown.Start(storagePort);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Sessions;
+using Imprivata.Storage.Caching;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Sessions;
@@ -10,23 +11,37 @@ namespace Imprivata.Storage.Sessions;
 /// One row per SSO session, partitioned by its random id (point reads on every request that carries the cookie). The RowKey
 /// repeats the id: Azurite finds a row by its RowKey first and scans every row sharing it, so the constant RowKey used
 /// before ("s", still read) made every session look-up a scan of all sessions.
+///
+/// A session this instance wrote or read in the last <see cref="RecentLifetime"/> is answered from memory (the authorize
+/// right after the sign-in, the next app of the SSO session): an end through this instance is seen at once, an end through
+/// another instance within those seconds.
 /// </summary>
-public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
+public sealed class TableSsoSessionStore(TableSet tables, TimeProvider time) : ISsoSessionStore
 {
     private const string Table = "SsoSessions";
     private const string LegacyRow = "s";
+    internal static readonly TimeSpan RecentLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly ShortLivedCache<string, SsoSession> _recent = new(time, RecentLifetime, 20_000);
+
+    public TableSsoSessionStore(TableSet tables) : this(tables, TimeProvider.System)
+    {
+    }
 
     public async Task<SsoSession?> FindAsync(string id, CancellationToken ct)
     {
         if (!IsValidKey(id))
             return null;
+        if (_recent.TryGet(id, out var recent))
+            return recent;
+        var generation = _recent.Generation;
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(id, id, cancellationToken: ct).ConfigureAwait(false);
         if (!response.HasValue)
             response = await table.GetEntityIfExistsAsync<TableEntity>(id, LegacyRow, cancellationToken: ct).ConfigureAwait(false);
         if (!response.HasValue || response.Value is not { } row)
             return null;
-        return new SsoSession
+        var session = new SsoSession
         {
             Id = id,
             UserId = row.GetString("UserId") ?? "",
@@ -35,6 +50,8 @@ public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
             Amr = JsonSerializer.Deserialize<string[]>(row.GetString("Amr") ?? "[]") ?? [],
             ClientIds = JsonSerializer.Deserialize<string[]>(row.GetString("ClientIds") ?? "[]") ?? [],
         };
+        _recent.Set(id, session, generation);
+        return session;
     }
 
     public async Task SaveAsync(SsoSession session, CancellationToken ct)
@@ -52,13 +69,17 @@ public sealed class TableSsoSessionStore(TableSet tables) : ISsoSessionStore
             ["Amr"] = JsonSerializer.Serialize(session.Amr),
             ["ClientIds"] = JsonSerializer.Serialize(session.ClientIds),
         };
+        _recent.Remove(session.Id);
+        var generation = _recent.Generation;
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        _recent.Set(session.Id, session, generation);
     }
 
     public async Task DeleteAsync(string id, CancellationToken ct)
     {
         if (!IsValidKey(id))
             return;
+        _recent.Remove(id);
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
         foreach (var row in new[] { id, LegacyRow })
         {

@@ -12,10 +12,10 @@ namespace Imprivata.Tests.Oidc;
 /// </summary>
 public sealed class OidcRoundTripTests(ITestOutputHelper output)
 {
-    // authorize: session, audit, authorization, code reference entry, code row (the user as this instance read it moments
-    // ago: IDirectoryStore.FindRecentUserByIdAsync). 6 before that; 7 before the code row was written once (with its payload) instead of created then updated; 16 before the application, profile and reference-id caches; 13 before no reference-id re-check; 12 before tokens moved
+    // authorize: audit, authorization, code reference entry, code row (the session and its user as this instance read them
+    // moments ago: TableSsoSessionStore, IDirectoryStore.FindRecentUserByIdAsync). 6 before those; 7 before the code row was written once (with its payload) instead of created then updated; 16 before the application, profile and reference-id caches; 13 before no reference-id re-check; 12 before tokens moved
     // into their authorization's partition and authorizations and tokens lost their subject and client index entries.
-    private const int MaxAuthorizeRoundTrips = 5;
+    private const int MaxAuthorizeRoundTrips = 4;
     // token: the redeeming write only, when the code is redeemed on the instance that issued it (IssuedCodes; the user as
     // the authorize read it, IDirectoryStore.FindRecentUserByIdAsync). 4 before (code, authorization, user, redeem);
     // 17, then 13 before JWT access and ID tokens lost their rows.

@@ -32,6 +32,25 @@ public sealed class TableSsoSessionStoreTests
     }
 
     [Fact]
+    public async Task SessionEndedOnAnotherInstance_IsGoneHereOnceTheRecentLifetimeHasPassed()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var here = new TableSsoSessionStore(_tables, clock);
+        var elsewhere = new TableSsoSessionStore(_tables, clock);
+        var id = "ended-" + Guid.NewGuid().ToString("N");
+        await here.SaveAsync(Session(id), Ct);
+
+        await elsewhere.DeleteAsync(id, Ct);
+        Assert.NotNull(await here.FindAsync(id, Ct)); // as this instance wrote it moments ago
+        clock.Advance(TableSsoSessionStore.RecentLifetime + TimeSpan.FromMilliseconds(1));
+        Assert.Null(await here.FindAsync(id, Ct));
+
+        await here.SaveAsync(Session(id), Ct);
+        await here.DeleteAsync(id, Ct);
+        Assert.Null(await here.FindAsync(id, Ct)); // ended through this instance: at once
+    }
+
+    [Fact]
     public async Task SessionWrittenBeforeTheRowKeyChange_IsFoundAndEndedByDelete()
     {
         var store = new TableSsoSessionStore(_tables);
