@@ -7,7 +7,8 @@ namespace Imprivata.Functions.Oidc;
 
 /// <summary>
 /// Puts every published key of the ring into OpenIddict's signing credentials (so id_token_hints signed by any of them
-/// validate) and the token-encryption key into its encryption credentials. Which key signs is decided per token by
+/// validate), the HS256 key of the provider's own opaque tokens, and the token-encryption key into its encryption credentials.
+/// Which key signs is decided per token by
 /// <see cref="SignWithActiveKey"/>, so the order here does not matter.
 /// </summary>
 internal sealed class KeyRingServerCredentials(ISigningKeyRing ring, ITokenEncryptionKeySource encryption, KeyRingOptionsRefresh refresh)
@@ -20,6 +21,8 @@ internal sealed class KeyRingServerCredentials(ISigningKeyRing ring, ITokenEncry
         foreach (var key in keys)
             options.SigningCredentials.Add(SignWithActiveKey.CredentialsFor(key));
         refresh.Configured(keys);
+        var hmac = encryption.GetOrCreateSigningKeyAsync(CancellationToken.None).GetAwaiter().GetResult();
+        options.SigningCredentials.Add(SignWithActiveKey.InternalCredentials(hmac));
         var aes = encryption.GetOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult();
         options.EncryptionCredentials.Add(new EncryptingCredentials(new SymmetricSecurityKey(aes) { KeyId = "enc1" },
             SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));

@@ -48,6 +48,44 @@ public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
     }
 
     [Fact]
+    public async Task CodesAndRefreshTokens_StoredEncryptedAndSignedWithTheInternalHs256Key_OthersRs256()
+    {
+        var user = await fx.NewUserAsync();
+        using var browser = fx.NewBrowser();
+        var request = fx.NewRequest();
+        var code = await browser.GetCodeAsync(request, user.Username, OidcFixture.Password);
+        await AssertStoredTokensHs256Async(user.Id, expected: 1); // the code, before its redemption empties its payload
+
+        var tokens = await browser.RedeemAsync(request, code, fx.Secret);
+        Assert.Equal("RS256", new JsonWebToken(tokens.IdToken).Alg);
+        Assert.Equal("RS256", new JsonWebToken(tokens.AccessToken).Alg);
+        await AssertStoredTokensHs256Async(user.Id, expected: 1); // the refresh token; JWT access and ID tokens have no row
+        // The internal key is never published.
+        Assert.All((await JwksAsync(fx)).Keys, k => Assert.Equal("RSA", k.Kty));
+    }
+
+    private async Task AssertStoredTokensHs256Async(string subject, int expected)
+    {
+        var keys = fx.Service.Services.GetRequiredService<ITokenEncryptionKeySource>();
+        var table = await fx.Service.Services.GetRequiredService<Imprivata.Storage.Tables.TableSet>().GetAsync("OidcTokens");
+        var payloads = await table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"Subject eq {subject}"))
+            .Select(row => row.GetString("Payload")).Where(p => !string.IsNullOrEmpty(p)).ToListAsync();
+        Assert.Equal(expected, payloads.Count);
+        foreach (var payload in payloads)
+        {
+            var result = await new JsonWebTokenHandler().ValidateTokenAsync(payload, new TokenValidationParameters
+            {
+                TokenDecryptionKey = new SymmetricSecurityKey(await keys.GetOrCreateAsync(default)),
+                IssuerSigningKey = new SymmetricSecurityKey(await keys.GetOrCreateSigningKeyAsync(default)),
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512],
+                ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false,
+            });
+            Assert.True(result.IsValid, result.Exception?.Message);
+            Assert.Equal("HS256", ((JsonWebToken)result.SecurityToken).InnerToken.Alg);
+        }
+    }
+
+    [Fact]
     public async Task IdToken_AuthTime_IsTheSignInTime()
     {
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
