@@ -8,8 +8,9 @@ namespace Imprivata.Storage.Audit;
 
 /// <summary>
 /// Audit events partitioned by UTC hour and one of <see cref="Spread"/> buckets ("yyyyMMddHH-b"), so a report is one
-/// partition-range query per hour and the writes of a busy hour do not all land on one partition (Azure's per-partition
-/// throughput target; Azurite, which scans a partition to insert into it, slowed down with the size of the hour's partition).
+/// query per partition of the hour and the writes of a busy hour do not all land on one partition (Azure's per-partition
+/// throughput target, about 2,000 entities/s; an append-only hot partition is the anti-pattern Azure's table design guide
+/// names).
 /// Within a partition the row key sorts newest first; the buckets of an hour are merged newest first. Rows written before
 /// the buckets ("yyyyMMddHH") are read the same way. Values are stored as given; rendering escapes them (CR/LF never reach
 /// a log line raw).
