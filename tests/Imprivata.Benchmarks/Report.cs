@@ -48,27 +48,28 @@ public static class Report
     }
 
     /// <summary>
-    /// The issue's targets. Logins per core are counted on the CPU our service itself spends per login: the driver's share (the
-    /// same driver against oidc-provider) is taken off this process's CPU, and Azurite, which stands in for Azure Storage (a
-    /// managed service off our cores in production), is not counted, as Keycloak's sizing counts Keycloak's vCPUs and not its
+    /// The issue's targets. Logins per core are counted on the CPU of this process per login: our service plus the load
+    /// driver, which shares the process (its share, seen against oidc-provider, is printed; it is not taken off, because that
+    /// figure also holds the idle service's thread-pool spinning). Azurite, which stands in for Azure Storage (a managed
+    /// service off our cores in production), is not counted, as Keycloak's sizing counts Keycloak's vCPUs and not its
     /// database's. The rate per core of this whole shared machine is printed beside it.
     /// </summary>
     public static bool Targets(Measurement ourRedemptions, Measurement theirRedemptions, Measurement ourLogins, Measurement theirLogins)
     {
         var cores = Environment.ProcessorCount;
         var ratio = ourRedemptions.PerSecond / theirRedemptions.PerSecond;
-        var serviceMs = ourLogins.CpuMsPerOperation(SelfProcess) - theirLogins.CpuMsPerOperation(SelfProcess);
-        var perServiceCore = 1000 / serviceMs;
+        var processMs = ourLogins.CpuMsPerOperation(SelfProcess);
+        var perServiceCore = 1000 / processMs;
         var perMachineCore = ourLogins.PerSecond / cores;
         var redemptionOk = ratio >= 1.0 && ourRedemptions.Errors == 0;
         var loginOk = perServiceCore >= LoginTargetPerCore && ourLogins.Errors == 0;
         Console.WriteLine();
         Console.WriteLine("Targets (issue):");
         Console.WriteLine($"  code redemptions, ours (persisting to Azurite) >= 1x oidc-provider (in memory): {F(ratio, "0.00")}x  {Verdict(redemptionOk)}");
-        Console.WriteLine($"  password logins >= {LoginTargetPerCore}/s per core of the service: {F(serviceMs, "0.0")} ms of our service's CPU per login " +
+        Console.WriteLine($"  password logins >= {LoginTargetPerCore}/s per core of the service: {F(processMs, "0.0")} ms of this process's CPU per login " +
                           $"=> {F(perServiceCore)}/s per core  {Verdict(loginOk)}");
-        Console.WriteLine($"    (our process {F(ourLogins.CpuMsPerOperation(SelfProcess), "0.0")} ms minus the driver's {F(theirLogins.CpuMsPerOperation(SelfProcess), "0.0")} ms " +
-                          "per login; Azurite's share, Azure Storage's in production, not counted, as Keycloak's sizing does not count its database)");
+        Console.WriteLine($"    (service and load driver; the driver's share against oidc-provider was {F(theirLogins.CpuMsPerOperation(SelfProcess), "0.0")} ms; " +
+                          "Azurite's share, Azure Storage's in production, not counted, as Keycloak's sizing does not count its database)");
         Console.WriteLine($"    this whole machine (service, Azurite and driver on {cores} cores): {F(ourLogins.PerSecond)}/s = {F(perMachineCore)}/s per core");
         Console.WriteLine($"    (Keycloak's published sizing: {KeycloakLoginsPerVcpu} password logins/s per vCPU)");
         return redemptionOk && loginOk;
