@@ -86,7 +86,9 @@ public class MfaBrowserFixture : IAsyncLifetime
     {
         try
         {
-            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = Timeout });
+            // DOMContentLoaded, as the other browser tests: the page is there; "load" would also wait for every image and
+            // style sheet, which on a busy CI machine once took longer than the timeout although the page was showing.
+            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = Timeout, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException)
         {
