@@ -76,38 +76,18 @@ public class MfaBrowserFixture : IAsyncLifetime
     {
         await page.GotoAsync(new Uri(Rp.BaseUri, "login").ToString());
         await ArriveAsync(page, Service.Issuer + "login**");
-        await page.FillAsync("#username", user.Username);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("button[type=submit]");
+        await BrowserSteps.SignInWithPasswordAsync(page, Service, user.Username, Password);
     }
 
-    /// <summary>Waits for a URL; on timeout says where the browser is instead, and what it shows.</summary>
-    public static async Task ArriveAsync(IPage page, string urlPattern)
-    {
-        try
-        {
-            // DOMContentLoaded, as the other browser tests: the page is there; "load" would also wait for every image and
-            // style sheet, which on a busy CI machine once took longer than the timeout although the page was showing.
-            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = Timeout, WaitUntil = WaitUntilState.DOMContentLoaded });
-        }
-        catch (TimeoutException)
-        {
-            var text = await page.InnerTextAsync("body");
-            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]}");
-        }
-    }
+    /// <summary>Waits for a URL with this fixture's timeout (see <see cref="BrowserSteps.ArriveAsync"/>).</summary>
+    public static Task ArriveAsync(IPage page, string urlPattern) => BrowserSteps.ArriveAsync(page, urlPattern, Timeout);
 
     /// <summary>Waits for the relying party's callback page and returns what openid-client verified (claims of the ID token).</summary>
     public async Task<JsonElement> RelyingPartyClaimsAsync(IPage page)
     {
-        await ArriveAsync(page, new Uri(Rp.BaseUri, "cb**").ToString());
-        if (await page.Locator("#error").CountAsync() > 0)
-            throw new Xunit.Sdk.XunitException("RP error: " + await page.Locator("#error").InnerTextAsync() + "\n" + Rp.Output);
-        return JsonDocument.Parse(await page.Locator("#result").InnerTextAsync()).RootElement.GetProperty("claims");
+        await BrowserSteps.ArriveAsync(page, new Uri(Rp.BaseUri, "cb**").ToString(), Timeout, Service);
+        return (await BrowserSteps.RelyingPartyResultAsync(page, Rp)).GetProperty("claims");
     }
-
-    public static IReadOnlyList<string?> Amr(JsonElement claims) =>
-        claims.GetProperty("amr").EnumerateArray().Select(e => e.GetString()).ToList();
 
     /// <summary>Reads the newest code sent to <paramref name="to"/> whose text contains <paramref name="kind"/> from the outbox page.</summary>
     public async Task<string> CodeFromOutboxAsync(IPage reader, string to, string kind)

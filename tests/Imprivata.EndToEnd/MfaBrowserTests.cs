@@ -86,7 +86,7 @@ public sealed class MfaBrowserPushTests(MfaBrowserFixture f) : IClassFixture<Mfa
         var user = await f.NewUserAsync("pusher");
         var (phone, enrolled) = await PushSteps.EnrollAtLoginAsync(f, user);
         // Enrolling the approver at the login is itself the second factor of that login.
-        Assert.Equal(["pwd", "swk", "mfa"], MfaBrowserFixture.Amr(enrolled));
+        Assert.Equal(["pwd", "swk", "mfa"], BrowserSteps.Amr(enrolled));
 
         var (login, number) = await PushSteps.SignInToPushAsync(f, user);
         var challenge = await PushSteps.PendingChallengeAsync(phone, user);
@@ -97,7 +97,7 @@ public sealed class MfaBrowserPushTests(MfaBrowserFixture f) : IClassFixture<Mfa
         // The login page polls by itself and goes on to the app once approved.
         var claims = await f.RelyingPartyClaimsAsync(login);
         Assert.Equal(user.Id, claims.GetProperty("sub").GetString());
-        Assert.Equal(["pwd", "swk", "mfa"], MfaBrowserFixture.Amr(claims));
+        Assert.Equal(["pwd", "swk", "mfa"], BrowserSteps.Amr(claims));
         Assert.Equal("urn:imprivata:acr:mfa", claims.GetProperty("acr").GetString());
         await Expect(phone.Locator("#no-challenges")).ToBeVisibleAsync(new() { Timeout = MfaBrowserFixture.Timeout });
     }
@@ -187,7 +187,7 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
         await MfaBrowserFixture.ArriveAsync(login, f.Service.Issuer + "login/enroll/sms/confirm");
         await login.FillAsync("#code", await f.CodeFromOutboxAsync(outbox, phoneNumber, "verification code"));
         await login.ClickAsync("#verify");
-        Assert.Equal(["pwd", "sms", "mfa"], MfaBrowserFixture.Amr(await f.RelyingPartyClaimsAsync(login)));
+        Assert.Equal(["pwd", "sms", "mfa"], BrowserSteps.Amr(await f.RelyingPartyClaimsAsync(login)));
 
         // A later sign-in on another computer: the only method is SMS, so the code is sent at once.
         var later = await f.NewPageAsync();
@@ -197,7 +197,7 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
         await later.ClickAsync("#verify");
         var claims = await f.RelyingPartyClaimsAsync(later);
         Assert.Equal(user.Id, claims.GetProperty("sub").GetString());
-        Assert.Equal(["pwd", "sms", "mfa"], MfaBrowserFixture.Amr(claims));
+        Assert.Equal(["pwd", "sms", "mfa"], BrowserSteps.Amr(claims));
         Assert.Equal("urn:imprivata:acr:mfa", claims.GetProperty("acr").GetString());
     }
 
@@ -221,7 +221,7 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
         await MfaBrowserFixture.ArriveAsync(login, f.Service.Issuer + "login/enroll/email/confirm");
         await login.FillAsync("#code", await f.CodeFromOutboxAsync(outbox, address, "verification code"));
         await login.ClickAsync("#verify");
-        Assert.Equal(["pwd", "email", "mfa"], MfaBrowserFixture.Amr(await f.RelyingPartyClaimsAsync(login)));
+        Assert.Equal(["pwd", "email", "mfa"], BrowserSteps.Amr(await f.RelyingPartyClaimsAsync(login)));
 
         var later = await f.NewPageAsync();
         await f.SignInWithPasswordAsync(later, user);
@@ -229,7 +229,7 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
         await later.FillAsync("#code", await f.CodeFromOutboxAsync(outbox, address, "sign-in code"));
         await later.ClickAsync("#verify");
         var claims = await f.RelyingPartyClaimsAsync(later);
-        Assert.Equal(["pwd", "email", "mfa"], MfaBrowserFixture.Amr(claims));
+        Assert.Equal(["pwd", "email", "mfa"], BrowserSteps.Amr(claims));
         Assert.Equal("urn:imprivata:acr:mfa", claims.GetProperty("acr").GetString());
     }
 
@@ -256,7 +256,7 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
         var claims = await f.RelyingPartyClaimsAsync(login);
         Assert.Equal(user.Id, claims.GetProperty("sub").GetString());
         // The helpdesk code stands in for the second factor (FactorAmr): "tmp", never a method the user does not have.
-        Assert.Equal(["pwd", "tmp", "mfa"], MfaBrowserFixture.Amr(claims));
+        Assert.Equal(["pwd", "tmp", "mfa"], BrowserSteps.Amr(claims));
     }
 }
 
@@ -282,7 +282,7 @@ public sealed class MfaBrowserEnrollmentRuleTests(MfaBrowserFixture f) : IClassF
         await Expect(page.Locator("#method-sms")).ToBeVisibleAsync();
         await page.ClickAsync("#delay");
         var claims = await f.RelyingPartyClaimsAsync(page);
-        Assert.Equal(["pwd"], MfaBrowserFixture.Amr(claims));
+        Assert.Equal(["pwd"], BrowserSteps.Amr(claims));
         Assert.Equal("urn:imprivata:acr:pwd", claims.GetProperty("acr").GetString());
     }
 
@@ -325,7 +325,7 @@ public sealed class MfaBrowserEnrollmentRuleTests(MfaBrowserFixture f) : IClassF
         var page = await f.NewPageAsync();
         await f.SignInWithPasswordAsync(page, user);
         var claims = await f.RelyingPartyClaimsAsync(page);
-        Assert.Equal(["pwd"], MfaBrowserFixture.Amr(claims));
+        Assert.Equal(["pwd"], BrowserSteps.Amr(claims));
         Assert.Equal("urn:imprivata:acr:pwd", claims.GetProperty("acr").GetString());
     }
 }

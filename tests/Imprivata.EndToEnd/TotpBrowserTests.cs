@@ -53,13 +53,13 @@ public sealed class TotpBrowserTests : IAsyncLifetime
         var page = await (await _browser.NewContextAsync()).NewPageAsync();
 
         await page.GotoAsync(new Uri(_rp.BaseUri, "login").ToString());
-        await SignInWithPasswordAsync(page, "erin");
-        await ArriveAsync(page, _service.Issuer + "login/mfa");
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "erin", Password);
+        await BrowserSteps.ArriveAsync(page, _service.Issuer + "login/mfa", service: _service);
         var chooser = await page.InnerTextAsync("body");
         Assert.Contains("Set up a second factor", chooser);
         Assert.Contains("Remind me later", chooser);
         await page.ClickAsync("#method-otp");
-        await ArriveAsync(page, _service.Issuer + "login/enroll/otp");
+        await BrowserSteps.ArriveAsync(page, _service.Issuer + "login/enroll/otp", service: _service);
         Assert.True(await page.Locator("#totp-qr").IsVisibleAsync());
         var seed = OtpNet.Base32Encoding.ToBytes(await page.InnerTextAsync("#manual-key"));
         var step = OtpCode.TimeStep(DateTimeOffset.UtcNow, 30);
@@ -67,60 +67,25 @@ public sealed class TotpBrowserTests : IAsyncLifetime
 
         await page.FillAsync("#code", Code(step));
         await page.ClickAsync("#verify");
-        await ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString());
-        var first = await ResultAsync(page);
+        await BrowserSteps.ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString(), service: _service);
+        var first = await BrowserSteps.RelyingPartyResultAsync(page, _rp!);
         Assert.Equal(erin.Id, first.GetProperty("claims").GetProperty("sub").GetString());
-        Assert.Equal(["pwd", "otp", "mfa"], Amr(first));
+        Assert.Equal(["pwd", "otp", "mfa"], BrowserSteps.Amr(first.GetProperty("claims")));
 
         await page.GotoAsync(new Uri(_rp.BaseUri, "logout").ToString());
-        await ArriveAsync(page, new Uri(_rp.BaseUri, "signed-out**").ToString());
+        await BrowserSteps.ArriveAsync(page, new Uri(_rp.BaseUri, "signed-out**").ToString(), service: _service);
         await page.GotoAsync(new Uri(_rp.BaseUri, "login").ToString());
-        await SignInWithPasswordAsync(page, "erin");
-        await ArriveAsync(page, _service.Issuer + "login/mfa/otp");
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "erin", Password);
+        await BrowserSteps.ArriveAsync(page, _service.Issuer + "login/mfa/otp", service: _service);
         // The code that confirmed the enrollment is spent: refused, and the page says so.
         await page.FillAsync("#code", Code(step));
         await page.ClickAsync("#verify");
         await page.WaitForSelectorAsync(".error", new PageWaitForSelectorOptions { Timeout = 30_000 });
         await page.FillAsync("#code", Code(step + 1));
         await page.ClickAsync("#verify");
-        await ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString());
-        var second = await ResultAsync(page);
-        Assert.Equal(["pwd", "otp", "mfa"], Amr(second));
+        await BrowserSteps.ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString(), service: _service);
+        var second = await BrowserSteps.RelyingPartyResultAsync(page, _rp!);
+        Assert.Equal(["pwd", "otp", "mfa"], BrowserSteps.Amr(second.GetProperty("claims")));
         Assert.Equal("urn:imprivata:acr:mfa", second.GetProperty("claims").GetProperty("acr").GetString());
-    }
-
-    private async Task SignInWithPasswordAsync(IPage page, string username)
-    {
-        Assert.StartsWith(_service.Issuer + "login", page.Url);
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("button[type=submit]");
-    }
-
-    private static List<string?> Amr(JsonElement result) =>
-        [.. result.GetProperty("claims").GetProperty("amr").EnumerateArray().Select(e => e.GetString())];
-
-    private async Task<JsonElement> ResultAsync(IPage page)
-    {
-        if (await page.Locator("#error").CountAsync() > 0)
-            throw new Xunit.Sdk.XunitException("RP error: " + await page.Locator("#error").InnerTextAsync() + "\n" + _rp!.Output);
-        return JsonDocument.Parse(await page.Locator("#result").InnerTextAsync()).RootElement.Clone();
-    }
-
-    private async Task ArriveAsync(IPage page, string urlPattern)
-    {
-        try
-        {
-            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = 30_000, WaitUntil = WaitUntilState.DOMContentLoaded });
-        }
-        catch (TimeoutException)
-        {
-            var text = await page.InnerTextAsync("body");
-            var audit = new List<string>();
-            var now = DateTimeOffset.UtcNow;
-            await foreach (var e in _service.Services.GetRequiredService<IAuditLog>().QueryAsync(now.AddMinutes(-10), now.AddMinutes(1), CancellationToken.None))
-                audit.Add($"{e.Kind} {e.Result} {e.Reason} {e.Methods} {e.Detail}");
-            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]}\naudit (newest first):\n{string.Join('\n', audit.Take(8))}");
-        }
     }
 }

@@ -70,17 +70,17 @@ public sealed class WebAuthnTests : IAsyncLifetime
 
         // First sign-in: password, then the enrollment prompt; the virtual authenticator creates the credential.
         await page.GotoAsync(new Uri(_rp.BaseUri, "login").ToString());
-        await SignInWithPasswordAsync(page, "dana");
-        await ArriveAsync(page, _service.Issuer + "login/mfa");
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "dana", Password);
+        await BrowserSteps.ArriveAsync(page, _service.Issuer + "login/mfa", service: _service);
         Assert.Contains("Set up a second factor", await page.InnerTextAsync("body"));
         await page.ClickAsync("#method-webauthn");
-        await ArriveAsync(page, _service.Issuer + "login/enroll/webauthn");
+        await BrowserSteps.ArriveAsync(page, _service.Issuer + "login/enroll/webauthn", service: _service);
         await page.FillAsync("#label", "Virtual key");
         await page.ClickAsync("#webauthn-start");
-        await ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString());
-        var first = await ResultAsync(page);
+        await BrowserSteps.ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString(), service: _service);
+        var first = await BrowserSteps.RelyingPartyResultAsync(page, _rp!);
         Assert.Equal(dana.Id, first.GetProperty("claims").GetProperty("sub").GetString());
-        Assert.Contains("fido", Amr(first));
+        Assert.Contains("fido", BrowserSteps.Amr(first.GetProperty("claims")));
         var credentials = (await cdp.SendAsync("WebAuthn.getCredentials", new Dictionary<string, object> { ["authenticatorId"] = authenticatorId }))!.Value
             .GetProperty("credentials").EnumerateArray().ToList();
         Assert.Single(credentials);
@@ -88,54 +88,18 @@ public sealed class WebAuthnTests : IAsyncLifetime
 
         // Sign out everywhere, then sign in again: the password, then the key (WebAuthn is the only factor, so no chooser).
         await page.GotoAsync(new Uri(_rp.BaseUri, "logout").ToString());
-        await ArriveAsync(page, new Uri(_rp.BaseUri, "signed-out**").ToString());
+        await BrowserSteps.ArriveAsync(page, new Uri(_rp.BaseUri, "signed-out**").ToString(), service: _service);
         await page.GotoAsync(new Uri(_rp.BaseUri, "login").ToString());
-        await SignInWithPasswordAsync(page, "dana");
-        await ArriveAsync(page, _service.Issuer + "login/mfa/webauthn");
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "dana", Password);
+        await BrowserSteps.ArriveAsync(page, _service.Issuer + "login/mfa/webauthn", service: _service);
         await page.ClickAsync("#webauthn-start");
-        await ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString());
-        var second = await ResultAsync(page);
+        await BrowserSteps.ArriveAsync(page, new Uri(_rp.BaseUri, "cb**").ToString(), service: _service);
+        var second = await BrowserSteps.RelyingPartyResultAsync(page, _rp!);
         Assert.Equal(dana.Id, second.GetProperty("claims").GetProperty("sub").GetString());
-        Assert.Equal(["pwd", "fido", "mfa"], Amr(second));
+        Assert.Equal(["pwd", "fido", "mfa"], BrowserSteps.Amr(second.GetProperty("claims")));
         Assert.Equal("urn:imprivata:acr:mfa", second.GetProperty("claims").GetProperty("acr").GetString());
         credentials = (await cdp.SendAsync("WebAuthn.getCredentials", new Dictionary<string, object> { ["authenticatorId"] = authenticatorId }))!.Value
             .GetProperty("credentials").EnumerateArray().ToList();
         Assert.True(credentials[0].GetProperty("signCount").GetInt64() >= 1, "the login assertion did not use the enrolled credential");
-    }
-
-    private async Task SignInWithPasswordAsync(IPage page, string username)
-    {
-        Assert.StartsWith(_service.Issuer + "login", page.Url);
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("button[type=submit]");
-    }
-
-    private static List<string?> Amr(JsonElement result) =>
-        [.. result.GetProperty("claims").GetProperty("amr").EnumerateArray().Select(e => e.GetString())];
-
-    private async Task<JsonElement> ResultAsync(IPage page)
-    {
-        if (await page.Locator("#error").CountAsync() > 0)
-            throw new Xunit.Sdk.XunitException("RP error: " + await page.Locator("#error").InnerTextAsync() + "\n" + _rp!.Output);
-        return JsonDocument.Parse(await page.Locator("#result").InnerTextAsync()).RootElement.Clone();
-    }
-
-    /// <summary>Waits for a URL; on timeout says where the browser is instead, what it shows, and what the audit recorded.</summary>
-    private async Task ArriveAsync(IPage page, string urlPattern)
-    {
-        try
-        {
-            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = 30_000, WaitUntil = WaitUntilState.DOMContentLoaded });
-        }
-        catch (TimeoutException)
-        {
-            var text = await page.InnerTextAsync("body");
-            var audit = new List<string>();
-            var now = DateTimeOffset.UtcNow;
-            await foreach (var e in _service.Services.GetRequiredService<IAuditLog>().QueryAsync(now.AddMinutes(-10), now.AddMinutes(1), CancellationToken.None))
-                audit.Add($"{e.Kind} {e.Result} {e.Reason} {e.Methods} {e.Detail}");
-            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]}\naudit (newest first):\n{string.Join('\n', audit.Take(8))}");
-        }
     }
 }

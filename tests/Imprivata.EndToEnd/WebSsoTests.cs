@@ -41,28 +41,6 @@ public sealed class WebSsoTests : IAsyncLifetime
         return rp;
     }
 
-    private static async Task<JsonElement> ResultAsync(IPage page, RelyingPartyProcess rp)
-    {
-        if (await page.Locator("#error").CountAsync() > 0)
-            throw new Xunit.Sdk.XunitException("RP error: " + await page.Locator("#error").InnerTextAsync() + "\n" + rp.Output);
-        return JsonDocument.Parse(await page.Locator("#result").InnerTextAsync()).RootElement;
-    }
-
-    /// <summary>Waits for a URL; on timeout says where the browser is instead, and what it shows.</summary>
-    private static async Task ArriveAsync(IPage page, string urlPattern)
-    {
-        try
-        {
-            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = 15_000 });
-        }
-        catch (TimeoutException)
-        {
-            var text = await page.InnerTextAsync("body");
-            var cookies = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}@{c.Domain}{c.Path}"));
-            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]} (cookies: {cookies})");
-        }
-    }
-
     [Fact]
     public async Task CodeFlow_SsoIntoSecondApp_LogoutEndsBoth()
     {
@@ -75,11 +53,9 @@ public sealed class WebSsoTests : IAsyncLifetime
         await page.GotoAsync(new Uri(app1.BaseUri, "login").ToString());
         Assert.StartsWith(_service.Issuer + "login", page.Url);
         Assert.Contains("app-one app", await page.ContentAsync());
-        await page.FillAsync("#username", "alice");
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("button[type=submit]");
-        await ArriveAsync(page, new Uri(app1.BaseUri, "cb**").ToString());
-        var first = await ResultAsync(page, app1);
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "alice", Password);
+        await BrowserSteps.ArriveAsync(page, new Uri(app1.BaseUri, "cb**").ToString(), 15_000, _service);
+        var first = await BrowserSteps.RelyingPartyResultAsync(page, app1);
         Assert.Equal(alice.Id, first.GetProperty("claims").GetProperty("sub").GetString());
         Assert.Equal(_service.Issuer, first.GetProperty("claims").GetProperty("iss").GetString());
         Assert.Equal("alice@example.org", first.GetProperty("userinfo").GetProperty("email").GetString());
@@ -90,14 +66,14 @@ public sealed class WebSsoTests : IAsyncLifetime
 
         // Second app in the same browser: no password prompt, same user.
         await page.GotoAsync(new Uri(app2.BaseUri, "login").ToString());
-        await ArriveAsync(page, new Uri(app2.BaseUri, "cb**").ToString());
-        var second = await ResultAsync(page, app2);
+        await BrowserSteps.ArriveAsync(page, new Uri(app2.BaseUri, "cb**").ToString(), 15_000, _service);
+        var second = await BrowserSteps.RelyingPartyResultAsync(page, app2);
         Assert.Equal(alice.Id, second.GetProperty("claims").GetProperty("sub").GetString());
         Assert.Equal(first.GetProperty("claims").GetProperty("auth_time").GetInt64(), second.GetProperty("claims").GetProperty("auth_time").GetInt64());
 
         // RP-initiated logout from the first app, with its id_token_hint: back to its post-logout page with state.
         await page.GotoAsync(new Uri(app1.BaseUri, "logout").ToString());
-        await ArriveAsync(page, new Uri(app1.BaseUri, "signed-out**").ToString());
+        await BrowserSteps.ArriveAsync(page, new Uri(app1.BaseUri, "signed-out**").ToString(), 15_000, _service);
         Assert.Equal("bye-state", await page.Locator("#state").InnerTextAsync());
 
         // The SSO session is gone for the second app too: the password is asked again.
@@ -113,16 +89,12 @@ public sealed class WebSsoTests : IAsyncLifetime
         var app = await StartRpAsync("app-wrong");
         var page = await (await _browser.NewContextAsync()).NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseUri, "login").ToString());
-        await page.FillAsync("#username", "bob");
-        await page.FillAsync("#password", "not the password");
-        await page.ClickAsync("button[type=submit]");
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "bob", "not the password");
         Assert.StartsWith(_service.Issuer + "login", page.Url);
         Assert.Contains("username or password is incorrect", await page.Locator(".error").InnerTextAsync());
 
         // Unknown user: the very same message.
-        await page.FillAsync("#username", "nobody-here");
-        await page.FillAsync("#password", "whatever it is");
-        await page.ClickAsync("button[type=submit]");
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "nobody-here", "whatever it is");
         Assert.Contains("username or password is incorrect", await page.Locator(".error").InnerTextAsync());
     }
 
@@ -133,10 +105,8 @@ public sealed class WebSsoTests : IAsyncLifetime
         var app = await StartRpAsync("app-pilot", new AppDeployment { Deployed = true, AllUsersAndGroups = false, UserIds = ["someone-else"] });
         var page = await (await _browser.NewContextAsync()).NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseUri, "login").ToString());
-        await page.FillAsync("#username", "carol");
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("button[type=submit]");
-        await ArriveAsync(page, new Uri(app.BaseUri, "cb**").ToString());
+        await BrowserSteps.SignInWithPasswordAsync(page, _service, "carol", Password);
+        await BrowserSteps.ArriveAsync(page, new Uri(app.BaseUri, "cb**").ToString(), 15_000, _service);
         Assert.Contains("access_denied", await page.Locator("#error").InnerTextAsync());
         Assert.Equal(0, await page.Locator("#result").CountAsync());
     }
