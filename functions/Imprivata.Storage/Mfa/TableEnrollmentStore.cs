@@ -46,18 +46,10 @@ public sealed class TableEnrollmentStore(TableSet tables, ISecretProtector prote
 
     public async Task<Enrollment?> TryUpdateAsync(Enrollment enrollment, CancellationToken ct)
     {
-        if (enrollment.Version is null)
-            throw new ArgumentException("Only an enrollment read from the store can be updated.", nameof(enrollment));
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(await ToRowAsync(enrollment, ct).ConfigureAwait(false), new ETag(enrollment.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return enrollment with { Version = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
-        {
-            return null;
-        }
+        return await table.TryReplaceAsync(await ToRowAsync(enrollment, ct).ConfigureAwait(false), enrollment.Version, "enrollment", ct).ConfigureAwait(false) is { } version
+            ? enrollment with { Version = version }
+            : null;
     }
 
     public async Task<bool> DeleteAsync(string userId, string enrollmentId, CancellationToken ct)

@@ -40,18 +40,10 @@ public sealed class TableHardwareTokenStore(TableSet tables, ISecretProtector pr
 
     public async Task<HardwareToken?> TryUpdateAsync(HardwareToken token, CancellationToken ct)
     {
-        if (token.Version is null)
-            throw new ArgumentException("Only a token read from the store can be updated.", nameof(token));
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(await ToRowAsync(token, ct).ConfigureAwait(false), new ETag(token.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return token with { Version = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
-        {
-            return null;
-        }
+        return await table.TryReplaceAsync(await ToRowAsync(token, ct).ConfigureAwait(false), token.Version, "token", ct).ConfigureAwait(false) is { } version
+            ? token with { Version = version }
+            : null;
     }
 
     public async IAsyncEnumerable<HardwareToken> ListAsync([EnumeratorCancellation] CancellationToken ct)

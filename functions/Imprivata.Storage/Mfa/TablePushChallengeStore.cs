@@ -38,18 +38,10 @@ public sealed class TablePushChallengeStore(TableSet tables) : IPushChallengeSto
 
     public async Task<PushChallenge?> TryUpdateAsync(PushChallenge challenge, CancellationToken ct)
     {
-        if (challenge.Version is null)
-            throw new ArgumentException("Only a challenge read from the store can be updated.", nameof(challenge));
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(ToRow(challenge), new ETag(challenge.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return challenge with { Version = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
-        {
-            return null;
-        }
+        return await table.TryReplaceAsync(ToRow(challenge), challenge.Version, "challenge", ct).ConfigureAwait(false) is { } version
+            ? challenge with { Version = version }
+            : null;
     }
 
     public async Task<PushUserState> GetUserStateAsync(string userId, CancellationToken ct)

@@ -28,18 +28,10 @@ public sealed class TablePushEnrollmentTokenStore(TableSet tables) : IPushEnroll
 
     public async Task<PushEnrollmentToken?> TryUpdateAsync(PushEnrollmentToken token, CancellationToken ct)
     {
-        if (token.Version is null)
-            throw new ArgumentException("Only a token read from the store can be updated.", nameof(token));
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(ToRow(token), new ETag(token.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return token with { Version = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
-        {
-            return null;
-        }
+        return await table.TryReplaceAsync(ToRow(token), token.Version, "token", ct).ConfigureAwait(false) is { } version
+            ? token with { Version = version }
+            : null;
     }
 
     private static TableEntity ToRow(PushEnrollmentToken t) => new(t.Hash, Row)

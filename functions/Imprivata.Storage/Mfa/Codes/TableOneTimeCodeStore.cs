@@ -41,18 +41,10 @@ public sealed class TableOneTimeCodeStore(TableSet tables) : IOneTimeCodeStore
 
     public async Task<StoredCode?> TryUpdateAsync(StoredCode code, CancellationToken ct)
     {
-        if (code.Version is null)
-            throw new ArgumentException("Only a code read from the store can be updated.", nameof(code));
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(ToRow(code), new ETag(code.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return code with { Version = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
-        {
-            return null;
-        }
+        return await table.TryReplaceAsync(ToRow(code), code.Version, "code", ct).ConfigureAwait(false) is { } version
+            ? code with { Version = version }
+            : null;
     }
 
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)
