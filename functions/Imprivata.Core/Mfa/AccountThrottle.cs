@@ -1,6 +1,6 @@
 namespace Imprivata.Core.Mfa;
 
-/// <summary>Consecutive second-factor failures of one account, shared by every channel (web, RADIUS, API).</summary>
+/// <summary>Consecutive failures of one account of one kind (second factors, or passwords), shared by every channel (web, RADIUS, API).</summary>
 public sealed record ThrottleState(int ConsecutiveFailures, DateTimeOffset? LastFailureAt, string? Version = null);
 
 public interface IThrottleStore
@@ -11,45 +11,75 @@ public interface IThrottleStore
 }
 
 /// <summary>
-/// Increasing delays after failed second factors. Only input from a user who already passed the first factor (or an
-/// administrator-verified channel) is counted, so unauthenticated traffic can never lock anybody out; and every delay
-/// ends by itself: a few free attempts, then doubling waits capped at <see cref="MaxDelay"/>, and at the hard cap of
-/// <see cref="HardCap"/> consecutive failures (NIST SP 800-63B 5.2.2) an hour between attempts.
+/// How one kind of failure is throttled: a few free attempts, then doubling waits from one second capped at
+/// <see cref="MaxDelay"/>, and at <see cref="AccountThrottle.HardCap"/> consecutive failures (NIST SP 800-63B 5.2.2) an
+/// hour between attempts. Every delay ends by itself: nothing here locks an account for good.
 /// </summary>
-public sealed class AccountThrottle(IThrottleStore store, TimeProvider time)
+public sealed record ThrottleRules(int FreeFailures, TimeSpan MaxDelay)
+{
+    /// <summary>Second factors: counted only after the first factor passed, so three free attempts are enough.</summary>
+    public static readonly ThrottleRules SecondFactor = new(AccountThrottle.FreeFailures, AccountThrottle.MaxDelay);
+
+    /// <summary>
+    /// Passwords: anybody who knows a username can fail them, so an attacker's wrong guesses also slow the real user
+    /// down. Five free attempts absorb typing errors; the waits then stop online guessing without locking anyone out.
+    /// </summary>
+    public static readonly ThrottleRules Password = new(5, TimeSpan.FromMinutes(15));
+
+    public TimeSpan DelayAfter(int failures)
+    {
+        if (failures >= AccountThrottle.HardCap)
+            return AccountThrottle.HardCapDelay;
+        if (failures < FreeFailures)
+            return TimeSpan.Zero;
+        var seconds = Math.Pow(2, Math.Min(failures - FreeFailures, 20));
+        return TimeSpan.FromSeconds(Math.Min(seconds, MaxDelay.TotalSeconds));
+    }
+}
+
+/// <summary>
+/// Increasing delays after consecutive failures of one account, under <see cref="ThrottleRules"/> (second factors unless
+/// told otherwise). Second-factor failures are only counted from a user who already passed the first factor (or an
+/// administrator-verified channel), so unauthenticated traffic can never lock anybody out of that step.
+/// </summary>
+public sealed class AccountThrottle(IThrottleStore store, TimeProvider time, ThrottleRules? rules = null)
 {
     public const int FreeFailures = 3;
     public const int HardCap = 100;
     public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan HardCapDelay = TimeSpan.FromHours(1);
 
+    private readonly ThrottleRules _rules = rules ?? ThrottleRules.SecondFactor;
+
+    public Task<ThrottleState> GetAsync(string userId, CancellationToken ct) => store.GetAsync(userId, ct);
+
     /// <summary>How long the user must still wait before the next attempt; zero when they may try now.</summary>
-    public async Task<TimeSpan> RetryAfterAsync(string userId, CancellationToken ct)
+    public async Task<TimeSpan> RetryAfterAsync(string userId, CancellationToken ct) =>
+        RetryAfter(await store.GetAsync(userId, ct).ConfigureAwait(false));
+
+    /// <summary>The wait left under a state already read (<see cref="GetAsync"/>).</summary>
+    public TimeSpan RetryAfter(ThrottleState state)
     {
-        var state = await store.GetAsync(userId, ct).ConfigureAwait(false);
         if (state.LastFailureAt is not { } last)
             return TimeSpan.Zero;
-        var wait = last + DelayAfter(state.ConsecutiveFailures) - time.GetUtcNow();
+        var wait = last + _rules.DelayAfter(state.ConsecutiveFailures) - time.GetUtcNow();
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
-    public static TimeSpan DelayAfter(int failures)
-    {
-        if (failures >= HardCap)
-            return HardCapDelay;
-        if (failures < FreeFailures)
-            return TimeSpan.Zero;
-        var seconds = Math.Pow(2, Math.Min(failures - FreeFailures, 20));
-        return TimeSpan.FromSeconds(Math.Min(seconds, MaxDelay.TotalSeconds));
-    }
+    public static TimeSpan DelayAfter(int failures) => ThrottleRules.SecondFactor.DelayAfter(failures);
 
     public Task RecordFailureAsync(string userId, CancellationToken ct) =>
         UpdateAsync(userId, s => new ThrottleState(Math.Min(s.ConsecutiveFailures + 1, HardCap), time.GetUtcNow(), s.Version), ct);
 
-    public async Task RecordSuccessAsync(string userId, CancellationToken ct)
+    public async Task RecordSuccessAsync(string userId, CancellationToken ct) =>
+        await RecordSuccessAsync(userId, await store.GetAsync(userId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>Clears the count after a success, given the state read before it: no storage call when nothing was counted.</summary>
+    public async Task RecordSuccessAsync(string userId, ThrottleState known, CancellationToken ct)
     {
-        var state = await store.GetAsync(userId, ct).ConfigureAwait(false);
-        if (state.ConsecutiveFailures > 0)
+        if (known.ConsecutiveFailures == 0)
+            return;
+        if (!await store.TrySaveAsync(userId, new ThrottleState(0, null, known.Version), ct).ConfigureAwait(false))
             await UpdateAsync(userId, s => new ThrottleState(0, null, s.Version), ct).ConfigureAwait(false);
     }
 

@@ -6,9 +6,9 @@ namespace Imprivata.Functions.Admin;
 
 /// <summary>
 /// Checks an administrator's username and password. Unknown user, wrong password, disabled account and "not an admin"
-/// all cost one password hash and give the same answer, so the response reveals nothing (OWASP authentication cheat sheet).
+/// all cost one password hash and give the same answer, as does an account waiting after wrong passwords, so the response reveals nothing (OWASP authentication cheat sheet).
 /// </summary>
-public sealed class AdminSignIn(IDirectoryStore directory, PasswordHasher hasher, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
+public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
 {
     public async Task<DirectoryUser?> CheckAsync(string? username, string? password, string? ip, string requestId, CancellationToken ct)
     {
@@ -17,10 +17,10 @@ public sealed class AdminSignIn(IDirectoryStore directory, PasswordHasher hasher
         var user = username.Length is > 0 and <= UserFieldRules.MaxUsernameLength
             ? await directory.FindUserByUsernameAsync(username, ct).ConfigureAwait(false)
             : null;
-        // Verify even for unknown users (the hasher burns a dummy hash) so timing matches a wrong password.
-        var passwordOk = hasher.Verify(password, user?.PasswordHash);
-        var reason = user is null ? AuditReasons.UnknownUser
-            : !passwordOk ? AuditReasons.BadCredentials
+        // Verified even for unknown users (a dummy hash) so timing matches a wrong password; wrong passwords are counted
+        // with the user's sign-ins to apps (one account, one counter).
+        var verified = await attempts.VerifyAsync(user, password, ct).ConfigureAwait(false);
+        var reason = user is null || verified != AuditReasons.Ok ? verified
             : !user.Enabled ? AuditReasons.UserDisabled
             : user.AdminRole == AdminRole.None ? AuditReasons.Forbidden
             : AuditReasons.Ok;

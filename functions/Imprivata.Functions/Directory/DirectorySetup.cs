@@ -1,10 +1,13 @@
 using Imprivata.Core.Apps;
 using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa;
 using Imprivata.Core.Passwords;
 using Imprivata.Core.Settings;
 using Imprivata.Storage.Apps;
 using Imprivata.Storage.Directory;
+using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Settings;
+using Imprivata.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Imprivata.Functions.Directory;
@@ -15,6 +18,9 @@ public static class DirectorySetup
     public static void AddDirectory(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<PasswordHasher>();
+        builder.Services.TryAddSingleton(sp => new PasswordAttempts(sp.GetRequiredService<PasswordHasher>(),
+            new AccountThrottle(new TableThrottleStore(sp.GetRequiredService<TableSet>(), TableThrottleStore.Passwords),
+                sp.GetRequiredService<TimeProvider>(), ThrottleRules.Password)));
         builder.Services.AddSingleton<IDirectoryStore, TableDirectoryStore>();
         builder.Services.AddSingleton<IAppProfileStore, TableAppProfileStore>();
         builder.Services.AddSingleton<ISettingsStore, TableSettingsStore>();

@@ -11,22 +11,19 @@ public sealed record PasswordCheckResult(DirectoryUser? User, string Reason)
 }
 
 /// <summary>
-/// Username + password against the built-in directory. Unknown user, wrong password, disabled and unlicensed all cost one
-/// Argon2id verification and look the same to the caller (security-tests: same response and timing).
+/// Username + password against the built-in directory. Unknown user, wrong password, throttled, disabled and unlicensed all
+/// cost one Argon2id verification and look the same to the caller (security-tests: same response and timing).
 /// </summary>
-public sealed class PasswordCheck(IDirectoryStore directory, PasswordHasher hasher)
+public sealed class PasswordCheck(IDirectoryStore directory, PasswordAttempts attempts)
 {
     public async Task<PasswordCheckResult> CheckAsync(string username, string password, CancellationToken ct)
     {
         var user = string.IsNullOrWhiteSpace(username) || username.Length > 256
             ? null
             : await directory.FindUserByUsernameAsync(username.Trim(), ct);
-        // Always one hash verification; a null hash verifies the dummy.
-        var passwordOk = hasher.Verify(password ?? "", user?.PasswordHash);
-        if (user is null)
-            return new(null, AuditReasons.UnknownUser);
-        if (!passwordOk)
-            return new(null, AuditReasons.BadCredentials);
+        var reason = await attempts.VerifyAsync(user, password ?? "", ct);
+        if (user is null || reason != AuditReasons.Ok)
+            return new(null, reason);
         if (!user.Enabled)
             return new(null, AuditReasons.UserDisabled);
         if (!user.LicensedForSso)

@@ -6,16 +6,24 @@ using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Mfa;
 
-/// <summary>One row per user with failures; ETag-conditional writes so concurrent failures are all counted.</summary>
-public sealed class TableThrottleStore(TableSet tables) : IThrottleStore
+/// <summary>
+/// One row per user and kind of failure (the row key: <see cref="SecondFactor"/> or <see cref="Passwords"/>), written only
+/// once a failure happened; ETag-conditional writes so concurrent failures are all counted.
+/// </summary>
+public sealed class TableThrottleStore(TableSet tables, string counter) : IThrottleStore
 {
+    public const string SecondFactor = "mfa";
+    public const string Passwords = "pwd";
     private const string Table = "Throttle";
-    private const string Row = "mfa";
+
+    public TableThrottleStore(TableSet tables) : this(tables, SecondFactor)
+    {
+    }
 
     public async Task<ThrottleState> GetAsync(string userId, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Encode(userId), Row, cancellationToken: ct).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Encode(userId), counter, cancellationToken: ct).ConfigureAwait(false);
         if (!response.HasValue || response.Value is not { } row)
             return new ThrottleState(0, null);
         return new ThrottleState(row.GetInt32("Failures") ?? 0, row.GetDateTimeOffset("LastFailureAt"), row.ETag.ToString());
@@ -24,7 +32,7 @@ public sealed class TableThrottleStore(TableSet tables) : IThrottleStore
     public async Task<bool> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var entity = new TableEntity(TableKey.Encode(userId), Row) { ["Failures"] = state.ConsecutiveFailures, ["LastFailureAt"] = state.LastFailureAt };
+        var entity = new TableEntity(TableKey.Encode(userId), counter) { ["Failures"] = state.ConsecutiveFailures, ["LastFailureAt"] = state.LastFailureAt };
         try
         {
             if (state.Version is null)

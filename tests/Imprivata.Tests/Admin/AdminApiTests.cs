@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Directory;
+using Imprivata.Core.Passwords;
 using Imprivata.Functions.Admin;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
@@ -72,6 +73,25 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Single(answers.Distinct());
         Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.UnknownUser);
         Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Forbidden && e.Username == "plain");
+    }
+
+    [Fact]
+    public async Task Login_WrongPasswordsAnywhere_MakeTheAdministratorWaitWithTheSameAnswer()
+    {
+        // One account, one counter: wrong passwords typed at the app sign-in page count here too.
+        var root = await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("root", default);
+        var attempts = _host.App.Services.GetRequiredService<PasswordAttempts>();
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(AuditReasons.BadCredentials, await attempts.VerifyAsync(root, "wrong password " + i, default));
+
+        using var refused = _host.NewClient();
+        var waiting = await refused.PostLoginAsync("root", AdminHost.Password);
+        using var stranger = _host.NewClient();
+        var unknown = await stranger.PostLoginAsync("nobody", AdminHost.Password);
+        Assert.Equal(unknown.Headers.Location, waiting.Headers.Location);
+        Assert.Equal(await unknown.Content.ReadAsStringAsync(), await waiting.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await refused.Http.GetAsync("/admin/api/session")).StatusCode);
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Throttled && e.UserId == root!.Id);
     }
 
     [Fact]

@@ -217,6 +217,46 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
             Assert.DoesNotContain(secret, everything);
     }
 
+    [Fact]
+    public async Task Login_AfterFiveWrongPasswords_TheRightOneGetsTheSameAnswerUntilTheWaitIsOver()
+    {
+        var user = await fx.NewUserAsync();
+        var unknown = await AttemptAsync("no-such-user-" + user.Username, OidcFixture.Password);
+        for (var i = 0; i < 5; i++)
+            await AttemptAsync(user.Username, "wrong password " + i);
+
+        // NIST SP 800-63B 5.2.2: the sixth attempt waits (one second here), and looks exactly like any other failure.
+        var waiting = await AttemptAsync(user.Username, OidcFixture.Password);
+        Assert.Equal(HttpStatusCode.OK, waiting.Status);
+        Assert.Null(waiting.Session);
+        Assert.Equal(unknown.Html.Replace("no-such-user-" + user.Username, user.Username, StringComparison.Ordinal), waiting.Html);
+        var audit = await AuditOfAsync(user);
+        Assert.Equal(5, audit.Count(e => e.Reason == AuditReasons.BadCredentials));
+        Assert.Contains(audit, e => e.Kind == "login.password" && e.Result == AuditResults.Failure && e.Reason == AuditReasons.Throttled);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var after = await AttemptAsync(user.Username, OidcFixture.Password);
+        Assert.Equal(HttpStatusCode.SeeOther, after.Status);
+        Assert.NotNull(after.Session);
+
+        async Task<(HttpStatusCode Status, string Html, string? Session)> AttemptAsync(string username, string password)
+        {
+            using var browser = fx.NewBrowser();
+            var response = await PostLoginAsync(browser, await FormCsrfAsync(browser), username, password);
+            var html = Regex.Replace(await response.Content.ReadAsStringAsync(), "name=\"csrf\" value=\"[^\"]*\"", "name=\"csrf\" value=\"\"");
+            return (response.StatusCode, html, browser.CookieValue(SessionCookie));
+        }
+    }
+
+    private async Task<List<AuditEvent>> AuditOfAsync(Imprivata.Core.Directory.DirectoryUser user)
+    {
+        var events = new List<AuditEvent>();
+        await foreach (var e in fx.Service.Services.GetRequiredService<IAuditLog>().QueryAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None))
+            if (e.UserId == user.Id || e.Username == user.Username)
+                events.Add(e);
+        return events;
+    }
+
     [Theory]
     [InlineData("/login")]
     [InlineData("/login/done")]

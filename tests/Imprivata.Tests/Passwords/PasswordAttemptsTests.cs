@@ -1,0 +1,95 @@
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Passwords;
+using Imprivata.Storage.Mfa;
+using Imprivata.Storage.Tables;
+using Imprivata.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Imprivata.Tests.Passwords;
+
+/// <summary>Wrong passwords slow an account down (NIST SP 800-63B 5.2.2), never lock it for good, and are counted in Azure Tables.</summary>
+public sealed class PasswordAttemptsTests
+{
+    private const string Password = "correct horse battery staple";
+    private static readonly PasswordHasher Hasher = new();
+    private static readonly string Hash = Hasher.Hash(Password);
+
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+    private readonly TableSet _tables = new(Azurite.NewTables());
+    private readonly TableThrottleStore _passwordCounters;
+    private readonly PasswordAttempts _attempts;
+    private readonly DirectoryUser _user = new() { Id = "u-" + Guid.NewGuid().ToString("N"), Username = "ada", PasswordHash = Hash };
+
+    public PasswordAttemptsTests()
+    {
+        _passwordCounters = new TableThrottleStore(_tables, TableThrottleStore.Passwords);
+        _attempts = new PasswordAttempts(Hasher, new AccountThrottle(_passwordCounters, _time, ThrottleRules.Password));
+    }
+
+    private Task<string> TryAsync(string password) => _attempts.VerifyAsync(_user, password, CancellationToken.None);
+
+    private async Task<int> FailuresAsync() => (await _passwordCounters.GetAsync(_user.Id, CancellationToken.None)).ConsecutiveFailures;
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(4, 0)]
+    [InlineData(5, 1)]
+    [InlineData(6, 2)]
+    [InlineData(10, 32)]
+    [InlineData(15, 900)] // 1024 s capped at 15 minutes
+    [InlineData(99, 900)]
+    [InlineData(100, 3600)] // the hard cap: an hour between attempts, still not for good
+    public void Password_waits_double_after_five_free_failures(int failures, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), ThrottleRules.Password.DelayAfter(failures));
+
+    [Fact]
+    public async Task Five_wrong_passwords_are_free_then_even_the_right_one_waits_until_the_delay_is_over()
+    {
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(AuditReasons.BadCredentials, await TryAsync("wrong " + i));
+        Assert.Equal(5, await FailuresAsync());
+
+        Assert.Equal(AuditReasons.Throttled, await TryAsync(Password));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(AuditReasons.Ok, await TryAsync(Password));
+        Assert.Equal(0, await FailuresAsync());
+    }
+
+    [Fact]
+    public async Task Attempts_during_the_wait_are_not_counted_so_the_wait_cannot_be_stretched()
+    {
+        for (var i = 0; i < 5; i++)
+            await TryAsync("wrong " + i);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(AuditReasons.BadCredentials, await TryAsync("wrong again"));
+        Assert.Equal(6, await FailuresAsync()); // now a 2 s wait
+
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(AuditReasons.Throttled, await TryAsync("guess " + i));
+        Assert.Equal(6, await FailuresAsync());
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(AuditReasons.BadCredentials, await TryAsync("one more guess"));
+        Assert.Equal(7, await FailuresAsync());
+    }
+
+    [Fact]
+    public async Task A_success_without_earlier_failures_writes_nothing_and_unknown_users_are_not_counted()
+    {
+        Assert.Equal(AuditReasons.Ok, await TryAsync(Password));
+        Assert.Null((await _passwordCounters.GetAsync(_user.Id, CancellationToken.None)).Version);
+
+        Assert.Equal(AuditReasons.UnknownUser, await _attempts.VerifyAsync(null, Password, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Password_failures_and_second_factor_failures_are_separate_counters()
+    {
+        await TryAsync("wrong");
+        var secondFactor = new TableThrottleStore(_tables);
+        Assert.Equal(0, (await secondFactor.GetAsync(_user.Id, CancellationToken.None)).ConsecutiveFailures);
+        Assert.Equal(1, await FailuresAsync());
+    }
+}
