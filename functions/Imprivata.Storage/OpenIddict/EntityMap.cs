@@ -54,6 +54,39 @@ internal abstract class EntityMap<T> where T : class, ITableModel, new()
 
     public IndexEntry[]? IndexedWhenRead(T entity) => _indexed.TryGetValue(entity, out var entries) ? entries : null;
 
+    // Each entity's row as it is in storage (read whole, or written), so an update can send only what changed.
+    private readonly ConditionalWeakTable<T, TableEntity> _stored = new();
+
+    public void RememberStored(T entity, TableEntity row) => _stored.AddOrUpdate(entity, row);
+
+    /// <summary>
+    /// The columns of <paramref name="row"/> that differ from the stored row of <paramref name="entity"/>, as a row to merge;
+    /// null when that is unknown or a column must be removed (a merge cannot remove one), which takes a whole replace.
+    /// Redeeming a code then sends its status and redemption date instead of the whole encrypted payload again.
+    /// </summary>
+    public TableEntity? ChangesOf(T entity, TableEntity row)
+    {
+        if (!_stored.TryGetValue(entity, out var stored) || stored.PartitionKey != row.PartitionKey || stored.RowKey != row.RowKey)
+            return null;
+        foreach (var name in stored.Keys)
+            if (IsColumn(name) && !row.ContainsKey(name))
+                return null;
+        var changes = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach (var (name, value) in row)
+            if (IsColumn(name) && !(stored.TryGetValue(name, out var before) && SameValue(before, value)))
+                changes[name] = value;
+        return changes;
+    }
+
+    private static bool IsColumn(string name) =>
+        name is not ("PartitionKey" or "RowKey" or "Timestamp") && !name.Contains("odata", StringComparison.Ordinal);
+
+    private static bool SameValue(object? stored, object? value) => (stored, value) switch
+    {
+        (DateTime a, DateTimeOffset b) => new DateTimeOffset(a).Equals(b),
+        _ => Equals(stored, value),
+    };
+
     public void RememberIndexed(T entity, IndexEntry[] entries) => _indexed.AddOrUpdate(entity, entries);
 
     public TableEntity ToRow(T entity)

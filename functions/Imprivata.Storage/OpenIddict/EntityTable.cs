@@ -46,6 +46,7 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
         }
         entity.ConcurrencyToken = response.Headers.ETag?.ToString();
         map.RememberIndexed(entity, entries);
+        map.RememberStored(entity, row);
     }
 
     public async Task<T?> FindByIdAsync(string identifier, CancellationToken ct)
@@ -75,7 +76,9 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
         Response response;
         try
         {
-            response = await table.UpdateEntityAsync(row, new ETag(entity.ConcurrencyToken), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            response = map.ChangesOf(entity, row) is { } changes
+                ? await table.UpdateEntityAsync(changes, new ETag(entity.ConcurrencyToken), TableUpdateMode.Merge, ct).ConfigureAwait(false)
+                : await table.UpdateEntityAsync(row, new ETag(entity.ConcurrencyToken), TableUpdateMode.Replace, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
         {
@@ -84,6 +87,7 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
         }
         entity.ConcurrencyToken = response.Headers.ETag?.ToString();
         map.RememberIndexed(entity, after);
+        map.RememberStored(entity, row);
         await RetireAsync(before.Except(after), id, ct).ConfigureAwait(false);
     }
 
@@ -184,7 +188,7 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
     {
         var table = await TableAsync(ct).ConfigureAwait(false);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: ct).ConfigureAwait(false))
-            yield return Loaded(row);
+            yield return Loaded(row, whole: select is null);
     }
 
     /// <summary>
@@ -212,10 +216,12 @@ internal sealed class EntityTable<T>(TableSet tables, EntityMap<T> map, ILogger 
         return count;
     }
 
-    private T Loaded(TableEntity row)
+    private T Loaded(TableEntity row, bool whole = true)
     {
         var entity = map.FromRow(row);
         map.RememberIndexed(entity, map.IndexEntries(entity).ToArray());
+        if (whole)
+            map.RememberStored(entity, row);
         return entity;
     }
 

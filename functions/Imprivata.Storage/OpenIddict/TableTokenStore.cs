@@ -133,6 +133,7 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
             if (_issued.TakeCode(id) is { } issued && Matches(issued))
             {
                 _tokens.Map.RememberIndexed(issued, _tokens.Map.IndexEntries(issued).ToArray());
+                _tokens.Map.RememberStored(issued, _tokens.Map.ToRow(issued)); // the snapshot is the row as written
                 return issued;
             }
             if (await _tokens.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is { } remembered && Matches(remembered))

@@ -107,6 +107,39 @@ public sealed class TableTokenStoreTests
     }
 
     [Fact]
+    public async Task UpdateAsync_StatusAndDateOnly_KeepsTheRestOfTheRow()
+    {
+        // Sent as a merge of the changed columns (OidcRoundTripTests sees the verb): the long payload must survive it.
+        var payload = string.Concat(Enumerable.Repeat("0123456789", 10_000));
+        var token = new TableToken { Payload = payload, Status = "valid", Subject = "alice", Properties = "{\"x\":1}" };
+        await _oidc.Tokens.CreateAsync(token, Ct);
+        var read = (await _oidc.Tokens.FindByIdAsync(token.Id!, Ct))!;
+        read.Status = "redeemed";
+        read.RedemptionDate = OidcTables.Now;
+
+        await _oidc.Tokens.UpdateAsync(read, Ct);
+
+        var after = (await _oidc.Tokens.FindByIdAsync(token.Id!, Ct))!;
+        Assert.Equal(("redeemed", OidcTables.Now, payload, "alice", "{\"x\":1}"), (after.Status, after.RedemptionDate, after.Payload, after.Subject, after.Properties));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ColumnClearedOrShortened_LeavesNothingOfTheOldValue()
+    {
+        // A merge cannot remove a column: these updates must replace the row.
+        var token = new TableToken { Payload = string.Concat(Enumerable.Repeat("0123456789", 10_000)), Status = "valid", Subject = "alice" };
+        await _oidc.Tokens.CreateAsync(token, Ct);
+        token.Payload = "short";
+        await _oidc.Tokens.UpdateAsync(token, Ct);
+        Assert.Equal("short", (await _oidc.Tokens.FindByIdAsync(token.Id!, Ct))!.Payload);
+
+        var read = (await _oidc.Tokens.FindByIdAsync(token.Id!, Ct))!;
+        read.Subject = null;
+        await _oidc.Tokens.UpdateAsync(read, Ct);
+        Assert.Null((await _oidc.Tokens.FindByIdAsync(token.Id!, Ct))!.Subject);
+    }
+
+    [Fact]
     public async Task DeleteAsync_Token_IsGoneByIdAndByReference()
     {
         var token = await _oidc.NewTokenAsync(referenceId: "gone");
