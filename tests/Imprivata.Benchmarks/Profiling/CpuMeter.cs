@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Imprivata.Benchmarks.Profiling;
 
 /// <summary>
-/// CPU time (user + system) of the processes involved, read from /proc (Linux): this process (our service and the driver),
-/// Azurite, and oidc-provider's node. Deltas over a phase give CPU milliseconds per operation for each.
+/// CPU time (user + system) of the processes involved, read from /proc (Linux): our service, the load driver, Azurite, and
+/// oidc-provider's node. Deltas over a phase give CPU milliseconds per operation for each.
 /// </summary>
 public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes)
 {

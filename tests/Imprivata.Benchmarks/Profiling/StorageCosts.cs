@@ -4,7 +4,7 @@ using Imprivata.Storage.Tables;
 
 namespace Imprivata.Benchmarks.Profiling;
 
-/// <summary>CPU per Azurite round trip, on both ends: our process (Azure SDK: signing, serialisation, HTTP) and Azurite.</summary>
+/// <summary>CPU per Azurite round trip, on both ends: the calling process (Azure SDK: signing, serialisation, HTTP) and Azurite.</summary>
 public static class StorageCosts
 {
     public sealed record RoundTripCost(double PerSecond, double ClientCpuMs, double AzuriteCpuMs, double P50Ms);
@@ -22,5 +22,5 @@ public static class StorageCosts
     }
 
     private static RoundTripCost Cost(Measurement m) =>
-        new(m.PerSecond, m.CpuMsPerOperation(Report.SelfProcess), m.CpuMsPerOperation(Report.AzuriteProcess), m.P50);
+        new(m.PerSecond, m.CpuMsPerOperation(Report.DriverProcess), m.CpuMsPerOperation(Report.AzuriteProcess), m.P50);
 }
