@@ -90,7 +90,8 @@ public static class OidcSetup
                 // RFC 9700 4.14.2: any replay of a rotated refresh token revokes the family (OpenIddict's default lets it pass for 30 s).
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
-                // Resource servers validate access tokens with our JWKS; only codes and refresh tokens stay encrypted.
+                // Access tokens meant for resource servers (client_credentials, or a named resource) are plain JWTs they
+                // validate with our JWKS; a user's access token without a resource is encrypted by SignWithActiveKey instead.
                 server.DisableAccessTokenEncryption();
                 // Rows only for codes and refresh tokens; JWT access and ID tokens are revoked through their authorization.
                 server.AddEventHandler<GenerateTokenContext>(handler => handler

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Imprivata.Core.Keys;
@@ -48,7 +49,7 @@ public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
     }
 
     [Fact]
-    public async Task CodesAndRefreshTokens_StoredEncryptedAndSignedWithTheInternalHs256Key_OthersRs256()
+    public async Task CodesRefreshAndUserAccessTokens_EncryptedAndSignedWithTheInternalHs256Key_IdTokensRs256()
     {
         var user = await fx.NewUserAsync();
         using var browser = fx.NewBrowser();
@@ -58,31 +59,53 @@ public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
 
         var tokens = await browser.RedeemAsync(request, code, fx.Secret);
         Assert.Equal("RS256", new JsonWebToken(tokens.IdToken).Alg);
-        Assert.Equal("RS256", new JsonWebToken(tokens.AccessToken).Alg);
-        await AssertStoredTokensHs256Async(user.Id, expected: 1); // the refresh token; JWT access and ID tokens have no row
+        // A user's access token names no resource, so no resource server could check its audience: it is opaque, only for
+        // our userinfo endpoint, and costs no RSA signature.
+        await AssertInternalHs256Async(tokens.AccessToken!);
+        Assert.Equal(HttpStatusCode.OK, (await browser.UserInfoAsync(tokens.AccessToken!)).StatusCode);
+        await AssertStoredTokensHs256Async(user.Id, expected: 1); // the refresh token; access and ID tokens have no row
         // The internal key is never published.
         Assert.All((await JwksAsync(fx)).Keys, k => Assert.Equal("RSA", k.Kty));
     }
 
+    [Fact]
+    public async Task ClientCredentialsAccessToken_IsAnRs256JwtForResourceServers()
+    {
+        using var browser = fx.NewBrowser();
+        var response = await browser.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = OidcFixture.ClientId,
+            ["client_secret"] = fx.Secret,
+        });
+        var token = new JsonWebToken(response.AccessToken);
+        var active = await fx.Service.Services.GetRequiredService<ISigningKeyRing>().GetActiveKeyAsync(CancellationToken.None);
+        Assert.Equal(("RS256", active.KeyId), (token.Alg, token.Kid));
+        Assert.Contains((await JwksAsync(fx)).Keys, k => k.Kid == token.Kid);
+    }
+
     private async Task AssertStoredTokensHs256Async(string subject, int expected)
     {
-        var keys = fx.Service.Services.GetRequiredService<ITokenEncryptionKeySource>();
         var table = await fx.Service.Services.GetRequiredService<Imprivata.Storage.Tables.TableSet>().GetAsync("OidcTokens");
         var payloads = await table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"Subject eq {subject}"))
             .Select(row => row.GetString("Payload")).Where(p => !string.IsNullOrEmpty(p)).ToListAsync();
         Assert.Equal(expected, payloads.Count);
         foreach (var payload in payloads)
+            await AssertInternalHs256Async(payload!);
+    }
+
+    private async Task AssertInternalHs256Async(string token)
+    {
+        var keys = fx.Service.Services.GetRequiredService<ITokenEncryptionKeySource>();
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
-            var result = await new JsonWebTokenHandler().ValidateTokenAsync(payload, new TokenValidationParameters
-            {
-                TokenDecryptionKey = new SymmetricSecurityKey(await keys.GetOrCreateAsync(default)),
-                IssuerSigningKey = new SymmetricSecurityKey(await keys.GetOrCreateSigningKeyAsync(default)),
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512],
-                ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false,
-            });
-            Assert.True(result.IsValid, result.Exception?.Message);
-            Assert.Equal("HS256", ((JsonWebToken)result.SecurityToken).InnerToken.Alg);
-        }
+            TokenDecryptionKey = new SymmetricSecurityKey(await keys.GetOrCreateAsync(default)),
+            IssuerSigningKey = new SymmetricSecurityKey(await keys.GetOrCreateSigningKeyAsync(default)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512],
+            ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false,
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+        Assert.Equal("HS256", ((JsonWebToken)result.SecurityToken).InnerToken.Alg);
     }
 
     [Fact]
@@ -119,7 +142,6 @@ public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
         var (tokens, _, _) = await SignInAsync();
         var active = await fx.Service.Services.GetRequiredService<ISigningKeyRing>().GetActiveKeyAsync(CancellationToken.None);
         Assert.Equal(active.KeyId, new JsonWebToken(tokens.IdToken).Kid);
-        Assert.Equal(active.KeyId, new JsonWebToken(tokens.AccessToken).Kid);
     }
 
     [Fact]
