@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Imprivata.Core.Audit;
 using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,15 +11,26 @@ namespace Imprivata.EndToEnd;
 public static class BrowserSteps
 {
     /// <summary>
-    /// Waits for a URL (DOMContentLoaded: "load" would also wait for every image and style sheet, which on a busy CI machine
-    /// once outlasted the timeout while the page was showing). On timeout says where the browser is, what it shows, its
+    /// Waits until the browser is at a URL (a Playwright-style glob: ** any text, * any text within a path segment) and its
+    /// document has loaded (DOMContentLoaded). The URL is polled rather than awaited as a navigation event: on a busy CI
+    /// machine WaitForURL once timed out while the browser already showed the expected page (the navigation completed
+    /// between the click and the wait), as "load" had before. On timeout says where the browser is, what it shows, its
     /// cookies and, given the service, the newest audit events.
     /// </summary>
     public static async Task ArriveAsync(IPage page, string urlPattern, float timeoutMs = 30_000, TestService? service = null)
     {
+        var expected = GlobPattern(urlPattern);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            await page.WaitForURLAsync(urlPattern, new PageWaitForURLOptions { Timeout = timeoutMs, WaitUntil = WaitUntilState.DOMContentLoaded });
+            while (!expected.IsMatch(page.Url))
+            {
+                if (waited.ElapsedMilliseconds > timeoutMs)
+                    throw new TimeoutException();
+                await Task.Delay(50);
+            }
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded,
+                new PageWaitForLoadStateOptions { Timeout = Math.Max(1_000, timeoutMs - waited.ElapsedMilliseconds) });
         }
         catch (TimeoutException)
         {
@@ -35,6 +47,9 @@ public static class BrowserSteps
                                                $"(cookies: {cookies})\naudit (newest first):\n{string.Join('\n', audit.Take(8))}");
         }
     }
+
+    internal static Regex GlobPattern(string glob) =>
+        new("^" + Regex.Escape(glob).Replace(@"\*\*", ".*", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$");
 
     /// <summary>Types the user's password into our login page, which the browser must be showing.</summary>
     public static async Task SignInWithPasswordAsync(IPage page, TestService service, string username, string password)
