@@ -32,19 +32,33 @@ public sealed class OidcRoundTripTests(ITestOutputHelper output)
         var secret = await svc.AddOidcAppAsync("rt-client", [redirect]);
         using var driver = await OidcDriver.ConnectAsync(
             new OidcTarget("ours", new Uri(svc.Issuer), "rt-client", secret, redirect, "rt.user", "Correct-Horse-9"), concurrency: 1);
-        var browser = await driver.EstablishSessionAsync();
-        await driver.RedeemAsync(await driver.AuthorizeAsync(browser, signIn: false)); // warm-up
 
-        trips.Clear();
-        var code = await driver.AuthorizeAsync(browser, signIn: false);
-        var authorize = trips.For("/connect/authorize");
-        await driver.RedeemAsync(code);
-        var token = trips.For("/connect/token");
+        // The budgets hold for a code redeemed within seconds of the sign-in, when this instance's recent views of the
+        // session and user still stand. On a CI machine slow enough to outlast them, the round is repeated.
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var browser = await driver.EstablishSessionAsync();
+            await driver.RedeemAsync(await driver.AuthorizeAsync(browser, signIn: false)); // warm-up
 
-        output.WriteLine($"authorize: {authorize.Count}\n  {string.Join("\n  ", authorize)}");
-        output.WriteLine($"token: {token.Count}\n  {string.Join("\n  ", token)}");
-        Assert.InRange(authorize.Count, 1, MaxAuthorizeRoundTrips);
-        Assert.InRange(token.Count, 1, MaxTokenRoundTrips);
-        Assert.Equal("PATCH OidcTokens", token[^1]);
+            trips.Clear();
+            var code = await driver.AuthorizeAsync(browser, signIn: false);
+            var authorize = trips.For("/connect/authorize");
+            await driver.RedeemAsync(code);
+            var token = trips.For("/connect/token");
+
+            output.WriteLine($"attempt {attempt} ({started.Elapsed.TotalSeconds:0.0} s)\nauthorize: {authorize.Count}\n  {string.Join("\n  ", authorize)}");
+            output.WriteLine($"token: {token.Count}\n  {string.Join("\n  ", token)}");
+            if (started.Elapsed >= RecentViewLifetime && attempt < 3)
+                continue;
+            Assert.True(started.Elapsed < RecentViewLifetime, $"Three rounds each took longer than {RecentViewLifetime.TotalSeconds} s.");
+            Assert.InRange(authorize.Count, 1, MaxAuthorizeRoundTrips);
+            Assert.InRange(token.Count, 1, MaxTokenRoundTrips);
+            Assert.Equal("PATCH OidcTokens", token[^1]);
+            return;
+        }
     }
+
+    private static readonly TimeSpan RecentViewLifetime =
+        TimeSpan.FromTicks(Math.Min(Imprivata.Storage.Directory.TableDirectoryStore.RecentLifetime.Ticks, Imprivata.Storage.Sessions.TableSsoSessionStore.RecentLifetime.Ticks));
 }
