@@ -84,14 +84,11 @@ public static class LoadDriver
 
         var discovery = await BothAsync(scenarios.DiscoveryAsync);
         var jwks = await BothAsync(scenarios.JwksAsync);
-        var generation = default(Measurement)!;
-        var theirGeneration = default(Measurement)!;
-        var redemptions = await BothAsync(async d =>
-        {
-            var (redeemed, generated) = await scenarios.RedemptionsAsync(d);
-            if (ReferenceEquals(d, ourDriver)) generation = generated; else theirGeneration = generated;
-            return redeemed;
-        });
+        var (ourRedemptions, theirRedemptions) = await scenarios.RedemptionsInTurnAsync(ourDriver, theirDriver);
+        Console.WriteLine($"  code redemption, batch for batch in turn / ours: {Report.F(ourRedemptions.Redeemed.PerSecond)}/s, oidc-provider: " +
+                          $"{Report.F(theirRedemptions.Redeemed.PerSecond)}/s ({total.Elapsed.TotalSeconds:0} s elapsed)");
+        (Measurement Ours, Measurement Theirs) redemptions = (ourRedemptions.Redeemed, theirRedemptions.Redeemed);
+        var (generation, theirGeneration) = (ourRedemptions.Generated, theirRedemptions.Generated);
         var logins = await BothAsync(scenarios.LoginsAsync);
 
         Report.Table([discovery, jwks, redemptions, logins, (generation, theirGeneration)]);

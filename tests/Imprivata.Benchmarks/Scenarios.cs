@@ -18,6 +18,8 @@ public sealed record Budget(TimeSpan WarmUp, TimeSpan Metadata, TimeSpan Redempt
 public sealed class Scenarios(LoadRunner runner, Budget budget)
 {
     private const int MaxOperations = 200_000;
+    private Budget Budget => budget;
+    private LoadRunner Runner => runner;
     // Codes live 60 s: a batch is generated and redeemed well within that.
     private const int MaxBatches = 40;
     // oidc-provider's in-memory adapter is an LRU of 1000 entries: more outstanding codes (plus their tokens) would be evicted.
@@ -36,33 +38,77 @@ public sealed class Scenarios(LoadRunner runner, Budget budget)
     /// </summary>
     public async Task<(Measurement Redeemed, Measurement Generated)> RedemptionsAsync(OidcDriver driver)
     {
-        var jar = await driver.EstablishSessionAsync();
-        var generated = new List<Measurement>();
-        for (var round = 0; round < budget.RedemptionWarmUpRounds; round++)
+        var run = await RedemptionRun.StartAsync(this, driver);
+        while (run.WantsMore)
+            await run.NextBatchAsync();
+        return run.Result;
+    }
+
+    /// <summary>
+    /// The same on both providers, batch for batch in turn (who goes first alternates), so that this shared machine's
+    /// speed, which drifts over seconds, weighs on both sides alike instead of on whichever ran in a slow stretch.
+    /// </summary>
+    public async Task<((Measurement Redeemed, Measurement Generated) First, (Measurement Redeemed, Measurement Generated) Second)> RedemptionsInTurnAsync(
+        OidcDriver first, OidcDriver second)
+    {
+        var a = await RedemptionRun.StartAsync(this, first);
+        var b = await RedemptionRun.StartAsync(this, second);
+        for (var round = 0; a.WantsMore || b.WantsMore; round++)
+            foreach (var run in round % 2 == 0 ? new[] { a, b } : [b, a])
+                if (run.WantsMore)
+                    await run.NextBatchAsync();
+        return (a.Result, b.Result);
+    }
+
+    /// <summary>One provider's redemption phase: warm-up rounds, then timed batches sized to stay inside the code lifetime.</summary>
+    private sealed class RedemptionRun
+    {
+        private readonly Scenarios _scenarios;
+        private readonly OidcDriver _driver;
+        private readonly System.Net.CookieContainer _jar;
+        private readonly List<Measurement> _generated = [];
+        private readonly List<Measurement> _redeemed = [];
+        private int _batch = 200;
+        private TimeSpan _timed;
+        private bool _failed;
+
+        private RedemptionRun(Scenarios scenarios, OidcDriver driver, System.Net.CookieContainer jar)
         {
-            var warm = await GenerateAsync(driver, jar, round == 0 ? 50 : 200);
-            generated.Add(warm.Measurement);
-            await runner.ForEachAsync("warm-up", warm.Codes, driver.RedeemAsync);
+            _scenarios = scenarios;
+            _driver = driver;
+            _jar = jar;
         }
 
-        var redeemed = new List<Measurement>();
-        var batch = 200;
-        var timed = TimeSpan.Zero;
-        for (var i = 0; i < MaxBatches && timed < budget.Redemptions; i++)
+        public static async Task<RedemptionRun> StartAsync(Scenarios scenarios, OidcDriver driver)
         {
-            var codes = await GenerateAsync(driver, jar, batch);
-            generated.Add(codes.Measurement);
-            var m = await runner.ForEachAsync("code redemption", codes.Codes, driver.RedeemAsync);
-            redeemed.Add(m);
-            timed += m.Elapsed;
-            if (m.Errors > 0)
-                break;
+            var run = new RedemptionRun(scenarios, driver, await driver.EstablishSessionAsync());
+            for (var round = 0; round < scenarios.Budget.RedemptionWarmUpRounds; round++)
+            {
+                var warm = await scenarios.GenerateAsync(driver, run._jar, round == 0 ? 50 : 200);
+                run._generated.Add(warm.Measurement);
+                await scenarios.Runner.ForEachAsync("warm-up", warm.Codes, driver.RedeemAsync);
+            }
+            return run;
+        }
+
+        public bool WantsMore => !_failed && _redeemed.Count < MaxBatches && _timed < _scenarios.Budget.Redemptions;
+
+        public (Measurement Redeemed, Measurement Generated) Result =>
+            (Merge("code redemption", _redeemed), Merge("authorize w/ SSO -> code", _generated));
+
+        public async Task NextBatchAsync()
+        {
+            var codes = await _scenarios.GenerateAsync(_driver, _jar, _batch);
+            _generated.Add(codes.Measurement);
+            var m = await _scenarios.Runner.ForEachAsync("code redemption", codes.Codes, _driver.RedeemAsync);
+            _redeemed.Add(m);
+            _timed += m.Elapsed;
+            _failed = m.Errors > 0;
             // Next batch: about 4 s of redemptions, as long as generating and redeeming it stays inside the code lifetime.
             var byRedemption = m.PerSecond * 4;
             var byLifetime = codes.Measurement.PerSecond * CodeLifetimeMargin.TotalSeconds / 2;
-            batch = (int)Math.Clamp(Math.Min(byRedemption, byLifetime), 50, MaxBatch);
+            _batch = (int)Math.Clamp(Math.Min(byRedemption, byLifetime), 50, MaxBatch);
         }
-        return (Merge("code redemption", redeemed), Merge("authorize w/ SSO -> code", generated));
     }
 
     public Task<Measurement> LoginsAsync(OidcDriver driver) =>
