@@ -11,11 +11,11 @@ namespace Imprivata.EndToEnd;
 public static class BrowserSteps
 {
     /// <summary>
-    /// Waits until the browser is at a URL (a Playwright-style glob: ** any text, * any text within a path segment) and its
-    /// document has loaded (DOMContentLoaded). The URL is polled rather than awaited as a navigation event: on a busy CI
-    /// machine WaitForURL once timed out while the browser already showed the expected page (the navigation completed
-    /// between the click and the wait), as "load" had before. On timeout says where the browser is, what it shows, its
-    /// cookies and, given the service, the newest audit events.
+    /// Waits until the browser is at a URL (a Playwright-style glob: ** any text, * any text within a path segment) and the
+    /// document says it is parsed (readyState past "loading", i.e. DOMContentLoaded). Both are polled rather than awaited
+    /// as events: on a busy CI machine WaitForURL ("load", then DOMContentLoaded) timed out while the browser already showed
+    /// the expected page. On timeout says where the browser is, what it shows, its cookies and, given the service, the
+    /// newest audit events.
     /// </summary>
     public static async Task ArriveAsync(IPage page, string urlPattern, float timeoutMs = 30_000, TestService? service = null)
     {
@@ -23,14 +23,12 @@ public static class BrowserSteps
         var waited = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            while (!expected.IsMatch(page.Url))
+            while (!expected.IsMatch(page.Url) || await ReadyStateAsync(page) is "loading" or null)
             {
                 if (waited.ElapsedMilliseconds > timeoutMs)
                     throw new TimeoutException();
                 await Task.Delay(50);
             }
-            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded,
-                new PageWaitForLoadStateOptions { Timeout = Math.Max(1_000, timeoutMs - waited.ElapsedMilliseconds) });
         }
         catch (TimeoutException)
         {
@@ -43,8 +41,21 @@ public static class BrowserSteps
                 await foreach (var e in service.Services.GetRequiredService<IAuditLog>().QueryAsync(now.AddMinutes(-10), now.AddMinutes(1), CancellationToken.None))
                     audit.Add($"{e.Kind} {e.Result} {e.Reason} {e.Methods} {e.Detail}");
             }
-            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} but the browser is at {page.Url} showing: {text[..Math.Min(text.Length, 800)]} " +
+            throw new Xunit.Sdk.XunitException($"Expected {urlPattern} (loaded) but the browser is at {page.Url} ({await ReadyStateAsync(page)}) showing: {text[..Math.Min(text.Length, 800)]} " +
                                                $"(cookies: {cookies})\naudit (newest first):\n{string.Join('\n', audit.Take(8))}");
+        }
+    }
+
+    /// <summary>The document's own readyState ("loading" until DOMContentLoaded); null while a navigation replaces it.</summary>
+    private static async Task<string?> ReadyStateAsync(IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<string>("document.readyState");
+        }
+        catch (PlaywrightException)
+        {
+            return null; // the execution context was replaced by a navigation: ask again
         }
     }
 
