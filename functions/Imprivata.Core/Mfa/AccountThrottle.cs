@@ -66,8 +66,6 @@ public sealed class AccountThrottle(IThrottleStore store, TimeProvider time, Thr
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
-    public static TimeSpan DelayAfter(int failures) => ThrottleRules.SecondFactor.DelayAfter(failures);
-
     public Task RecordFailureAsync(string userId, CancellationToken ct) =>
         UpdateAsync(userId, s => new ThrottleState(Math.Min(s.ConsecutiveFailures + 1, HardCap), time.GetUtcNow(), s.Version), ct);
 

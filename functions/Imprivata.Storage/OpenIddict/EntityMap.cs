@@ -59,6 +59,8 @@ internal abstract class EntityMap<T> where T : class, ITableModel, new()
 
     public void RememberStored(T entity, TableEntity row) => _stored.AddOrUpdate(entity, row);
 
+    public TableEntity? StoredWhenRead(T entity) => _stored.TryGetValue(entity, out var row) ? row : null;
+
     /// <summary>
     /// The columns of <paramref name="row"/> that differ from the stored row of <paramref name="entity"/>, as a row to merge;
     /// null when that is unknown or a column must be removed (a merge cannot remove one), which takes a whole replace.

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Imprivata.Storage.Caching;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -24,19 +25,21 @@ public sealed class IssuedCodes(TimeProvider time)
     internal static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
     internal const int Capacity = 20_000;
 
-    private readonly ShortLivedCache<string, TableToken> _codes = new(time, Lifetime, Capacity);
+    // Each code with its row as written, so its redemption can send only what changes (EntityMap.ChangesOf).
+    private readonly ShortLivedCache<string, (TableToken Code, TableEntity Row)> _codes = new(time, Lifetime, Capacity);
     private readonly ShortLivedCache<string, TableAuthorization> _authorizations = new(time, Lifetime, Capacity);
     private readonly ShortLivedCache<string, TableAuthorization> _armed = new(time, TimeSpan.FromSeconds(30), Capacity);
 
     internal long Generation => _codes.Generation;
 
     /// <summary>After a write of <paramref name="token"/>: remembered when it is a redeemable code, forgotten otherwise.</summary>
-    internal void Wrote(TableToken token, long generation)
+    internal void Wrote(TableToken token, TableEntity? row, long generation)
     {
         if (token.Id is not { } id)
             return;
-        if (token is { Type: TokenTypeIdentifiers.Private.AuthorizationCode, Status: Statuses.Valid, ReferenceId.Length: > 0, ConcurrencyToken.Length: > 0 })
-            _codes.Set(id, Copy(token), generation);
+        if (row is not null &&
+            token is { Type: TokenTypeIdentifiers.Private.AuthorizationCode, Status: Statuses.Valid, ReferenceId.Length: > 0, ConcurrencyToken.Length: > 0 })
+            _codes.Set(id, (Copy(token), row), generation);
         else
             _codes.Remove(id);
     }
@@ -47,16 +50,16 @@ public sealed class IssuedCodes(TimeProvider time)
             _codes.Remove(id);
     }
 
-    /// <summary>The code as written, once; arms its authorization's snapshot for the same redemption.</summary>
-    internal TableToken? TakeCode(string id)
+    /// <summary>The code and its row as written, once; arms its authorization's snapshot for the same redemption.</summary>
+    internal (TableToken Code, TableEntity Row)? TakeCode(string id)
     {
-        if (!_codes.TryTake(id, out var code))
+        if (!_codes.TryTake(id, out var taken))
             return null;
-        if (code.AuthorizationId is { } authorizationId && _authorizations.TryTake(authorizationId, out var authorization))
+        if (taken.Code.AuthorizationId is { } authorizationId && _authorizations.TryTake(authorizationId, out var authorization))
             _armed.Set(authorizationId, authorization, _armed.Generation);
-        var copy = Copy(code);
+        var copy = Copy(taken.Code);
         copy.FromSnapshot = true;
-        return copy;
+        return (copy, taken.Row);
     }
 
     internal long AuthorizationGeneration => _authorizations.Generation;

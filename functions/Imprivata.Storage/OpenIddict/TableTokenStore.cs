@@ -76,7 +76,7 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
         var issued = _issued.Generation;
         await write(token, ct).ConfigureAwait(false);
         Remember(token, generation);
-        _issued.Wrote(token, issued);
+        _issued.Wrote(token, _tokens.Map.StoredWhenRead(token), issued);
     }
 
     public ValueTask DeleteAsync(TableToken token, CancellationToken cancellationToken)
@@ -130,10 +130,10 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
         bool Matches(TableToken t) => string.Equals(t.ReferenceId, identifier, StringComparison.Ordinal);
         if (_referenceMemo.TryGet(identifier, out var id))
         {
-            if (_issued.TakeCode(id) is { } issued && Matches(issued))
+            if (_issued.TakeCode(id) is (var issued, var row) && Matches(issued))
             {
                 _tokens.Map.RememberIndexed(issued, _tokens.Map.IndexEntries(issued).ToArray());
-                _tokens.Map.RememberStored(issued, _tokens.Map.ToRow(issued)); // the snapshot is the row as written
+                _tokens.Map.RememberStored(issued, row);
                 return issued;
             }
             if (await _tokens.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is { } remembered && Matches(remembered))
