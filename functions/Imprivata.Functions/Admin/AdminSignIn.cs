@@ -6,7 +6,8 @@ namespace Imprivata.Functions.Admin;
 
 /// <summary>
 /// Checks an administrator's username and password. Unknown user, wrong password, disabled account and "not an admin"
-/// all cost one password hash and give the same answer, as does an account waiting after wrong passwords, so the response reveals nothing (OWASP authentication cheat sheet).
+/// all cost one password hash and give the same answer, as does an account waiting after wrong passwords, so the response
+/// reveals nothing (OWASP authentication cheat sheet).
 /// </summary>
 public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
 {

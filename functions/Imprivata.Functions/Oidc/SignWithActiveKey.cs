@@ -10,11 +10,12 @@ namespace Imprivata.Functions.Oidc;
 
 /// <summary>
 /// Chooses the key per token. Tokens that others verify with our JWKS (ID tokens, client_credentials access tokens, and an
-/// access token that names a resource, once apps can be granted API resources) are signed with the key ring's active key (RS256). The provider's own tokens are signed with
-/// the internal HS256 key and encrypted (RSA-2048 costs ~0.3 ms per signature): codes and refresh tokens, and a user's access
-/// token that names no resource. That one carries no audience a resource server could check (RFC 9068 2.2, RFC 8725 3.9),
-/// so it is only good at our userinfo endpoint: opaque to clients, as oidc-provider, Okta's org server and Auth0 (without an
-/// audience) also issue it, which keeps it from being replayed to APIs as a bearer token.
+/// access token that names a resource, once apps can be granted API resources) are signed with the key ring's active key
+/// (RS256). The provider's own tokens are signed with the internal HS256 key and encrypted (RSA-2048 costs ~0.3 ms per
+/// signature): codes and refresh tokens, and a user's access token that names no resource. That one carries no audience a
+/// resource server could check (RFC 9068 2.2, RFC 8725 3.9), so it is only good at our userinfo endpoint: opaque to clients,
+/// as oidc-provider, Okta's org server and Auth0 (without an audience) also issue it, which keeps it from being replayed to
+/// APIs as a bearer token.
 /// </summary>
 internal sealed class SignWithActiveKey(ISigningKeyRing ring, KeyRingOptionsRefresh refresh) : IOpenIddictServerHandler<GenerateTokenContext>
 {

@@ -72,12 +72,7 @@ public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
     public async Task ClientCredentialsAccessToken_IsAnRs256JwtForResourceServers()
     {
         using var browser = fx.NewBrowser();
-        var response = await browser.TokenAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = OidcFixture.ClientId,
-            ["client_secret"] = fx.Secret,
-        });
+        var response = await browser.ClientCredentialsAsync(OidcFixture.ClientId, fx.Secret);
         var token = new JsonWebToken(response.AccessToken);
         var active = await fx.Service.Services.GetRequiredService<ISigningKeyRing>().GetActiveKeyAsync(CancellationToken.None);
         Assert.Equal(("RS256", active.KeyId), (token.Alg, token.Kid));

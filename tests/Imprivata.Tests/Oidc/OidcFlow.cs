@@ -188,6 +188,14 @@ public sealed class OidcFlow : IDisposable
         return new TokenResponse(response.StatusCode, response, JsonDocument.Parse(body.Length == 0 ? "{}" : body).RootElement.Clone());
     }
 
+    /// <summary>grant_type=client_credentials, the secret in the form (client_secret_post).</summary>
+    public Task<TokenResponse> ClientCredentialsAsync(string clientId, string clientSecret) => TokenAsync(new Dictionary<string, string>
+    {
+        ["grant_type"] = "client_credentials",
+        ["client_id"] = clientId,
+        ["client_secret"] = clientSecret,
+    });
+
     public async Task<HttpResponseMessage> UserInfoAsync(string accessToken)
     {
         using var backChannel = new HttpClient { BaseAddress = service.BaseUri };

@@ -238,12 +238,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
     public async Task ClientCredentials_RightSecret_AccessToken()
     {
         using var browser = fx.NewBrowser();
-        var response = await browser.TokenAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = OidcFixture.ClientId,
-            ["client_secret"] = fx.Secret,
-        });
+        var response = await browser.ClientCredentialsAsync(OidcFixture.ClientId, fx.Secret);
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.NotNull(response.AccessToken);
         Assert.Null(response.RefreshToken);
@@ -256,12 +251,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
     public async Task ClientCredentials_WrongSecret_InvalidClient(string secret)
     {
         using var browser = fx.NewBrowser();
-        var response = await browser.TokenAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = OidcFixture.ClientId,
-            ["client_secret"] = secret,
-        });
+        var response = await browser.ClientCredentialsAsync(OidcFixture.ClientId, secret);
         Assert.Contains(response.Status, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.BadRequest });
         Assert.Contains(response.Error, new[] { "invalid_client", "invalid_request" });
         Assert.Null(response.AccessToken);
@@ -271,12 +261,7 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
     public async Task ClientCredentials_OtherClientsSecret_InvalidClient()
     {
         using var browser = fx.NewBrowser();
-        var response = await browser.TokenAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = OidcFixture.ClientId,
-            ["client_secret"] = fx.OtherSecret,
-        });
+        var response = await browser.ClientCredentialsAsync(OidcFixture.ClientId, fx.OtherSecret);
         Assert.Equal("invalid_client", response.Error);
     }
 
