@@ -9,7 +9,7 @@ namespace Imprivata.Benchmarks;
 /// <summary>What the benchmark's own process (hosting our service) tells the load driver it starts.</summary>
 public sealed record DriveOrders(
     OidcTarget Ours, OidcTarget Theirs, int ServicePid, int NodePid, int? AzuritePid, string StorageConnectionString,
-    string TablePrefix, double Argon2Ms, double Argon2AllCoresMs, double RsaMs, double ClientSecretMs);
+    string TablePrefix, double Argon2Ms, double Argon2AllCoresMs, double RsaMs, double ClientSecretMs, string JitClockPath);
 
 /// <summary>
 /// The load driver runs in a process of its own, so that the CPU each side spends is read per process: our service's
@@ -70,15 +70,16 @@ public static class LoadDriver
 
         using var ourDriver = await OidcDriver.ConnectAsync(orders.Ours, Concurrency);
         using var theirDriver = await OidcDriver.ConnectAsync(orders.Theirs, Concurrency);
-        var scenarios = new Scenarios(new LoadRunner(Concurrency, new CpuMeter(processes)), Budget.Default);
+        var clocks = new Dictionary<string, Func<double>> { [Report.ServiceJit] = () => JitClock.ReadMs(orders.JitClockPath) };
+        var scenarios = new Scenarios(new LoadRunner(Concurrency, new CpuMeter(processes, clocks)), Budget.Default);
 
         // Each scenario runs on our side then on theirs, back to back, so background load on the machine hits both alike.
         async Task<(Measurement Ours, Measurement Theirs)> BothAsync(Func<OidcDriver, Task<Measurement>> scenario)
         {
             var a = await scenario(ourDriver);
-            Console.WriteLine($"  {a.Scenario} / ours: {Report.F(a.PerSecond)}/s ({total.Elapsed.TotalSeconds:0} s elapsed)");
+            Console.WriteLine($"  {a.Scenario} / ours: {Report.F(a.PerSecond)}/s (after {a.WarmUp.TotalSeconds:0} s of warm-up; {total.Elapsed.TotalSeconds:0} s elapsed)");
             var b = await scenario(theirDriver);
-            Console.WriteLine($"  {b.Scenario} / oidc-provider: {Report.F(b.PerSecond)}/s ({total.Elapsed.TotalSeconds:0} s elapsed)");
+            Console.WriteLine($"  {b.Scenario} / oidc-provider: {Report.F(b.PerSecond)}/s (after {b.WarmUp.TotalSeconds:0} s of warm-up; {total.Elapsed.TotalSeconds:0} s elapsed)");
             return (a, b);
         }
 
@@ -86,7 +87,7 @@ public static class LoadDriver
         var jwks = await BothAsync(scenarios.JwksAsync);
         var (ourRedemptions, theirRedemptions) = await scenarios.RedemptionsInTurnAsync(ourDriver, theirDriver);
         Console.WriteLine($"  code redemption, batch for batch in turn / ours: {Report.F(ourRedemptions.Redeemed.PerSecond)}/s, oidc-provider: " +
-                          $"{Report.F(theirRedemptions.Redeemed.PerSecond)}/s ({total.Elapsed.TotalSeconds:0} s elapsed)");
+                          $"{Report.F(theirRedemptions.Redeemed.PerSecond)}/s (after {scenarios.RedemptionWarmUpRoundsRun} warm-up rounds each; {total.Elapsed.TotalSeconds:0} s elapsed)");
         (Measurement Ours, Measurement Theirs) redemptions = (ourRedemptions.Redeemed, theirRedemptions.Redeemed);
         var (generation, theirGeneration) = (ourRedemptions.Generated, theirRedemptions.Generated);
         var logins = await BothAsync(scenarios.LoginsAsync);

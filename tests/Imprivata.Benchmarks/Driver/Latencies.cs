@@ -6,6 +6,9 @@ public sealed record Measurement(string Scenario, int Completed, int Errors, Tim
     /// <summary>CPU milliseconds each process spent during the measured part (see CpuMeter); empty when not measured.</summary>
     public IReadOnlyDictionary<string, double> CpuMs { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>How long the untimed warm-up before it ran (zero when none, or counted in rounds instead).</summary>
+    public TimeSpan WarmUp { get; init; }
+
     public double CpuMsPerOperation(string process) => Completed == 0 ? double.NaN : CpuMs.GetValueOrDefault(process, double.NaN) / Completed;
 
     public double PerSecond => Completed / Elapsed.TotalSeconds;

@@ -4,14 +4,20 @@ namespace Imprivata.Benchmarks.Profiling;
 
 /// <summary>
 /// CPU time (user + system) of the processes involved, read from /proc (Linux): our service, the load driver, Azurite, and
-/// oidc-provider's node. Deltas over a phase give CPU milliseconds per operation for each.
+/// oidc-provider's node. Deltas over a phase give CPU milliseconds per operation for each. Other clocks in milliseconds
+/// (our service's JIT time) are read alongside.
 /// </summary>
-public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes)
+public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes, IReadOnlyDictionary<string, Func<double>>? clocks = null)
 {
     private static readonly double TickMs = 1000.0 / 100; // USER_HZ is 100 on Linux
 
-    public IReadOnlyDictionary<string, double> SnapshotMs() =>
-        processes.ToDictionary(p => p.Key, p => ReadMs(p.Value));
+    public IReadOnlyDictionary<string, double> SnapshotMs()
+    {
+        var snapshot = processes.ToDictionary(p => p.Key, p => ReadMs(p.Value));
+        foreach (var (name, read) in clocks ?? new Dictionary<string, Func<double>>())
+            snapshot[name] = read();
+        return snapshot;
+    }
 
     public static IReadOnlyDictionary<string, double> Delta(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
