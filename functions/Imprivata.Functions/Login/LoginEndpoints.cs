@@ -25,7 +25,7 @@ public static class LoginEndpoints
     }
 
     public static async Task<IResult> SubmitAsync(HttpContext http, ISettingsStore settings, IAppProfileStore apps, FormCsrf csrf,
-        PasswordCheck passwords, SsoSessions sessions, AuditTrail audit, PolicyEngine engine, MfaLogin mfa)
+        PasswordCheck passwords, SsoSessions sessions, AuditTrail audit, PolicyEngine engine, MfaLogin mfa, AppAccess access)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -60,7 +60,10 @@ public static class LoginEndpoints
             methods: "pwd", detail: plan.Reason);
         if (plan.Outcome != PlanOutcome.Allow)
             return await mfa.BeginAsync(http, user, target, clientId);
-        await sessions.StartAsync(http, user, ["pwd"], http.RequestAborted);
+        // The app this sign-in returns to goes into the new session now, in its one write, when the user may use it (the
+        // same check the authorization endpoint makes next); a denied app is never recorded, and the endpoint still says no.
+        var allowedClient = clientId is not null && (await access.CheckAsync(user, clientId, http.RequestAborted)).Allowed ? clientId : null;
+        await sessions.StartAsync(http, user, ["pwd"], allowedClient is null ? [] : [allowedClient], http.RequestAborted);
         // 303: the browser must GET the next step, never re-POST the password (security-tests: 303 after credential POSTs).
         http.Response.Headers.Location = target ?? "/login/done";
         return Results.StatusCode(StatusCodes.Status303SeeOther);

@@ -45,8 +45,13 @@ public sealed class SsoSessions(
         return new CurrentSession(session, user);
     }
 
-    /// <summary>Starts a fresh session (new id: never reuse a pre-authentication id) and ends the previous one.</summary>
-    public async Task<SsoSession> StartAsync(HttpContext http, DirectoryUser user, IReadOnlyList<string> amr, CancellationToken ct)
+    /// <summary>
+    /// Starts a fresh session (new id: never reuse a pre-authentication id) and ends the previous one. <paramref name="clientIds"/>:
+    /// the app the sign-in is for, when the user may use it, so the authorization that follows need not write the session
+    /// again to record it (<see cref="RecordClientAsync"/>).
+    /// </summary>
+    public async Task<SsoSession> StartAsync(HttpContext http, DirectoryUser user, IReadOnlyList<string> amr, IReadOnlyList<string> clientIds,
+        CancellationToken ct)
     {
         await EndAsync(http, ct);
         var now = time.GetUtcNow();
@@ -58,6 +63,7 @@ public sealed class SsoSessions(
             AuthenticatedAt = now,
             ExpiresAt = timeout is { } t ? now + t : null,
             Amr = amr,
+            ClientIds = clientIds,
         };
         await store.SaveAsync(session, ct);
         http.Response.Cookies.Append(CookieName, session.Id, new CookieOptions

@@ -1,6 +1,7 @@
 using System.Net;
 using Imprivata.Benchmarks.Driver;
 using Imprivata.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Imprivata.Tests.Oidc;
@@ -57,6 +58,58 @@ public sealed class OidcRoundTripTests(ITestOutputHelper output)
             Assert.Equal("PATCH OidcTokens", token[^1]);
             return;
         }
+    }
+
+    [Fact]
+    public async Task PasswordSignIn_RecordsTheAppInTheSessionsOneWrite_AuthorizeWritesNoSession()
+    {
+        using var trips = new StorageRoundTrips();
+        await using var svc = await TestService.StartAsync(configure: trips.Attach);
+        await svc.AddUserAsync("rt.user", "Correct-Horse-9");
+        var redirect = new Uri("https://rp.example.org/cb");
+        var secret = await svc.AddOidcAppAsync("rt-client", [redirect]);
+        using var driver = await OidcDriver.ConnectAsync(
+            new OidcTarget("ours", new Uri(svc.Issuer), "rt-client", secret, redirect, "rt.user", "Correct-Horse-9"), concurrency: 1);
+        await driver.LoginAsync(); // warm-up
+
+        trips.Clear();
+        var browser = new CookieContainer();
+        await driver.RedeemAsync(await driver.AuthorizeAsync(browser, signIn: true));
+        var login = trips.For("/login");
+        var authorize = trips.For("/connect/authorize");
+        output.WriteLine($"login: {string.Join(", ", login)}\nauthorize: {string.Join(", ", authorize)}");
+
+        Assert.Single(login, call => call.EndsWith(" SsoSessions", StringComparison.Ordinal) && !call.StartsWith("GET", StringComparison.Ordinal));
+        Assert.DoesNotContain(authorize, call => call.EndsWith(" SsoSessions", StringComparison.Ordinal));
+        var session = await SessionOfAsync(svc, browser);
+        Assert.Equal(["rt-client"], session.ClientIds);
+    }
+
+    [Fact]
+    public async Task PasswordSignIn_ForAnAppNotDeployedToTheUser_SessionRecordsNoApp()
+    {
+        await using var svc = await TestService.StartAsync();
+        await svc.AddUserAsync("rt.user", "Correct-Horse-9");
+        var redirect = new Uri("https://pilot.example.org/cb");
+        var secret = await svc.AddOidcAppAsync("pilot-app", [redirect],
+            deployment: new Imprivata.Core.Apps.AppDeployment { Deployed = true, AllUsersAndGroups = false });
+        using var driver = await OidcDriver.ConnectAsync(
+            new OidcTarget("ours", new Uri(svc.Issuer), "pilot-app", secret, redirect, "rt.user", "Correct-Horse-9"), concurrency: 1);
+
+        var browser = new CookieContainer();
+        // The sign-in succeeds, the authorization endpoint then answers access_denied (no code for the driver to find).
+        var denied = await Assert.ThrowsAsync<InvalidOperationException>(() => driver.AuthorizeAsync(browser, signIn: true));
+        Assert.Contains("access_denied", denied.Message);
+        var session = await SessionOfAsync(svc, browser);
+        Assert.Empty(session.ClientIds);
+    }
+
+    private static async Task<Imprivata.Core.Sessions.SsoSession> SessionOfAsync(TestService svc, CookieContainer browser)
+    {
+        var cookie = browser.GetAllCookies().Single(c => c.Name == "imp-sso");
+        var session = await svc.Services.GetRequiredService<Imprivata.Core.Sessions.ISsoSessionStore>().FindAsync(cookie.Value, CancellationToken.None);
+        Assert.NotNull(session);
+        return session;
     }
 
     private static readonly TimeSpan RecentViewLifetime =

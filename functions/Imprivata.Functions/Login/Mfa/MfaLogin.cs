@@ -154,7 +154,7 @@ public sealed class MfaLogin(
     private async Task<IResult> FinishAsync(HttpContext http, PendingStep step, IReadOnlyList<string> amr, string detail)
     {
         await AbandonAsync(http);
-        await sessions.StartAsync(http, step.User, amr, http.RequestAborted);
+        await sessions.StartAsync(http, step.User, amr, [], http.RequestAborted);
         await audit.WriteAsync(http, "login.complete", AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: string.Join(' ', amr), detail: detail);
         return SeeOther(step.Login.ReturnUrl ?? "/login/done");
