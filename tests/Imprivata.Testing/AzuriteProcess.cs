@@ -31,6 +31,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         if (!File.Exists(azurite))
             throw new InvalidOperationException($"Azurite is not installed at {azurite}: run ./test.sh (it runs npm ci).");
         var psi = new ProcessStartInfo(azurite) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // ProcessExit handlers do not run when the test host is killed (dotnet test ends it that way at times), so Azurite
+        // also watches its parent itself: node preloads a few lines that exit once the parent is gone.
+        psi.Environment["NODE_OPTIONS"] = $"--require \"{ExitWithParentScript.Value}\"";
         foreach (var arg in new[] { "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose" })
             psi.ArgumentList.Add(arg);
         var ports = services.ToDictionary(s => s, _ => Ports.FreeTcp());
@@ -52,6 +55,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
             $";{char.ToUpperInvariant(p.Key[0])}{p.Key[1..]}Endpoint=http://127.0.0.1:{p.Value}/devstoreaccount1"));
         return new AzuriteProcess(process, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AccountKey + endpoints + ";");
     }
+
+    // Node re-parents an orphan to init (or a subreaper): its ppid changes. Checked every second; unref() keeps the timer
+    // from holding Azurite open by itself.
+    private static readonly Lazy<string> ExitWithParentScript = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), "imprivata-exit-with-parent.cjs");
+        // Test processes start in parallel: each writes its own copy, then renames it over the shared name (atomic), so
+        // no node ever reads a half-written file.
+        var own = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(own, "const parent = process.ppid;\nsetInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();\n");
+        File.Move(own, path, overwrite: true);
+        return path;
+    });
 
     /// <summary>For process-wide instances: kill it when the process exits.</summary>
     public AzuriteProcess StopOnProcessExit()
