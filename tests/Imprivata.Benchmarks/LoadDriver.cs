@@ -95,7 +95,7 @@ public static class LoadDriver
         Report.Table([discovery, jwks, redemptions, logins, (generation, theirGeneration)]);
         Console.WriteLine("  (authorize w/ SSO -> code = GET /authorize with an SSO session cookie -> redirect with a code; untimed setup of the redemption phase)");
         Console.WriteLine("  (password login = authorize -> login page GET -> POST username/password -> authorize -> code -> token, fresh cookie jar each)");
-        Report.Cpu([discovery, jwks, redemptions, logins]);
+        Report.Cpu([discovery, jwks, redemptions, logins, (generation, theirGeneration)]);
         var tables = new TableSet(new TableStorageOptions { ConnectionString = orders.StorageConnectionString, TablePrefix = orders.TablePrefix });
         var storage = await StorageCosts.MeasureAsync(tables, new LoadRunner(Concurrency, new CpuMeter(processes)), 2000);
         Report.Costs(orders.Argon2Ms, orders.Argon2AllCoresMs, orders.RsaMs, orders.ClientSecretMs, storage.Read, storage.Upsert);

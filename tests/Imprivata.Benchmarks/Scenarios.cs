@@ -131,7 +131,6 @@ public sealed class Scenarios(LoadRunner runner, Budget budget)
             for (var compiling = true; round < minimum || (compiling && round < budget.MaxRedemptionWarmUpRounds); round++)
             {
                 var warm = await scenarios.GenerateAsync(driver, run._jar, round == 0 ? 50 : 200);
-                run._generated.Add(warm.Measurement);
                 var redeemed = await scenarios.Runner.ForEachAsync("warm-up", warm.Codes, driver.RedeemAsync);
                 compiling = StillCompiling(warm.Measurement, redeemed);
             }
