@@ -37,4 +37,15 @@ public sealed class PasswordAttempts(PasswordHasher hasher, AccountThrottle thro
         await throttle.RecordSuccessAsync(user.Id, state, ct).ConfigureAwait(false);
         return AuditReasons.Ok;
     }
+
+    /// <summary>
+    /// Forgets the account's wrong passwords, after an administrator set a new password: the user the helpdesk just gave
+    /// a password to must not wait out delays earned with the old one. True when there was a count to forget.
+    /// </summary>
+    public async Task<bool> ForgetFailuresAsync(string userId, CancellationToken ct)
+    {
+        var state = await throttle.GetAsync(userId, ct).ConfigureAwait(false);
+        await throttle.RecordSuccessAsync(userId, state, ct).ConfigureAwait(false);
+        return state.ConsecutiveFailures > 0;
+    }
 }

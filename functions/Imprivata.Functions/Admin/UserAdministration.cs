@@ -1,10 +1,12 @@
 using Imprivata.Core.Directory;
+using Imprivata.Core.Passwords;
 
 namespace Imprivata.Functions.Admin;
 
 /// <summary>User administration shared by the JSON API and the console pages: rules from DirectoryService, plus audit
 /// and the guard that an administrator cannot lock themselves out.</summary>
-public sealed class UserAdministration(IDirectoryStore directory, DirectoryService users, GroupMembership membership, AdminAudit audit)
+public sealed class UserAdministration(IDirectoryStore directory, DirectoryService users, GroupMembership membership, AdminAudit audit,
+    PasswordAttempts attempts)
 {
     public const int MaxListed = 500;
 
@@ -68,7 +70,9 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
     public async Task<AdminResult<DirectoryUser>> SetPasswordAsync(AdminPrincipal actor, string id, string password, CancellationToken ct)
     {
         var result = AdminResult<DirectoryUser>.From(await users.SetPasswordAsync(id, password, ct).ConfigureAwait(false));
-        await AuditAsync(actor, "admin.user.password", result, id, result.Value?.Username, null, ct).ConfigureAwait(false);
+        var forgotten = result.Succeeded && await attempts.ForgetFailuresAsync(id, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin.user.password", result, id, result.Value?.Username, forgotten ? "password failures cleared" : null, ct)
+            .ConfigureAwait(false);
         return result;
     }
 

@@ -58,6 +58,19 @@ public sealed class PasswordAttemptsTests
     }
 
     [Fact]
+    public async Task Forgetting_the_failures_ends_the_wait_at_once_and_says_whether_there_were_any()
+    {
+        Assert.False(await _attempts.ForgetFailuresAsync(_user.Id, CancellationToken.None));
+        for (var i = 0; i < 12; i++)
+            await TryAsync("wrong " + i);
+        Assert.Equal(AuditReasons.Throttled, await TryAsync(Password));
+
+        Assert.True(await _attempts.ForgetFailuresAsync(_user.Id, CancellationToken.None));
+        Assert.Equal(0, await FailuresAsync());
+        Assert.Equal(AuditReasons.Ok, await TryAsync(Password));
+    }
+
+    [Fact]
     public async Task Attempts_during_the_wait_are_not_counted_so_the_wait_cannot_be_stretched()
     {
         for (var i = 0; i < 5; i++)
