@@ -30,13 +30,13 @@ public sealed class Scenarios(LoadRunner runner, Budget budget)
     private const int MaxBatch = 300;
     private static readonly TimeSpan CodeLifetimeMargin = TimeSpan.FromSeconds(40);
 
+    private static readonly TimeSpan WarmUpSlice = TimeSpan.FromSeconds(2);
     // Warm-up lengths by scenario, so the provider measured second warms up at least as long as the first did.
     private readonly Dictionary<string, TimeSpan> _warmedUpFor = [];
     private int _redemptionWarmUpRounds;
 
     /// <summary>Warm-up rounds each provider had before its timed code redemptions (0 before they ran).</summary>
     public int RedemptionWarmUpRoundsRun => _redemptionWarmUpRounds;
-    private static readonly TimeSpan WarmUpSlice = TimeSpan.FromSeconds(2);
 
     public Task<Measurement> DiscoveryAsync(OidcDriver driver) =>
         TimedAsync("GET openid-configuration", budget.Metadata, () => driver.GetOkAsync(driver.DiscoveryUri));
@@ -134,11 +134,9 @@ public sealed class Scenarios(LoadRunner runner, Budget budget)
                 var redeemed = await scenarios.Runner.ForEachAsync("warm-up", warm.Codes, driver.RedeemAsync);
                 compiling = StillCompiling(warm.Measurement, redeemed);
             }
-            scenarios._redemptionWarmUpRounds = run.WarmUpRounds = round;
+            scenarios._redemptionWarmUpRounds = round;
             return run;
         }
-
-        public int WarmUpRounds { get; private set; }
 
         public bool WantsMore => !_failed && _redeemed.Count < MaxBatches && _timed < _scenarios.Budget.Redemptions;
 
