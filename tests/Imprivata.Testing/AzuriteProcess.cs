@@ -83,8 +83,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         try
         {
+            // Not entireProcessTree: on Linux that first SIGSTOPs the process, then looks for children, then kills; a test host
+            // that ends in between (ProcessExit runs this at its very end) leaves Azurite stopped for good, where not even
+            // its parent watcher runs. Azurite starts no children.
             if (!_process.HasExited)
-                _process.Kill(entireProcessTree: true);
+                _process.Kill();
         }
         catch (InvalidOperationException)
         {
