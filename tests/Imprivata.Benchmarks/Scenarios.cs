@@ -55,10 +55,11 @@ public sealed class Scenarios(LoadRunner runner, Budget budget)
     /// <summary>Warm-up (the budget's minimum, longer while our service is still compiling), then the timed run.</summary>
     private async Task<Measurement> TimedAsync(string scenario, TimeSpan duration, Func<Task> operation)
     {
-        var warmUp = budget.WarmUp > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Max(budget.WarmUp.Ticks, _warmedUpFor.GetValueOrDefault(scenario).Ticks)) : TimeSpan.Zero;
         var spent = TimeSpan.Zero;
-        if (warmUp > TimeSpan.Zero)
+        if (budget.WarmUp > TimeSpan.Zero)
         {
+            var firstSidesWarmUp = _warmedUpFor.GetValueOrDefault(scenario);
+            var warmUp = firstSidesWarmUp > budget.WarmUp ? firstSidesWarmUp : budget.WarmUp;
             var slice = await runner.ForDurationAsync(scenario, TimeSpan.Zero, warmUp, MaxOperations, operation);
             spent = warmUp;
             while (StillCompiling(slice) && spent < budget.WarmUp + budget.MaxWarmUp)

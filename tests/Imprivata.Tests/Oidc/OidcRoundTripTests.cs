@@ -28,11 +28,7 @@ public sealed class OidcRoundTripTests(ITestOutputHelper output)
     {
         using var trips = new StorageRoundTrips();
         await using var svc = await TestService.StartAsync(configure: trips.Attach);
-        await svc.AddUserAsync("rt.user", "Correct-Horse-9");
-        var redirect = new Uri("https://rp.example.org/cb");
-        var secret = await svc.AddOidcAppAsync("rt-client", [redirect]);
-        using var driver = await OidcDriver.ConnectAsync(
-            new OidcTarget("ours", new Uri(svc.Issuer), "rt-client", secret, redirect, "rt.user", "Correct-Horse-9"), concurrency: 1);
+        using var driver = await UserAndAppAsync(svc, "rt-client");
 
         // The budgets hold for a code redeemed within seconds of the sign-in, when this instance's recent views of the
         // session and user still stand. On a CI machine slow enough to outlast them, the round is repeated.
@@ -65,11 +61,7 @@ public sealed class OidcRoundTripTests(ITestOutputHelper output)
     {
         using var trips = new StorageRoundTrips();
         await using var svc = await TestService.StartAsync(configure: trips.Attach);
-        await svc.AddUserAsync("rt.user", "Correct-Horse-9");
-        var redirect = new Uri("https://rp.example.org/cb");
-        var secret = await svc.AddOidcAppAsync("rt-client", [redirect]);
-        using var driver = await OidcDriver.ConnectAsync(
-            new OidcTarget("ours", new Uri(svc.Issuer), "rt-client", secret, redirect, "rt.user", "Correct-Horse-9"), concurrency: 1);
+        using var driver = await UserAndAppAsync(svc, "rt-client");
         await driver.LoginAsync(); // warm-up
 
         trips.Clear();
@@ -89,12 +81,7 @@ public sealed class OidcRoundTripTests(ITestOutputHelper output)
     public async Task PasswordSignIn_ForAnAppNotDeployedToTheUser_SessionRecordsNoApp()
     {
         await using var svc = await TestService.StartAsync();
-        await svc.AddUserAsync("rt.user", "Correct-Horse-9");
-        var redirect = new Uri("https://pilot.example.org/cb");
-        var secret = await svc.AddOidcAppAsync("pilot-app", [redirect],
-            deployment: new Imprivata.Core.Apps.AppDeployment { Deployed = true, AllUsersAndGroups = false });
-        using var driver = await OidcDriver.ConnectAsync(
-            new OidcTarget("ours", new Uri(svc.Issuer), "pilot-app", secret, redirect, "rt.user", "Correct-Horse-9"), concurrency: 1);
+        using var driver = await UserAndAppAsync(svc, "pilot-app", new Imprivata.Core.Apps.AppDeployment { Deployed = true, AllUsersAndGroups = false });
 
         var browser = new CookieContainer();
         // The sign-in succeeds, the authorization endpoint then answers access_denied (no code for the driver to find).
@@ -102,6 +89,16 @@ public sealed class OidcRoundTripTests(ITestOutputHelper output)
         Assert.Contains("access_denied", denied.Message);
         var session = await SessionOfAsync(svc, browser);
         Assert.Empty(session.ClientIds);
+    }
+
+    /// <summary>One user and one OIDC app (deployed to everybody unless told otherwise), and a driver signing that user in to it.</summary>
+    private static async Task<OidcDriver> UserAndAppAsync(TestService svc, string clientId, Imprivata.Core.Apps.AppDeployment? deployment = null)
+    {
+        const string Username = "rt.user", Password = "Correct-Horse-9";
+        await svc.AddUserAsync(Username, Password);
+        var redirect = new Uri("https://rp.example.org/cb");
+        var secret = await svc.AddOidcAppAsync(clientId, [redirect], deployment: deployment);
+        return await OidcDriver.ConnectAsync(new OidcTarget("ours", new Uri(svc.Issuer), clientId, secret, redirect, Username, Password), concurrency: 1);
     }
 
     private static async Task<Imprivata.Core.Sessions.SsoSession> SessionOfAsync(TestService svc, CookieContainer browser)
