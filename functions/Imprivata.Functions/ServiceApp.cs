@@ -49,6 +49,7 @@ public static class ServiceApp
             builder.AddSample();
 
         var app = builder.Build();
+        app.UseFunctionsHostRequests(mode);
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();

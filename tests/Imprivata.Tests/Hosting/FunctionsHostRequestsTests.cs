@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json;
+using Imprivata.Core.Audit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Imprivata.Tests.Hosting;
+
+/// <summary>
+/// Requests as the Functions host forwards them to the custom handler: plain http on loopback, for a public https origin,
+/// with the client's address in the X-Forwarded-For entry Azure's front end appended.
+/// </summary>
+public sealed class FunctionsHostRequestsTests
+{
+    private const string PublicOrigin = "https://idp.example.org";
+
+    [Fact]
+    public async Task CustomHandler_HttpsIssuer_ServesOidcOverTheHostsHttpHop()
+    {
+        await using var host = await StartAsync(customHandler: true);
+
+        using var response = await host.Client.GetAsync("/.well-known/openid-configuration");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var discovery = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(PublicOrigin + "/", discovery.RootElement.GetProperty("issuer").GetString());
+        Assert.Equal(PublicOrigin + "/connect/token", discovery.RootElement.GetProperty("token_endpoint").GetString());
+    }
+
+    [Fact]
+    public async Task CustomHandler_ForgedHostHeaders_DoNotChangeTheOrigin()
+    {
+        await using var host = await StartAsync(customHandler: true);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration");
+        request.Headers.Host = "evil.example.net";
+        request.Headers.Add("X-Forwarded-Host", "evil.example.net");
+        request.Headers.Add("X-Forwarded-Proto", "http");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("evil.example.net", body);
+    }
+
+    [Fact]
+    public async Task CustomHandler_AuditNamesTheClientFromTheLastForwardedEntry()
+    {
+        await using var host = await StartAsync(customHandler: true);
+
+        // An unknown client_id is refused on our error page and audited. The client wrote the first entry itself.
+        var ip = await AuditedIpAsync(host, "198.51.100.66, 203.0.113.7");
+
+        Assert.Equal("203.0.113.7", ip);
+    }
+
+    [Fact]
+    public async Task Standalone_ForwardedForIsIgnored_AuditNamesTheConnection()
+    {
+        await using var host = await StartAsync(customHandler: false);
+
+        var ip = await AuditedIpAsync(host, "203.0.113.7");
+
+        Assert.Equal("127.0.0.1", ip);
+    }
+
+    private static async Task<string?> AuditedIpAsync(ServiceAppHost host, string forwardedFor)
+    {
+        var clientId = "unknown-" + Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"/connect/authorize?client_id={clientId}&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Frp.example.org%2Fcb");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+
+        var audit = host.App.Services.GetRequiredService<IAuditLog>();
+        await foreach (var e in audit.QueryAsync(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None))
+            if (e.ClientId == clientId)
+                return e.Ip;
+        throw new Xunit.Sdk.XunitException("The refused request wrote no audit event.");
+    }
+
+    private static Task<ServiceAppHost> StartAsync(bool customHandler) =>
+        ServiceAppHost.StartAsync(customHandler, builder =>
+        {
+            if (customHandler)
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Imprivata:PublicBaseUrl"] = PublicOrigin });
+        });
+}
