@@ -18,7 +18,7 @@ public static class AdminHttp
     public static IResult BadRequest(string reason) => Error(StatusCodes.Status400BadRequest, "invalid_request", reason);
 
     public static IResult Failure<T>(AdminResult<T> result) => Error(result.FailureStatus,
-        result.FailureStatus switch { 404 => "not_found", 409 => "conflict", _ => "invalid_request" }, result.Error);
+        result.FailureStatus switch { 403 => "forbidden", 404 => "not_found", 409 => "conflict", _ => "invalid_request" }, result.Error);
 
     /// <summary>303: after a POST the browser follows with GET, so a reload never re-submits (RFC 9110 15.4.4).</summary>
     public static IResult SeeOther(string location) => new SeeOtherResult(location);

@@ -17,6 +17,7 @@ public sealed record AdminResult<T>
     public int FailureStatus => Error switch
     {
         DirectoryErrors.NotFound => StatusCodes.Status404NotFound,
+        AdminPrincipal.AdministratorAccount => StatusCodes.Status403Forbidden,
         DirectoryErrors.UsernameTaken => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };

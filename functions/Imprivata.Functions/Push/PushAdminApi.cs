@@ -6,7 +6,8 @@ namespace Imprivata.Functions.Push;
 
 /// <summary>
 /// The administrator's fraud alerts: users whose pushes stopped after "deny and report fraud", and clearing that stop.
-/// Helpdesk may do both (the reference's helpdesk handles users' authenticators); clearing is audited with the actor.
+/// Helpdesk may do both (the reference's helpdesk handles users' authenticators), clearing only for users who hold no
+/// administrator role (AdminPrincipal.MayManage); clearing is audited with the actor.
 /// </summary>
 public static class PushAdminApi
 {
@@ -18,9 +19,15 @@ public static class PushAdminApi
             Results.Json((await push.FraudBlockedAsync(ct)).Select(s => new FraudReportView(s.UserId, s.Username, s.FraudReportedAt, s.FraudAppName, s.FraudClientIp)),
                 AdminHttp.Json));
 
-        helpdesk.MapPost("/fraud-reports/{userId}/clear", async (string userId, HttpContext http, PushApproval push, AdminAudit audit) =>
+        helpdesk.MapPost("/fraud-reports/{userId}/clear", async (string userId, HttpContext http, PushApproval push, AdminAudit audit, IDirectoryStore directory) =>
         {
             var actor = AdminPrincipal.Required(http);
+            if (await directory.FindUserByIdAsync(userId, http.RequestAborted) is { } user && !actor.MayManage(user))
+            {
+                await audit.RecordAsync(actor, "admin.push.fraud_clear", "failure", AdminPrincipal.AdministratorAccount, http.RequestAborted,
+                    userId: userId, username: user.Username);
+                return AdminHttp.Forbidden(AdminPrincipal.AdministratorAccount);
+            }
             var state = await push.UserStateAsync(userId, http.RequestAborted);
             if (!await push.ClearFraudBlockAsync(userId, http.RequestAborted))
                 return AdminHttp.Error(404, "not_found", "pushes for this user are not stopped");

@@ -139,6 +139,35 @@ public sealed class EnrolledMethodsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Helpdesk_CannotResetOrRemoveAnAdministratorsMethods_SuperadminMay()
+    {
+        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        var boss = await _host.CreateUserAsync("boss", AdminRole.Superadmin);
+        var peer = await _host.CreateUserAsync("peer", AdminRole.Helpdesk);
+        using var desk = await _host.SignInAsync("desk");
+        using var bossConsole = await _host.SignInAsync("boss");
+
+        foreach (var target in new[] { boss, peer })
+        {
+            var phone = await EnrollAsync(target.Id, Factor.Push, "iPhone");
+            var reset = await desk.SendAsync(HttpMethod.Post, $"/admin/api/users/{target.Id}/methods/reset");
+            var remove = await desk.SendAsync(HttpMethod.Delete, $"/admin/api/users/{target.Id}/methods/{phone.Id}");
+
+            Assert.Equal(HttpStatusCode.Forbidden, reset.StatusCode);
+            Assert.Contains(Imprivata.Functions.Admin.AdminPrincipal.AdministratorAccount, await reset.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Forbidden, remove.StatusCode);
+            Assert.Single(await Enrollments.ListAsync(target.Id, default));
+            Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Actor == "desk" && e.UserId == target.Id
+                && e.Result == "failure" && e.Reason == Imprivata.Functions.Admin.AdminPrincipal.AdministratorAccount);
+        }
+        // The refused reset did not mark the superadmin's credentials changed: their console session goes on.
+        Assert.Equal(HttpStatusCode.OK, (await bossConsole.Http.GetAsync("/admin/api/session")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await _super.SendAsync(HttpMethod.Post, $"/admin/api/users/{peer.Id}/methods/reset")).StatusCode);
+        Assert.Empty(await Enrollments.ListAsync(peer.Id, default));
+    }
+
+    [Fact]
     public async Task WithoutAdminSession_MethodsAreRefused()
     {
         await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");

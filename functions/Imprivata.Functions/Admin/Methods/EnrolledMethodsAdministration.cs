@@ -12,7 +12,8 @@ public sealed record EnrolledMethodView(string Id, string Factor, string FactorN
 
 /// <summary>
 /// Users > user > Enrolled methods: list, remove one (a lost phone), reset all (the user enrolls again). The helpdesk role
-/// may do all three (the reference product's helpdesk handles lost devices); every change is audited with the actor.
+/// may do all three (the reference product's helpdesk handles lost devices), for users who hold no administrator role
+/// (<see cref="AdminPrincipal.MayManage"/>); every change is audited with the actor.
 /// </summary>
 public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, IDirectoryStore directory, DirectoryService users, AdminAudit audit,
     HardwareTokenInventory tokens)
@@ -29,9 +30,10 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
     public async Task<AdminResult<bool>> RemoveAsync(AdminPrincipal actor, string userId, string enrollmentId, CancellationToken ct)
     {
         var user = await directory.FindUserByIdAsync(userId, ct).ConfigureAwait(false);
-        var enrollment = user is null ? null : await enrollments.FindAsync(userId, enrollmentId, ct).ConfigureAwait(false);
+        var allowed = user is null || actor.MayManage(user);
+        var enrollment = user is null || !allowed ? null : await enrollments.FindAsync(userId, enrollmentId, ct).ConfigureAwait(false);
         var removed = enrollment is not null && await DeleteAsync(enrollment, ct).ConfigureAwait(false);
-        var result = removed ? AdminResult<bool>.Ok(true) : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
+        var result = removed ? AdminResult<bool>.Ok(true) : AdminResult<bool>.Fail(allowed ? DirectoryErrors.NotFound : AdminPrincipal.AdministratorAccount);
         var detail = $"enrollment={enrollmentId}" + (enrollment is null ? "" : ";factor=" + enrollment.Factor.Name());
         await AuditAsync(actor, "admin.user.mfa.remove", result, userId, user?.Username, detail, ct).ConfigureAwait(false);
         return result;
@@ -49,6 +51,12 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
             var missing = AdminResult<int>.Fail(DirectoryErrors.NotFound);
             await AuditAsync(actor, "admin.user.mfa.reset", missing, userId, null, null, ct).ConfigureAwait(false);
             return missing;
+        }
+        if (!actor.MayManage(user))
+        {
+            var refused = AdminResult<int>.Fail(AdminPrincipal.AdministratorAccount);
+            await AuditAsync(actor, "admin.user.mfa.reset", refused, userId, user.Username, null, ct).ConfigureAwait(false);
+            return refused;
         }
         // Sessions end first: if a delete below fails, the user is still signed out and the reset can be repeated.
         var marked = await users.MarkCredentialsChangedAsync(userId, ct).ConfigureAwait(false);

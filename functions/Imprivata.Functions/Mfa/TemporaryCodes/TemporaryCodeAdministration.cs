@@ -34,6 +34,8 @@ public sealed class TemporaryCodeAdministration(Core.Mfa.TemporaryCodes.Temporar
             result = TemporaryCodeResult.Fail(TemporaryCodeErrors.CannotIssueForSelf);
         else if (user is null)
             result = TemporaryCodeResult.Fail(TemporaryCodeErrors.UserNotFound);
+        else if (!actor.MayManage(user))
+            result = TemporaryCodeResult.Fail(AdminPrincipal.AdministratorAccount);
         else if (!user.Enabled)
             result = TemporaryCodeResult.Fail("user_disabled");
         else if (!TryValidity(validityName, out var validity))
@@ -48,7 +50,9 @@ public sealed class TemporaryCodeAdministration(Core.Mfa.TemporaryCodes.Temporar
     public async Task<TemporaryCodeResult> RevokeAsync(AdminPrincipal actor, string userId, CancellationToken ct)
     {
         var user = await directory.FindUserByIdAsync(userId, ct);
-        var result = await codes.RevokeAsync(userId, actor.User.Username, ct);
+        var result = user is not null && !actor.MayManage(user)
+            ? TemporaryCodeResult.Fail(AdminPrincipal.AdministratorAccount)
+            : await codes.RevokeAsync(userId, actor.User.Username, ct);
         await AuditAsync(actor, "admin.temporary_code.revoke", result, userId, user?.Username, null, ct);
         return result;
     }
@@ -71,7 +75,7 @@ public sealed class TemporaryCodeAdministration(Core.Mfa.TemporaryCodes.Temporar
     /// <summary>403 for issuing to oneself (a role question), 404 for unknown users or no code, 400 otherwise.</summary>
     public static int StatusOf(string? error) => error switch
     {
-        TemporaryCodeErrors.CannotIssueForSelf => StatusCodes.Status403Forbidden,
+        TemporaryCodeErrors.CannotIssueForSelf or AdminPrincipal.AdministratorAccount => StatusCodes.Status403Forbidden,
         TemporaryCodeErrors.UserNotFound or TemporaryCodeErrors.NoActiveCode => StatusCodes.Status404NotFound,
         TemporaryCodeErrors.Contended => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,

@@ -51,6 +51,21 @@ public class PushAdminApiTests
     }
 
     [Fact]
+    public async Task FraudReports_HelpdeskCannotClearAnAdministrators()
+    {
+        await using var host = await AdminHost.StartAsync();
+        await host.CreateUserAsync("helen", AdminRole.Helpdesk);
+        var boss = await host.CreateUserAsync("boss", AdminRole.Superadmin);
+        using var helpdesk = await host.SignInAsync("helen");
+
+        var refused = await helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/push/fraud-reports/{boss.Id}/clear");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        lock (host.Audit.Events)
+            Assert.Contains(host.Audit.Events, e => e.Kind == "admin.push.fraud_clear" && e.Actor == "helen" && e.UserId == boss.Id && e.Result == "failure");
+    }
+
+    [Fact]
     public async Task FraudReports_NonAdministrator_Refused()
     {
         await using var host = await AdminHost.StartAsync();

@@ -34,6 +34,27 @@ public sealed class TemporaryCodeApiTests : IAsyncLifetime
     private static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Fact]
+    public async Task Helpdesk_CannotIssueOrRevokeForAnAdministrator_SuperadminMay()
+    {
+        var boss = await _host.CreateUserAsync("boss", AdminRole.Superadmin);
+        var peer = await _host.CreateUserAsync("peer", AdminRole.Helpdesk);
+
+        foreach (var target in new[] { boss, peer })
+        {
+            var issued = await _helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/users/{target.Id}/temporary-code", new { validity = "1h" });
+            Assert.Equal(HttpStatusCode.Forbidden, issued.StatusCode);
+            Assert.Contains(Imprivata.Functions.Admin.AdminPrincipal.AdministratorAccount, await issued.Content.ReadAsStringAsync());
+            Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.temporary_code.issue" && e.Actor == "desk" && e.UserId == target.Id && e.Result == "failure");
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await _helpdesk.Http.GetAsync($"/admin/api/users/{peer.Id}/temporary-code")).StatusCode);
+
+        using var boss2 = await _host.SignInAsync("boss");
+        Assert.Equal(HttpStatusCode.Created, (await boss2.SendAsync(HttpMethod.Post, $"/admin/api/users/{peer.Id}/temporary-code", new { validity = "1h" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _helpdesk.SendAsync(HttpMethod.Delete, $"/admin/api/users/{peer.Id}/temporary-code")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _helpdesk.Http.GetAsync($"/admin/api/users/{peer.Id}/temporary-code")).StatusCode);
+    }
+
+    [Fact]
     public async Task Helpdesk_IssuesCode_ShownOnceNeverListed_UsableThenRevoked()
     {
         var issued = await _helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_alice.Id}/temporary-code", new { validity = "4h" });
