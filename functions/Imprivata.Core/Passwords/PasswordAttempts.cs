@@ -1,6 +1,7 @@
 using Imprivata.Core.Audit;
 using Imprivata.Core.Directory;
 using Imprivata.Core.Mfa;
+using Imprivata.Core.Mfa.TemporaryCodes;
 
 namespace Imprivata.Core.Passwords;
 
@@ -12,30 +13,44 @@ namespace Imprivata.Core.Passwords;
 /// one answer for every failure, so whether an account exists, or is waiting, shows neither in the response nor in its
 /// timing (security-tests: unknown user / wrong password / locked look the same).
 /// </summary>
-public sealed class PasswordAttempts(PasswordHasher hasher, AccountThrottle throttle)
+public sealed class PasswordAttempts(PasswordHasher hasher, AccountThrottle throttle, ICodeHasher keyedHash)
 {
+    /// <summary>Counters of usernames that name nobody start with this (real user ids never do).</summary>
+    public const string UnknownUsernamePrefix = "unknown-";
+
     /// <summary>
     /// <see cref="AuditReasons.Ok"/> when <paramref name="password"/> is the password of <paramref name="user"/>; otherwise
     /// <see cref="AuditReasons.UnknownUser"/> (null user), <see cref="AuditReasons.Throttled"/> or <see cref="AuditReasons.BadCredentials"/>.
     /// Enabled, licence and role checks are the caller's.
     /// </summary>
-    public async Task<string> VerifyAsync(DirectoryUser? user, string password, CancellationToken ct)
+    /// <param name="username">What was typed: a username that names nobody is counted under a keyed hash of it, so an unknown
+    /// account costs the same reads and writes as a known one (its timing shows nothing) and guessing is slowed alike.</param>
+    public async Task<string> VerifyAsync(string username, DirectoryUser? user, string password, CancellationToken ct)
     {
+        var counter = user?.Id ?? await UnknownUsernameCounterAsync(username, ct).ConfigureAwait(false);
         // The counter is read while the hash runs: the wait costs no latency on the way to a successful sign-in.
-        var counted = user is null ? null : throttle.GetAsync(user.Id, ct);
-        var passwordOk = hasher.Verify(password, user?.PasswordHash);
-        if (user is null || counted is null)
-            return AuditReasons.UnknownUser;
+        var counted = throttle.GetAsync(counter, ct);
+        var passwordOk = hasher.Verify(password, user?.PasswordHash) && user is not null;
         var state = await counted.ConfigureAwait(false);
         if (throttle.RetryAfter(state) > TimeSpan.Zero)
-            return AuditReasons.Throttled;
+            return user is null ? AuditReasons.UnknownUser : AuditReasons.Throttled;
         if (!passwordOk)
         {
-            await throttle.RecordFailureAsync(user.Id, ct).ConfigureAwait(false);
-            return AuditReasons.BadCredentials;
+            await throttle.RecordFailureAsync(counter, ct).ConfigureAwait(false);
+            return user is null ? AuditReasons.UnknownUser : AuditReasons.BadCredentials;
         }
-        await throttle.RecordSuccessAsync(user.Id, state, ct).ConfigureAwait(false);
+        await throttle.RecordSuccessAsync(counter, state, ct).ConfigureAwait(false);
         return AuditReasons.Ok;
+    }
+
+    /// <summary>
+    /// The counter of a username that names nobody: an HMAC under a stored key, never the name itself (a password typed
+    /// into the username field must not land in a table, even hashed fast without a key).
+    /// </summary>
+    public async Task<string> UnknownUsernameCounterAsync(string username, CancellationToken ct)
+    {
+        var mac = await keyedHash.HashAsync((username ?? "").Trim().ToUpperInvariant(), "password-counter:unknown-username", ct).ConfigureAwait(false);
+        return UnknownUsernamePrefix + Convert.ToHexString(mac, 0, 16);
     }
 
     /// <summary>

@@ -18,9 +18,9 @@ public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts atte
         var user = username.Length is > 0 and <= UserFieldRules.MaxUsernameLength
             ? await directory.FindUserByUsernameAsync(username, ct).ConfigureAwait(false)
             : null;
-        // Verified even for unknown users (a dummy hash) so timing matches a wrong password; wrong passwords are counted
-        // with the user's sign-ins to apps (one account, one counter).
-        var verified = await attempts.VerifyAsync(user, password, ct).ConfigureAwait(false);
+        // Verified and counted even for unknown users (a dummy hash, a counter of the name) so timing matches a wrong password;
+        // wrong passwords are counted with the user's sign-ins to apps (one account, one counter).
+        var verified = await attempts.VerifyAsync(username, user, password, ct).ConfigureAwait(false);
         var reason = user is null || verified != AuditReasons.Ok ? verified
             : !user.Enabled ? AuditReasons.UserDisabled
             : user.AdminRole == AdminRole.None ? AuditReasons.Forbidden

@@ -1,6 +1,7 @@
 using Imprivata.Core.Apps;
 using Imprivata.Core.Directory;
 using Imprivata.Core.Mfa;
+using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Core.Passwords;
 using Imprivata.Core.Settings;
 using Imprivata.Storage.Apps;
@@ -19,8 +20,9 @@ public static class DirectorySetup
     {
         builder.Services.TryAddSingleton<PasswordHasher>();
         builder.Services.TryAddSingleton(sp => new PasswordAttempts(sp.GetRequiredService<PasswordHasher>(),
-            new AccountThrottle(new TableThrottleStore(sp.GetRequiredService<TableSet>(), TableThrottleStore.Passwords),
-                sp.GetRequiredService<TimeProvider>(), ThrottleRules.Password)));
+            new AccountThrottle(PasswordCounters(sp), sp.GetRequiredService<TimeProvider>(), ThrottleRules.Password),
+            sp.GetRequiredService<ICodeHasher>()));
+        builder.Services.AddSingleton<Hosting.IPurgeTask>(sp => new UnknownUsernameCounterPurge(PasswordCounters(sp)));
         builder.Services.AddSingleton<IDirectoryStore, TableDirectoryStore>();
         builder.Services.AddSingleton<IAppProfileStore, TableAppProfileStore>();
         builder.Services.AddSingleton<ISettingsStore, TableSettingsStore>();
@@ -29,4 +31,19 @@ public static class DirectorySetup
         builder.Services.AddSingleton<DirectoryService>();
         builder.Services.AddSingleton<AppDeploymentRule>();
     }
+
+    private static TableThrottleStore PasswordCounters(IServiceProvider sp) =>
+        new(sp.GetRequiredService<TableSet>(), TableThrottleStore.Passwords);
+}
+
+/// <summary>
+/// Deletes the wrong-password counters of usernames that name nobody once idle for a day: anyone can create one by typing
+/// a name, so they must not pile up. A real user's counter stays (it ends with their next good password).
+/// </summary>
+internal sealed class UnknownUsernameCounterPurge(TableThrottleStore counters) : Hosting.IPurgeTask
+{
+    public static readonly TimeSpan IdleFor = TimeSpan.FromDays(1);
+    public string Name => "unknown-username-password-counters";
+    public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct) =>
+        counters.PurgeIdleAsync(PasswordAttempts.UnknownUsernamePrefix, now - IdleFor, ct);
 }

@@ -21,7 +21,7 @@ public sealed class PasswordCheck(IDirectoryStore directory, PasswordAttempts at
         var user = string.IsNullOrWhiteSpace(username) || username.Length > 256
             ? null
             : await directory.FindUserByUsernameAsync(username.Trim(), ct);
-        var reason = await attempts.VerifyAsync(user, password ?? "", ct);
+        var reason = await attempts.VerifyAsync(username ?? "", user, password ?? "", ct);
         if (user is null || reason != AuditReasons.Ok)
             return new(null, reason);
         if (!user.Enabled)

@@ -46,4 +46,16 @@ public sealed class TableThrottleStore(TableSet tables, string counter) : IThrot
             return false;
         }
     }
+
+    /// <summary>Deletes this kind's counters of ids starting with <paramref name="idPrefix"/> whose last failure is before
+    /// <paramref name="idleBefore"/>; a counter that changed in between is kept.</summary>
+    public async Task<int> PurgeIdleAsync(string idPrefix, DateTimeOffset idleBefore, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idPrefix);
+        var from = TableKey.Encode(idPrefix);
+        var to = from[..^1] + (char)(from[^1] + 1);
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to} and RowKey eq {counter} and LastFailureAt lt {idleBefore}");
+        return await table.DeleteMatchingAsync(filter, ct, ifUnchanged: true).ConfigureAwait(false);
+    }
 }

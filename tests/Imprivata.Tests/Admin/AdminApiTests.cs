@@ -82,7 +82,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var root = await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("root", default);
         var attempts = _host.App.Services.GetRequiredService<PasswordAttempts>();
         for (var i = 0; i < 5; i++)
-            Assert.Equal(AuditReasons.BadCredentials, await attempts.VerifyAsync(root, "wrong password " + i, default));
+            Assert.Equal(AuditReasons.BadCredentials, await attempts.VerifyAsync("root", root, "wrong password " + i, default));
 
         using var refused = _host.NewClient();
         var waiting = await refused.PostLoginAsync("root", AdminHost.Password);
@@ -101,13 +101,13 @@ public sealed class AdminApiTests : IAsyncLifetime
         var user = await _host.CreateUserAsync("forgetful", AdminRole.None);
         var attempts = _host.App.Services.GetRequiredService<PasswordAttempts>();
         for (var i = 0; i < 10; i++)
-            await attempts.VerifyAsync(user, "old guess " + i, default);
+            await attempts.VerifyAsync(user.Username, user, "old guess " + i, default);
 
         var response = await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{user.Id}/password", new { password = "a brand new passphrase" });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var reset = await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(user.Id, default);
-        Assert.Equal(AuditReasons.Ok, await attempts.VerifyAsync(reset, "a brand new passphrase", default));
+        Assert.Equal(AuditReasons.Ok, await attempts.VerifyAsync(reset!.Username, reset, "a brand new passphrase", default));
         Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.password" && e.UserId == user.Id && e.Detail == "password failures cleared");
     }
 

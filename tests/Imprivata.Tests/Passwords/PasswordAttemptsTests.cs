@@ -3,6 +3,7 @@ using Imprivata.Core.Directory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Passwords;
 using Imprivata.Storage.Mfa;
+using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -25,10 +26,10 @@ public sealed class PasswordAttemptsTests
     public PasswordAttemptsTests()
     {
         _passwordCounters = new TableThrottleStore(_tables, TableThrottleStore.Passwords);
-        _attempts = new PasswordAttempts(Hasher, new AccountThrottle(_passwordCounters, _time, ThrottleRules.Password));
+        _attempts = new PasswordAttempts(Hasher, new AccountThrottle(_passwordCounters, _time, ThrottleRules.Password), new TableCodeHasher(_tables));
     }
 
-    private Task<string> TryAsync(string password) => _attempts.VerifyAsync(_user, password, CancellationToken.None);
+    private Task<string> TryAsync(string password) => _attempts.VerifyAsync(_user.Username, _user, password, CancellationToken.None);
 
     private async Task<int> FailuresAsync() => (await _passwordCounters.GetAsync(_user.Id, CancellationToken.None)).ConsecutiveFailures;
 
@@ -43,6 +44,89 @@ public sealed class PasswordAttemptsTests
     [InlineData(100, 3600)] // the hard cap: an hour between attempts, still not for good
     public void Password_waits_double_after_five_free_failures(int failures, int seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), ThrottleRules.Password.DelayAfter(failures));
+
+    [Fact]
+    public async Task An_unknown_username_costs_the_storage_calls_of_a_wrong_password_and_is_counted_under_a_keyed_name()
+    {
+        var calls = new RecordedThrottleStore(_passwordCounters);
+        var attempts = new PasswordAttempts(Hasher, new AccountThrottle(calls, _time, ThrottleRules.Password), new TableCodeHasher(_tables));
+        var ct = CancellationToken.None;
+        await attempts.UnknownUsernameCounterAsync("warm-up", ct); // the HMAC key is read once per process
+
+        Assert.Equal(AuditReasons.BadCredentials, await attempts.VerifyAsync("ada", _user, "wrong", ct));
+        var wrongPassword = calls.Take();
+        Assert.Equal(AuditReasons.UnknownUser, await attempts.VerifyAsync("nobody", null, "wrong", ct));
+        var unknownUser = calls.Take();
+
+        Assert.Equal(["get", "get", "save"], wrongPassword);
+        Assert.Equal(wrongPassword, unknownUser);
+        var counter = await attempts.UnknownUsernameCounterAsync("nobody", ct);
+        Assert.StartsWith(PasswordAttempts.UnknownUsernamePrefix, counter);
+        Assert.DoesNotContain("nobody", counter, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(counter, await attempts.UnknownUsernameCounterAsync("  NoBody ", ct));
+        Assert.Equal(1, (await _passwordCounters.GetAsync(counter, ct)).ConsecutiveFailures);
+
+        // Throttled alike: after the free failures the unknown name waits too, and a wait is not counted (no write) either way.
+        for (var i = 0; i < 5; i++)
+            await attempts.VerifyAsync("nobody", null, "wrong", ct);
+        for (var i = 0; i < 5; i++)
+            await attempts.VerifyAsync("ada", _user, "wrong", ct);
+        calls.Take();
+        Assert.Equal(AuditReasons.Throttled, await attempts.VerifyAsync("ada", _user, "wrong", ct));
+        var waitingUser = calls.Take();
+        Assert.Equal(AuditReasons.UnknownUser, await attempts.VerifyAsync("nobody", null, "wrong", ct));
+        Assert.Equal(["get"], waitingUser);
+        Assert.Equal(waitingUser, calls.Take());
+    }
+
+    [Fact]
+    public async Task Counters_of_unknown_usernames_idle_for_a_day_are_purged_a_users_counter_stays()
+    {
+        var ct = CancellationToken.None;
+        await _attempts.VerifyAsync("nobody", null, "wrong", ct);
+        await TryAsync("wrong");
+        var counter = await _attempts.UnknownUsernameCounterAsync("nobody", ct);
+        _time.Advance(TimeSpan.FromHours(23));
+        await _attempts.VerifyAsync("someone-else", null, "wrong", ct);
+
+        Assert.Equal(0, await _passwordCounters.PurgeIdleAsync(PasswordAttempts.UnknownUsernamePrefix, _time.GetUtcNow() - TimeSpan.FromDays(1), ct));
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, await _passwordCounters.PurgeIdleAsync(PasswordAttempts.UnknownUsernamePrefix, _time.GetUtcNow() - TimeSpan.FromDays(1), ct));
+
+        Assert.Equal(0, (await _passwordCounters.GetAsync(counter, ct)).ConsecutiveFailures);
+        Assert.Equal(1, (await _passwordCounters.GetAsync(await _attempts.UnknownUsernameCounterAsync("someone-else", ct), ct)).ConsecutiveFailures);
+        Assert.Equal(1, await FailuresAsync());
+    }
+
+    /// <summary>The real store, with the kinds of calls made on it written down in order.</summary>
+    private sealed class RecordedThrottleStore(IThrottleStore inner) : IThrottleStore
+    {
+        private readonly List<string> _calls = [];
+
+        public List<string> Take()
+        {
+            lock (_calls)
+            {
+                var taken = _calls.ToList();
+                _calls.Clear();
+                return taken;
+            }
+        }
+
+        public Task<ThrottleState> GetAsync(string userId, CancellationToken ct)
+        {
+            lock (_calls)
+                _calls.Add("get");
+            return inner.GetAsync(userId, ct);
+        }
+
+        public Task<bool> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct)
+        {
+            lock (_calls)
+                _calls.Add("save");
+            return inner.TrySaveAsync(userId, state, ct);
+        }
+    }
 
     [Fact]
     public async Task Five_wrong_passwords_are_free_then_even_the_right_one_waits_until_the_delay_is_over()
@@ -89,12 +173,10 @@ public sealed class PasswordAttemptsTests
     }
 
     [Fact]
-    public async Task A_success_without_earlier_failures_writes_nothing_and_unknown_users_are_not_counted()
+    public async Task A_success_without_earlier_failures_writes_nothing()
     {
         Assert.Equal(AuditReasons.Ok, await TryAsync(Password));
         Assert.Null((await _passwordCounters.GetAsync(_user.Id, CancellationToken.None)).Version);
-
-        Assert.Equal(AuditReasons.UnknownUser, await _attempts.VerifyAsync(null, Password, CancellationToken.None));
     }
 
     [Fact]
