@@ -230,6 +230,9 @@ public static class AdminApi
             var (body, error) = await AdminHttp.ReadJsonAsync<WebLoginRequest>(http);
             if (body is null)
                 return AdminHttp.BadRequest(error!);
+            // PUT replaces both settings: a body that leaves the timeout out must not switch automatic logout off by omission.
+            if (!body.HasSessionTimeout)
+                return AdminHttp.BadRequest("session_timeout_required");
             var result = await settings.SaveAsync(AdminPrincipal.Required(http), body.BackgroundColor, body.SessionTimeoutMinutes, http.RequestAborted);
             return result.Succeeded ? Results.Json(WebLoginView.Of(result.Value!), AdminHttp.Json) : AdminHttp.Failure(result);
         });

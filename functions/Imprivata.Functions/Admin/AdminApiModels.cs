@@ -49,7 +49,23 @@ public sealed record AppRequest(string? AdminName, string? DisplayName, IReadOnl
 {
     public OidcAppFields ToFields() => new(AdminName ?? "", DisplayName ?? "", RedirectUris ?? [], PostLogoutRedirectUris ?? []);
 }
-public sealed record WebLoginRequest(string? BackgroundColor, int? SessionTimeoutMinutes);
+/// <summary>PUT /admin/api/settings/web-login. The timeout is minutes, or an explicit null for "off": leaving it out is an error.</summary>
+public sealed class WebLoginRequest
+{
+    private readonly int? _sessionTimeoutMinutes;
+
+    public string? BackgroundColor { get; init; }
+
+    public int? SessionTimeoutMinutes
+    {
+        get => _sessionTimeoutMinutes;
+        init { _sessionTimeoutMinutes = value; HasSessionTimeout = true; }
+    }
+
+    /// <summary>Whether the body named the timeout at all: System.Text.Json sets a property, even to null, only when present.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasSessionTimeout { get; private set; }
+}
 
 /// <summary>A user as the API shows it: never the password hash.</summary>
 public sealed record UserView(string Id, string Username, string DisplayName, string? Email, string? Phone, string Domain, string OrganizationalUnit,

@@ -289,6 +289,18 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(minutes, body.GetProperty("sessionTimeoutMinutes").ValueKind == JsonValueKind.Null ? null : body.GetProperty("sessionTimeoutMinutes").GetInt32());
     }
 
+    [Fact]
+    public async Task WebLogin_BodyWithoutTheTimeout_IsRefused_AutomaticLogoutStays()
+    {
+        await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000", sessionTimeoutMinutes = 120 });
+
+        var response = await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#112233" });
+
+        await AssertReason(response, HttpStatusCode.BadRequest, "session_timeout_required");
+        var saved = await Json(await _super.Http.GetAsync("/admin/api/settings/web-login"));
+        Assert.Equal(120, saved.GetProperty("sessionTimeoutMinutes").GetInt32());
+    }
+
     private Task<HttpResponseMessage> PutLogo(byte[] bytes)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, "/admin/api/settings/web-login/logo") { Content = new ByteArrayContent(bytes) };
