@@ -65,7 +65,8 @@ public static class OidcSetup
 
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifierSyntax>()
-                    .SetOrder(Exchange.ValidateCodeVerifier.Descriptor.Order - 1)
+                    // Before OpenIddict's own "verifier missing" check, which answers invalid_request.
+                    .SetOrder(Exchange.ValidateProofKeyForCodeExchangeParameters.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler

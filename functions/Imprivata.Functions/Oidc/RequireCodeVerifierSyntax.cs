@@ -1,3 +1,4 @@
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -7,13 +8,23 @@ namespace Imprivata.Functions.Oidc;
 /// <summary>
 /// RFC 7636 4.1: a code_verifier is 43 to 128 characters of [A-Z a-z 0-9 - . _ ~]. OpenIddict only compares hashes, so a client
 /// could pick a short, guessable verifier; such a verifier never redeems a code (security-tests: short/long -> invalid_grant).
+/// A code issued for a code_challenge and presented without a verifier is refused the same way: the grant does not verify
+/// (RFC 7636 4.6, OAuth 2.1 4.1.3), where OpenIddict would call it a malformed request.
 /// </summary>
 internal sealed class RequireCodeVerifierSyntax : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
     public ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
-        if (context.Request.CodeVerifier is { } verifier && !IsWellFormed(verifier))
-            context.Reject(Errors.InvalidGrant, "The code_verifier must be 43 to 128 unreserved characters (RFC 7636 4.1).");
+        if (context.Request.CodeVerifier is { Length: > 0 } verifier)
+        {
+            if (!IsWellFormed(verifier))
+                context.Reject(Errors.InvalidGrant, "The code_verifier must be 43 to 128 unreserved characters (RFC 7636 4.1).");
+        }
+        else if (context.Request.IsAuthorizationCodeGrantType())
+        {
+            // PKCE is required of every client (OidcSetup): every code we issue was issued for a challenge.
+            context.Reject(Errors.InvalidGrant, "This code was issued for a code_challenge: the code_verifier is required (RFC 7636 4.5).");
+        }
         return ValueTask.CompletedTask;
     }
 
