@@ -63,6 +63,7 @@ public static class OidcSetup
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
                 });
 
+                server.AddOidcErrorAudit();
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifierSyntax>()
                     // Before OpenIddict's own "verifier missing" check, which answers invalid_request.

@@ -14,7 +14,9 @@ namespace Imprivata.Functions.Oidc;
 
 /// <summary>
 /// /connect/token after OpenIddict validated the grant (client authentication, code binding, PKCE, single use, refresh rotation):
-/// re-check that the user may still have tokens, then let OpenIddict issue them.
+/// re-check that the user may still have tokens, then let OpenIddict issue them. Refresh and client_credentials grants are
+/// decisions of their own and are audited; a code redemption completes the authorize decision audited there (its failures,
+/// like every error OpenIddict decides, are audited by <see cref="OidcErrorAudit"/>).
 /// </summary>
 public static class TokenEndpoint
 {
@@ -22,7 +24,10 @@ public static class TokenEndpoint
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict request missing at the token endpoint.");
         if (request.IsClientCredentialsGrantType())
+        {
+            await audit.WriteAsync(http, "oidc.token", AuditResults.Success, AuditReasons.Ok, clientId: request.ClientId, detail: request.GrantType);
             return ForClient(request);
+        }
 
         var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var principal = result.Principal ?? throw new InvalidOperationException("OpenIddict validated the grant but gave no principal.");
@@ -48,6 +53,9 @@ public static class TokenEndpoint
             return OidcResults.Error(Errors.InvalidGrant, "The grant is no longer valid.");
         }
 
+        if (request.IsRefreshTokenGrantType())
+            await audit.WriteAsync(http, "oidc.token", AuditResults.Success, AuditReasons.Ok, username: user!.Username, userId: user.Id,
+                clientId: request.ClientId, detail: request.GrantType);
         var identity = (ClaimsIdentity)principal.Identity!;
         OidcClaims.AddProfile(identity, user!);
         identity.SetDestinations(OidcClaims.DestinationsOf);
