@@ -18,6 +18,20 @@ public sealed class KeyRingOptions
     /// <summary>Subject of the self-signed certificates published in x5c and SAML metadata.</summary>
     public string CertificateSubject { get; set; } = "CN=Imprivata Serverless token signing";
 
+    /// <summary>
+    /// <see cref="Validate()"/>, and a replaced key must stay published while a token it signed is valid (checked at start,
+    /// where the token lifetimes are known).
+    /// </summary>
+    /// <param name="longestSignedTokenLifetime">The longest life of anything these keys sign (the access token's).</param>
+    public void Validate(TimeSpan longestSignedTokenLifetime)
+    {
+        Validate();
+        // An instance may still sign with the old key until its cached ring refreshes; that token then lives its full life.
+        if (PostRetirement < longestSignedTokenLifetime + CacheRefresh)
+            throw new InvalidOperationException($"Imprivata:Keys: PostRetirement must be at least {longestSignedTokenLifetime + CacheRefresh} " +
+                "(the longest signed token's life plus CacheRefresh): a replaced key must stay published while tokens it signed are valid.");
+    }
+
     /// <summary>Rejects settings under which a relying party could meet a key it has not been able to fetch yet.</summary>
     public void Validate()
     {

@@ -23,7 +23,7 @@ public static class KeyRingSetup
     {
         var keys = new KeyRingOptions();
         builder.Configuration.GetSection(KeyRingOptions.Section).Bind(keys);
-        keys.Validate();
+        keys.Validate(Oidc.OidcSetup.LongestSignedTokenLifetime);
         builder.Services.AddSingleton(keys);
         builder.Services.AddFunctionHandler<MaintainKeysFunction>();
 

@@ -18,6 +18,12 @@ namespace Imprivata.Functions.Oidc;
 /// </summary>
 public static class OidcSetup
 {
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(60);
+    public static readonly TimeSpan IdentityTokenLifetime = TimeSpan.FromMinutes(20);
+
+    /// <summary>The longest life of a token our signing keys sign: how long a replaced key must at least stay published.</summary>
+    public static TimeSpan LongestSignedTokenLifetime => AccessTokenLifetime > IdentityTokenLifetime ? AccessTokenLifetime : IdentityTokenLifetime;
+
     public const string AuthorizePath = "/connect/authorize";
     public const string TokenPath = "/connect/token";
     public const string UserInfoPath = "/connect/userinfo";
@@ -86,8 +92,8 @@ public static class OidcSetup
 
                 // RFC 9700 4.2.1 / OIDC Core 3.1.2.1: codes live 60 s at most.
                 server.SetAuthorizationCodeLifetime(TimeSpan.FromSeconds(60));
-                server.SetAccessTokenLifetime(TimeSpan.FromMinutes(60));
-                server.SetIdentityTokenLifetime(TimeSpan.FromMinutes(20));
+                server.SetAccessTokenLifetime(AccessTokenLifetime);
+                server.SetIdentityTokenLifetime(IdentityTokenLifetime);
                 server.SetRefreshTokenLifetime(TimeSpan.FromDays(1));
                 // RFC 9700 4.14.2: any replay of a rotated refresh token revokes the family (OpenIddict's default lets it pass for 30 s).
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);

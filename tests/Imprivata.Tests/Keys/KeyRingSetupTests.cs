@@ -58,11 +58,25 @@ public class KeyRingSetupTests
         Assert.Throws<InvalidOperationException>(builder.AddKeyRing);
     }
 
-    [Fact]
-    public void AddKeyRing_UnsafeRotationSettings_ThrowsAtStart()
+    [Theory]
+    [InlineData("PrePublication", "00:01:00")]
+    [InlineData("PostRetirement", "00:30:00")] // shorter than the access token's hour: its key would vanish from the JWKS first
+    [InlineData("PostRetirement", "01:04:59")] // an instance may sign with the old key for up to CacheRefresh (5 min) after it retired
+    public void AddKeyRing_UnsafeRotationSettings_ThrowsAtStart(string setting, string value)
     {
-        var builder = Builder(new() { ["Imprivata:Keys:PrePublication"] = "00:01:00" });
+        var builder = Builder(new() { ["Imprivata:Keys:" + setting] = value });
 
-        Assert.Throws<InvalidOperationException>(builder.AddKeyRing);
+        var refused = Assert.Throws<InvalidOperationException>(builder.AddKeyRing);
+        Assert.Contains(setting, refused.Message);
+    }
+
+    [Fact]
+    public void AddKeyRing_PostRetirementCoveringTheLongestTokenAndARefresh_Accepted()
+    {
+        var builder = Builder(new() { ["Imprivata:Keys:PostRetirement"] = "01:05:00" });
+
+        builder.AddKeyRing();
+
+        Assert.Equal(Imprivata.Functions.Oidc.OidcSetup.AccessTokenLifetime, Imprivata.Functions.Oidc.OidcSetup.LongestSignedTokenLifetime);
     }
 }
