@@ -1,3 +1,5 @@
+using Imprivata.Core.Audit;
+using Imprivata.Functions.Audit;
 using Imprivata.Functions.Admin.Console;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,15 +18,21 @@ public static class AdminLoginEndpoints
             return new RazorComponentResult<LoginPage>(new { Csrf = token, Failed = failed == true });
         });
 
-        app.MapPost("/admin/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions) =>
+        app.MapPost("/admin/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions, AuditTrail audit) =>
         {
             if (!http.Request.HasFormContentType)
+            {
+                await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.InvalidRequest);
                 return AdminHttp.SeeOther("/admin/login?failed=true");
+            }
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var expected = http.Request.Cookies[cookies.LoginCsrfName];
             http.Response.Cookies.Delete(cookies.LoginCsrfName, cookies.Options());
             if (string.IsNullOrEmpty(expected) || !SecretText.FixedTimeEquals(form[AdminHttp.CsrfField].ToString(), expected))
+            {
+                await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.BadCsrf, username: form["username"].ToString());
                 return AdminHttp.SeeOther("/admin/login?failed=true");
+            }
 
             var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier, http.RequestAborted);
             if (user is null)

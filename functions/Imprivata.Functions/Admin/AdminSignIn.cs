@@ -11,6 +11,8 @@ namespace Imprivata.Functions.Admin;
 /// </summary>
 public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
 {
+    public const string AuditKind = "admin.login";
+
     public async Task<DirectoryUser?> CheckAsync(string? username, string? password, string? ip, string requestId, CancellationToken ct)
     {
         username = username?.Trim() ?? "";
@@ -28,7 +30,7 @@ public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts atte
         await audit.AppendAsync(new AuditEvent
         {
             Time = time.GetUtcNow(),
-            Kind = "admin.login",
+            Kind = AuditKind,
             Result = reason == AuditReasons.Ok ? AuditResults.Success : AuditResults.Failure,
             Reason = reason,
             Username = username.Length <= UserFieldRules.MaxUsernameLength ? username : username[..UserFieldRules.MaxUsernameLength],

@@ -122,6 +122,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         }));
         Assert.Equal("/admin/login?failed=true", response.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/admin/api/session")).StatusCode);
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Result == AuditResults.Failure && e.Reason == AuditReasons.BadCsrf && e.Username == "root");
     }
 
     [Fact]

@@ -36,6 +36,12 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
         var response = await PostLoginAsync(browser, csrf, user.Username, OidcFixture.Password);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(browser.CookieValue(SessionCookie));
+        var audit = fx.Service.Services.GetRequiredService<IAuditLog>();
+        var refused = new List<AuditEvent>();
+        await foreach (var e in audit.QueryAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None))
+            if (e.Username == user.Username)
+                refused.Add(e);
+        Assert.Contains(refused, e => e.Kind == "login.password" && e.Result == AuditResults.Failure && e.Reason == AuditReasons.BadCsrf);
     }
 
     [Fact]

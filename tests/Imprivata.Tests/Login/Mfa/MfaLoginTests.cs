@@ -72,6 +72,7 @@ public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFi
         var wrong = await SubmitCodeAsync(browser, "/login/mfa/otp", "999999");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         Assert.Contains("not right", await wrong.Content.ReadAsStringAsync());
+        AssertNotFramable(wrong);
         var state = await fx.Service.Services.GetRequiredService<IThrottleStore>().GetAsync(user.Id, CancellationToken.None);
         Assert.Equal(1, state.ConsecutiveFailures);
         Assert.Contains(await RecentAuditAsync(), e => e.Kind == "login.mfa" && e.UserId == user.Id && e.Result == AuditResults.Failure && e.Methods == "otp");
@@ -160,6 +161,7 @@ public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFi
         var (browser, request, posted) = await StartAsync(fx, user.Username);
         Assert.Equal("/login/mfa", OidcFlow.LocationOf(posted));
         var chooser = await browser.GetAsync("/login/mfa");
+        AssertNotFramable(chooser);
         var html = await chooser.Content.ReadAsStringAsync();
         Assert.Contains("Set up a second factor", html);
         Assert.Contains("Remind me later", html);
@@ -222,6 +224,7 @@ public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFi
         Assert.Equal("interaction_required", OidcFlow.ResponseAt(OidcFlow.LocationOf(silent)).Error);
 
         var request = fx.NewOtherRequest();
+        var passwordOnlySession = browser.CookieValue(SessionCookie)!;
         var stepUp = await browser.AuthorizeAsync(request);
         Assert.Equal("/login/mfa", OidcFlow.LocationOf(stepUp));
         fx.Codes.Expect(user, "864200");
@@ -229,6 +232,21 @@ public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFi
         var back = await browser.GetAsync(OidcFlow.LocationOf(done));
         var tokens = await browser.RedeemAsync(request, OidcFlow.ResponseAt(OidcFlow.LocationOf(back)).Code!, fx.OtherSecret);
         Assert.Contains("mfa", new JsonWebToken(tokens.IdToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+
+        // Elevation issues a new session id (security-tests: rotated after MFA and on elevation); the old one is gone.
+        Assert.NotEqual(passwordOnlySession, browser.CookieValue(SessionCookie));
+        using var stolen = fx.NewBrowser();
+        stolen.Cookies.Add(fx.Service.BaseUri, new System.Net.Cookie(SessionCookie, passwordOnlySession));
+        var replay = await stolen.AuthorizeAsync(fx.NewRequest().With("prompt", "none"));
+        Assert.Equal("login_required", OidcFlow.ResponseAt(OidcFlow.LocationOf(replay)).Error);
+    }
+
+    private const string SessionCookie = "imp-sso";
+
+    private static void AssertNotFramable(HttpResponseMessage page)
+    {
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
     }
 
     private async Task<List<AuditEvent>> RecentAuditAsync()
