@@ -41,8 +41,11 @@ public sealed class FakeKeyVault : IDisposable
     public ConcurrentQueue<string> Requests { get; } = new();
     /// <summary>When set, every request is answered with this status and a Key Vault error body.</summary>
     public int? FailWith { get; set; }
-    /// <summary>The nextLink of the versions list (null: one page).</summary>
+    /// <summary>The nextLink of the versions list's last page (null: none).</summary>
     public string? NextLink { get; set; }
+    /// <summary>When set, the versions list comes in pages of this size, each but the last with a nextLink as Key Vault writes
+    /// it: same vault, api-version, $skiptoken and maxresults.</summary>
+    public int? PageSize { get; set; }
     public int SignCount => _signCount;
     private int _signCount;
 
@@ -110,7 +113,8 @@ public sealed class FakeKeyVault : IDisposable
             await WriteAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["code"] = status == 401 ? "Unauthorized" : status == 429 ? "Throttled" : "InternalServerError", ["message"] = "token " + Credential.Token + " rejected" } });
             return;
         }
-        if (request.QueryString["api-version"] != "7.4" || request.QueryString.Count != 1)
+        var paging = request.QueryString.AllKeys.Where(k => k is "$skiptoken" or "maxresults").Count();
+        if (request.QueryString["api-version"] != "7.4" || request.QueryString.Count != 1 + paging || (paging > 0 && !path.EndsWith("/versions", StringComparison.Ordinal)))
         {
             await RejectAsync(context, "api-version must be exactly 7.4: " + request.Url.Query);
             return;
@@ -131,14 +135,18 @@ public sealed class FakeKeyVault : IDisposable
         switch (request.HttpMethod, segments.Length)
         {
             case ("GET", 3) when segments[2] == "versions":
+                var all = _versions.Values.OrderBy(v => v.Created).ToList();
+                var skip = int.TryParse(request.QueryString["$skiptoken"], out var s) ? s : 0;
+                var take = PageSize ?? all.Count;
+                var more = skip + take < all.Count;
                 await WriteAsync(context, 200, new JsonObject
                 {
-                    ["value"] = new JsonArray(_versions.Values.OrderBy(v => v.Created).Select(v => (JsonNode)new JsonObject
+                    ["value"] = new JsonArray(all.Skip(skip).Take(take).Select(v => (JsonNode)new JsonObject
                     {
                         ["kid"] = Kid(v),
                         ["attributes"] = Attributes(v),
                     }).ToArray()),
-                    ["nextLink"] = NextLink,
+                    ["nextLink"] = more ? $"{VaultUri}keys/{KeyName}/versions?api-version=7.4&$skiptoken={skip + take}&maxresults={take}" : NextLink,
                 });
                 return;
             case ("GET", 3) when _versions.TryGetValue(segments[2], out var version):

@@ -66,6 +66,19 @@ public sealed class KeyVaultKeysClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetVersionsAsync_SeveralPages_FollowsTheVaultsNextLinksWithTheBearerToken()
+    {
+        var more = Enumerable.Range(0, 4).Select(i => _vault.AddVersion(DateTimeOffset.UtcNow.AddMinutes(i))).ToList();
+        _vault.PageSize = 2;
+
+        var versions = await _vault.NewClient().GetVersionsAsync(FakeKeyVault.KeyName, default);
+
+        Assert.Empty(_vault.Violations); // every page carried api-version=7.4 and the bearer token
+        Assert.Equal(3, _vault.Requests.Count);
+        Assert.Equal(more.Select(v => v.Id).Prepend(_version.Id).Order(), versions.Select(v => v.Version).Order());
+    }
+
+    [Fact]
     public async Task GetVersionsAsync_NextLinkOutsideVault_ThrowsWithoutFollowing()
     {
         _vault.NextLink = "https://attacker.example/keys/idp-signing/versions?api-version=7.4";
