@@ -23,6 +23,14 @@ public sealed class SsoSessions(
 {
     private readonly bool _secure = options.Value.PublicBase.Scheme == Uri.UriSchemeHttps;
 
+    /// <summary>
+    /// Over https the session cookie is SameSite=None: cross-site POSTs must carry it (RP-initiated logout by form POST, which
+    /// otherwise leaves the session alive; Entra's external authentication method and SAML's POST binding post to us). Every
+    /// state-changing form of ours has its own CSRF token, and our pages refuse framing. Browsers accept None only with
+    /// Secure, so plain http (local mode) keeps Lax, which still rides the relying party's top-level GET to /connect/authorize.
+    /// </summary>
+    public SameSiteMode SameSite => _secure ? SameSiteMode.None : SameSiteMode.Lax;
+
     /// <summary>__Host- binds the cookie to our origin (no Domain, Path=/, Secure); plain http (local mode) cannot use it.</summary>
     public string CookieName => _secure ? "__Host-imp-sso" : "imp-sso";
 
@@ -70,8 +78,7 @@ public sealed class SsoSessions(
         {
             HttpOnly = true,
             Secure = _secure,
-            // Lax: the cookie rides top-level GET navigations to /connect/authorize from relying parties, never cross-site POSTs.
-            SameSite = SameSiteMode.Lax,
+            SameSite = SameSite,
             Path = "/",
             IsEssential = true,
         });
@@ -89,7 +96,7 @@ public sealed class SsoSessions(
     {
         if (http.Request.Cookies.TryGetValue(CookieName, out var id) && !string.IsNullOrEmpty(id))
             await store.DeleteAsync(id, ct);
-        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", Secure = _secure, HttpOnly = true, SameSite = SameSiteMode.Lax });
+        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", Secure = _secure, HttpOnly = true, SameSite = SameSite });
     }
 
     public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -140,6 +140,28 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
     }
 
     [Fact]
+    public async Task SessionCookie_OverHttps_SecureHostPrefixedSameSiteNone_SoCrossSitePostsCarryIt()
+    {
+        var user = await fx.NewUserAsync();
+        var services = fx.Service.Services;
+        var sessions = new Imprivata.Functions.Login.SsoSessions(services.GetRequiredService<Imprivata.Core.Sessions.ISsoSessionStore>(),
+            services.GetRequiredService<Imprivata.Core.Directory.IDirectoryStore>(), services.GetRequiredService<Imprivata.Core.Settings.ISettingsStore>(),
+            Microsoft.Extensions.Options.Options.Create(new Imprivata.Functions.Infrastructure.ServiceOptions { PublicBaseUrl = "https://idp.example.org" }),
+            TimeProvider.System);
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+
+        await sessions.StartAsync(http, user, ["pwd"], [], CancellationToken.None);
+
+        var cookie = http.Response.Headers.SetCookie.Single(c => c!.StartsWith("__Host-imp-sso=", StringComparison.Ordinal)
+            && !c.Contains("expires=Thu, 01 Jan 1970", StringComparison.Ordinal))!;
+        Assert.Contains("samesite=none", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Login_OverHttps_HostPrefixedSecureCookies()
     {
         await using var https = await TestService.StartAsync(new Dictionary<string, string?> { ["Imprivata:PublicBaseUrl"] = "https://login.example.test" });
