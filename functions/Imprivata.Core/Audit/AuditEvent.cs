@@ -19,6 +19,21 @@ public sealed record AuditEvent
     public string? RequestId { get; init; }
     public string? Methods { get; init; }
     public string? Detail { get; init; }
+    /// <summary>Whether the stored row still carries the seal written with it; null on an event not read from the log.</summary>
+    public AuditSeal? Seal { get; init; }
+}
+
+/// <summary>
+/// Each stored event carries a keyed MAC over every field and its place in the log: a row changed, moved or inserted by
+/// someone who can write the table but does not hold the key no longer verifies.
+/// </summary>
+public enum AuditSeal
+{
+    /// <summary>Written before events were sealed.</summary>
+    Unsealed,
+    Valid,
+    /// <summary>The row does not match its seal: it was changed after it was written.</summary>
+    Broken,
 }
 
 public static class AuditResults

@@ -25,6 +25,7 @@ public static class AdminSetup
         builder.Services.AddSingleton<Policies.PolicyAdministration>();
         builder.Services.AddSingleton<Methods.EnrolledMethodsAdministration>();
         builder.Services.AddSingleton<Reports.EnrollmentReports>();
+        builder.Services.AddSingleton<Reports.AuditLogReport>();
         // Static server rendering of the console's components; no interactivity, no circuit.
         builder.Services.AddRazorComponents();
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Imprivata.Core.Audit;
+using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Audit;
@@ -12,12 +13,14 @@ namespace Imprivata.Storage.Audit;
 /// throughput target, about 2,000 entities/s; an append-only hot partition is the anti-pattern Azure's table design guide
 /// names).
 /// Within a partition the row key sorts newest first; the buckets of an hour are merged newest first. Rows written before
-/// the buckets ("yyyyMMddHH") are read the same way. Values are stored as given; rendering escapes them (CR/LF never reach
-/// a log line raw).
+/// the buckets ("yyyyMMddHH") are read the same way. Values are stored as given; the console and exports escape control
+/// characters (AuditText), so CR/LF never reach a report line raw.
+/// Every row is sealed (<see cref="AuditSeal"/>): an HMAC under a stored key over its keys and fields, checked on every read.
 /// </summary>
-public sealed class TableAuditLog(TableSet tables) : IAuditLog
+public sealed class TableAuditLog(TableSet tables, ICodeHasher mac) : IAuditLog
 {
     private const string Table = "Audit";
+    private const string SealContext = "audit-seal";
     internal const int Spread = 16;
 
     public async Task AppendAsync(AuditEvent e, CancellationToken ct)
@@ -38,7 +41,27 @@ public sealed class TableAuditLog(TableSet tables) : IAuditLog
             ["Methods"] = e.Methods,
             ["Detail"] = Clip(e.Detail),
         };
+        entity["Seal"] = Convert.ToBase64String(await mac.HashAsync(Sealed(entity), SealContext, ct).ConfigureAwait(false));
         await table.AddEntityAsync(entity, ct).ConfigureAwait(false);
+    }
+
+    private static readonly string[] SealedColumns = ["Kind", "Result", "Reason", "Username", "UserId", "Actor", "ClientId", "Ip", "RequestId", "Methods", "Detail"];
+
+    /// <summary>What the seal covers, unambiguously (a JSON array): the row's place and time and every field.</summary>
+    private static string Sealed(TableEntity row) => System.Text.Json.JsonSerializer.Serialize(
+        new[] { row.PartitionKey, row.RowKey, row.GetDateTimeOffset("Time")?.UtcTicks.ToString(CultureInfo.InvariantCulture) }
+            .Concat(SealedColumns.Select(row.GetString)).ToArray());
+
+    private async Task<AuditSeal> VerifyAsync(TableEntity row, CancellationToken ct)
+    {
+        if (row.GetString("Seal") is not { } stored)
+            return AuditSeal.Unsealed;
+        var expected = await mac.HashAsync(Sealed(row), SealContext, ct).ConfigureAwait(false);
+        var actual = new byte[expected.Length];
+        return Convert.TryFromBase64String(stored, actual, out var written) && written == expected.Length &&
+               System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(actual, expected)
+            ? AuditSeal.Valid
+            : AuditSeal.Broken;
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken ct)
@@ -71,6 +94,7 @@ public sealed class TableAuditLog(TableSet tables) : IAuditLog
                     RequestId = row.GetString("RequestId"),
                     Methods = row.GetString("Methods"),
                     Detail = row.GetString("Detail"),
+                    Seal = await VerifyAsync(row, ct).ConfigureAwait(false),
                 };
             }
             hour = hour.AddHours(-1);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Imprivata.Core.Audit;
 using Imprivata.Storage.Audit;
+using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 
@@ -13,13 +14,15 @@ public sealed class TableAuditLogTests
     private static readonly DateTimeOffset Hour = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
     private readonly TableSet _tables = new(Azurite.NewTables());
 
+    private TableAuditLog NewLog() => new(_tables, new TableCodeHasher(_tables));
+
     private static AuditEvent Event(DateTimeOffset time, string detail) =>
         new() { Time = time, Kind = "test", Result = AuditResults.Success, Reason = AuditReasons.Ok, Detail = detail };
 
     [Fact]
     public async Task Query_EventsSpreadOverAnHoursPartitions_AllComeBackNewestFirst()
     {
-        var log = new TableAuditLog(_tables);
+        var log = NewLog();
         var times = Enumerable.Range(0, 80).Select(i => Hour.AddSeconds(i * 40)).ToArray(); // 80 events over 53 minutes
         foreach (var time in times.OrderBy(_ => Random.Shared.Next()))
             await log.AppendAsync(Event(time, time.ToString("O", CultureInfo.InvariantCulture)), Ct);
@@ -37,7 +40,7 @@ public sealed class TableAuditLogTests
     [Fact]
     public async Task Query_RowsFromBeforeTheSpread_AreMergedInOrderWithinTheWindow()
     {
-        var log = new TableAuditLog(_tables);
+        var log = NewLog();
         await log.AppendAsync(Event(Hour.AddMinutes(10), "new-10"), Ct);
         await log.AppendAsync(Event(Hour.AddMinutes(30), "new-30"), Ct);
         await log.AppendAsync(Event(Hour.AddMinutes(-30), "previous-hour"), Ct);
@@ -53,5 +56,37 @@ public sealed class TableAuditLogTests
         var found = await log.QueryAsync(Hour.AddMinutes(-45), Hour.AddHours(1), Ct).Select(e => e.Detail).ToListAsync(Ct);
 
         Assert.Equal(["new-30", "legacy-20", "new-10", "previous-hour"], found);
+    }
+
+    [Fact]
+    public async Task Seal_EveryWrittenEventVerifies_AChangedOrMovedRowDoesNot_AnOldRowIsUnsealed()
+    {
+        var log = NewLog();
+        await log.AppendAsync(Event(Hour.AddMinutes(1), "kept") with { Username = "ada", Result = AuditResults.Failure }, Ct);
+        await log.AppendAsync(Event(Hour.AddMinutes(2), "changed") with { Username = "ada", Result = AuditResults.Failure }, Ct);
+        await log.AppendAsync(Event(Hour.AddMinutes(3), "moved"), Ct);
+        var table = await _tables.GetAsync("Audit", Ct);
+        var rows = await table.QueryAsync<TableEntity>().ToListAsync(Ct);
+
+        // Someone with write access to the table turns a failure into a success, and copies an event to another time.
+        var changed = rows.Single(r => r.GetString("Detail") == "changed");
+        changed["Result"] = AuditResults.Success;
+        await table.UpdateEntityAsync(changed, Azure.ETag.All, TableUpdateMode.Replace, Ct);
+        var moved = rows.Single(r => r.GetString("Detail") == "moved");
+        var copy = new TableEntity(moved) { RowKey = (DateTime.MaxValue.Ticks - Hour.AddMinutes(4).UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-copy" };
+        copy["Time"] = Hour.AddMinutes(4);
+        await table.AddEntityAsync(copy, Ct);
+        await table.AddEntityAsync(new TableEntity("2026112809", (DateTime.MaxValue.Ticks - Hour.AddMinutes(5).UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-x")
+        {
+            ["Time"] = Hour.AddMinutes(5), ["Kind"] = "test", ["Result"] = AuditResults.Success, ["Reason"] = AuditReasons.Ok, ["Detail"] = "before seals",
+        }, Ct);
+
+        var found = await log.QueryAsync(Hour, Hour.AddHours(1), Ct).ToListAsync(Ct);
+
+        Assert.Equal(AuditSeal.Valid, found.Single(e => e.Detail == "kept").Seal);
+        Assert.Equal(AuditSeal.Broken, found.Single(e => e.Detail == "changed").Seal);
+        Assert.Equal(AuditSeal.Valid, found.Single(e => e.Detail == "moved" && e.Time == Hour.AddMinutes(3)).Seal);
+        Assert.Equal(AuditSeal.Broken, found.Single(e => e.Detail == "moved" && e.Time == Hour.AddMinutes(4)).Seal);
+        Assert.Equal(AuditSeal.Unsealed, found.Single(e => e.Detail == "before seals").Seal);
     }
 }

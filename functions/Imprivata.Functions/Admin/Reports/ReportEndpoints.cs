@@ -1,3 +1,4 @@
+using Imprivata.Core.Audit;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Functions.Admin.Console;
@@ -15,9 +16,11 @@ public static class ReportEndpoints
 {
     public const string EnrolledUsers = "enrolled-users";
     public const string UnenrolledRemoteAccess = "unenrolled-remote-access";
+    public const string AuditLog = "audit-log";
 
     public static readonly string[] EnrolledHeader = ["Username", "Display name", "E-mail address", "User policy", "Factors", "Enrolled at (UTC)", "Last used (UTC)"];
     public static readonly string[] UnenrolledHeader = ["Username", "Display name", "E-mail address", "Phone", "Domain", "OU", "User policy", "Enrollment rule"];
+    public static readonly string[] AuditLogHeader = ["Time (UTC)", "Event", "Result", "Reason", "Username", "Administrator", "Application", "IP address", "Methods", "Detail", "Request id", "Seal"];
 
     public static void MapReportApi(this RouteGroupBuilder desk)
     {
@@ -28,6 +31,11 @@ public static class ReportEndpoints
 
         desk.MapGet($"/reports/{UnenrolledRemoteAccess}", async (HttpContext http, EnrollmentReports reports) =>
             Results.Json(await reports.UnenrolledRemoteAccessAsync(UnenrolledFilter(http), http.RequestAborted), AdminHttp.Json));
+
+        desk.MapGet($"/reports/{AuditLog}", async (HttpContext http, AuditLogReport report) =>
+            report.Parse(http.Request.Query, out var filter) is { } invalid
+                ? AdminHttp.BadRequest(invalid)
+                : Results.Json(await report.RunAsync(filter, http.RequestAborted), AdminHttp.Json));
 
         MapCsv(desk);
     }
@@ -60,6 +68,17 @@ public static class ReportEndpoints
             });
         });
 
+        desk.MapGet($"/reports/{AuditLog}", async (HttpContext http, AuditLogReport report) =>
+        {
+            var error = report.Parse(http.Request.Query, out var filter);
+            return new RazorComponentResult<AuditLogReportPage>(new
+            {
+                Admin = AdminPrincipal.Required(http), Filter = filter, Error = error,
+                Rows = error is null ? await report.RunAsync(filter, http.RequestAborted) : [],
+                CsvLink = $"/admin/reports/{AuditLog}.csv{http.Request.QueryString}",
+            });
+        });
+
         MapCsv(desk);
     }
 
@@ -85,7 +104,22 @@ public static class ReportEndpoints
             await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={UnenrolledRemoteAccess};rows={rows.Count}");
             return ReportCsv.File(csv, UnenrolledRemoteAccess + ".csv");
         });
+
+        MapAuditLogCsv(desk);
     }
+
+    private static void MapAuditLogCsv(RouteGroupBuilder desk) =>
+        desk.MapGet($"/reports/{AuditLog}.csv", async (HttpContext http, AuditLogReport report, AdminAudit audit) =>
+        {
+            if (report.Parse(http.Request.Query, out var filter) is { } invalid)
+                return AdminHttp.BadRequest(invalid);
+            var rows = await report.RunAsync(filter, http.RequestAborted);
+            var csv = await ReportCsv.WriteAsync(AuditLogHeader, rows.Select(e => (IReadOnlyList<string?>)
+                [ReportCsv.Time(e.Time), e.Kind, e.Result, e.Reason, AuditText.Visible(e.Username), AuditText.Visible(e.Actor), AuditText.Visible(e.ClientId),
+                 e.Ip, e.Methods, AuditText.Visible(e.Detail), e.RequestId, e.Seal?.ToString()]), http.RequestAborted);
+            await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={AuditLog};rows={rows.Count}");
+            return ReportCsv.File(csv, AuditLog + ".csv");
+        });
 
     private static string? EnrolledFilter(HttpContext http, out EnrolledUsersFilter filter)
     {

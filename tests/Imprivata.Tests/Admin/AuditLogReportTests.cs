@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Imprivata.Core.Audit;
+using Imprivata.Core.Directory;
+
+namespace Imprivata.Tests.Admin;
+
+/// <summary>Reports > Audit log: window and filters, seal state, control characters shown escaped, CSV export audited.</summary>
+public sealed class AuditLogReportTests : IAsyncLifetime
+{
+    private const string Forged = "alice\r\n2026-11-28 admin.login success root";
+    private AdminHost _host = default!;
+    private AdminClient _super = default!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await AdminHost.StartAsync();
+        await _host.CreateUserAsync("root", AdminRole.Superadmin);
+        _super = await _host.SignInAsync("root");
+        var now = DateTimeOffset.UtcNow;
+        await _host.Audit.AppendAsync(new AuditEvent
+        {
+            Time = now.AddMinutes(-5), Kind = "login.password", Result = AuditResults.Failure, Reason = AuditReasons.BadCredentials,
+            Username = Forged, Ip = "203.0.113.9", Seal = AuditSeal.Valid,
+        }, default);
+        await _host.Audit.AppendAsync(new AuditEvent
+        {
+            Time = now.AddMinutes(-4), Kind = "oidc.authorize", Result = AuditResults.Success, Reason = AuditReasons.Ok,
+            Username = "bob", ClientId = "payroll", Seal = AuditSeal.Broken,
+        }, default);
+        await _host.Audit.AppendAsync(new AuditEvent
+        {
+            Time = now.AddDays(-3), Kind = "login.password", Result = AuditResults.Success, Reason = AuditReasons.Ok, Username = "alice-earlier",
+        }, default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _super.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private async Task<List<JsonElement>> RowsAsync(string query)
+    {
+        var response = await _super.Http.GetAsync("/admin/api/reports/audit-log" + query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()];
+    }
+
+    [Fact]
+    public async Task Api_LastDayByDefault_NewestFirst_FiltersByUserKindAndResult()
+    {
+        var all = await RowsAsync("");
+        var usernames = all.Select(r => r.GetProperty("username").GetString()).ToList();
+        Assert.Contains(Forged, usernames);
+        Assert.DoesNotContain("alice-earlier", usernames);
+        var times = all.Select(r => r.GetProperty("time").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times);
+
+        Assert.Equal([Forged], (await RowsAsync("?username=ALICE")).Select(r => r.GetProperty("username").GetString()));
+        Assert.All(await RowsAsync("?kind=oidc"), r => Assert.StartsWith("oidc.", r.GetProperty("kind").GetString()));
+        Assert.All(await RowsAsync("?result=failure"), r => Assert.Equal("failure", r.GetProperty("result").GetString()));
+        var earlier = await RowsAsync($"?from={DateTimeOffset.UtcNow.AddDays(-4):yyyy-MM-dd}&username=alice");
+        Assert.Equal(2, earlier.Count);
+    }
+
+    [Theory]
+    [InlineData("?from=2026-01-01&to=2026-03-01", "window_invalid")]
+    [InlineData("?from=2026-03-01&to=2026-02-01", "window_invalid")]
+    [InlineData("?from=yesterday", "time_invalid")]
+    [InlineData("?result=maybe", "result_invalid")]
+    public async Task Api_BadFilter_400WithReason(string query, string reason)
+    {
+        var response = await _super.Http.GetAsync("/admin/api/reports/audit-log" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Page_ShowsControlCharactersEscaped_AndAChangedRecord()
+    {
+        var page = await _super.Http.GetStringAsync("/admin/reports/audit-log");
+
+        Assert.Contains(@"alice\r\n2026-11-28 admin.login success root", page);
+        Assert.DoesNotContain("alice\r\n", page);
+        Assert.Contains("CHANGED", page);
+        Assert.Contains("intact", page);
+    }
+
+    [Fact]
+    public async Task Csv_OneLinePerEvent_EscapedAndAudited()
+    {
+        var response = await _super.Http.GetAsync("/admin/reports/audit-log.csv?username=alice");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var csv = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF');
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length); // the header and one event: the username's CR/LF did not start a line
+        Assert.Contains(@"alice\r\n2026-11-28 admin.login success root", lines[1]);
+        Assert.Contains("Valid", lines[1]);
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.report.export" && e.Detail == "report=audit-log;rows=1");
+    }
+
+    [Fact]
+    public async Task Helpdesk_MayRead_AnonymousRefused()
+    {
+        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        using var desk = await _host.SignInAsync("desk");
+        using var anonymous = _host.NewClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/admin/api/reports/audit-log")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/admin/api/reports/audit-log")).StatusCode);
+    }
+}
