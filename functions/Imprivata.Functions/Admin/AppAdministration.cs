@@ -125,14 +125,15 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         return AdminResult<bool>.Ok(await deploymentRule.IsDeployedToAsync(profile.Deployment, user, ct).ConfigureAwait(false));
     }
 
-    private static string? CheckFields(OidcAppFields fields, out IReadOnlyList<Uri> redirects, out IReadOnlyList<Uri> postLogout)
+    private string? CheckFields(OidcAppFields fields, out IReadOnlyList<Uri> redirects, out IReadOnlyList<Uri> postLogout)
     {
         postLogout = [];
         redirects = [];
         if (!IsName(fields.AdminName) || !IsName(fields.DisplayName))
             return "name_invalid";
-        return RedirectUriRules.CheckAll(fields.RedirectUris, required: true, out redirects)
-            ?? RedirectUriRules.CheckAll(fields.PostLogoutRedirectUris, required: false, out postLogout);
+        var localEvaluation = options.Value.PublicBase.Scheme == Uri.UriSchemeHttp;
+        return RedirectUriRules.CheckAll(fields.RedirectUris, required: true, localEvaluation, out redirects)
+            ?? RedirectUriRules.CheckAll(fields.PostLogoutRedirectUris, required: false, localEvaluation, out postLogout);
     }
 
     private static bool IsName(string? name) => !string.IsNullOrWhiteSpace(name) && name.Trim().Length <= MaxNameLength && !name.Any(char.IsControl);

@@ -3,15 +3,17 @@ using System.Net;
 namespace Imprivata.Functions.Admin;
 
 /// <summary>
-/// Redirect URIs accepted at registration. RFC 9700 2.1 / RFC 6749 3.1.2: absolute, no fragment, https only, except
-/// http on a loopback host for native apps (RFC 8252 7.3). No user info (app@evil.com tricks). Matching later is exact.
+/// Redirect URIs accepted at registration. RFC 9700 2.1 / RFC 6749 3.1.2: absolute, no fragment, https only. No user info
+/// (app@evil.com tricks). Matching later is exact. http on a loopback host is the native apps' exception (RFC 8252 7.3); our
+/// apps are web applications, so it is allowed only while the service itself runs on plain http (a local evaluation, where
+/// the sample relying party lives on 127.0.0.1), never beside an https issuer.
 /// </summary>
 public static class RedirectUriRules
 {
     public const int MaxLength = 2000;
     public const int MaxCount = 20;
 
-    public static string? Check(string? text, out Uri? uri)
+    public static string? Check(string? text, bool allowLoopbackHttp, out Uri? uri)
     {
         uri = null;
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength || text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
@@ -24,20 +26,20 @@ public static class RedirectUriRules
             return "redirect_uri_invalid";
         var secure = parsed.Scheme == Uri.UriSchemeHttps;
         var loopback = parsed.Scheme == Uri.UriSchemeHttp && (parsed.IsLoopback || (IPAddress.TryParse(parsed.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)));
-        if (!secure && !loopback)
+        if (!secure && !(loopback && allowLoopbackHttp))
             return "redirect_uri_not_https";
         uri = parsed;
         return null;
     }
 
     /// <summary>Parses one URI per line (or entry); null error when all are valid.</summary>
-    public static string? CheckAll(IEnumerable<string> texts, bool required, out IReadOnlyList<Uri> uris)
+    public static string? CheckAll(IEnumerable<string> texts, bool required, bool allowLoopbackHttp, out IReadOnlyList<Uri> uris)
     {
         var list = new List<Uri>();
         uris = list;
         foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0))
         {
-            if (Check(text, out var uri) is { } error)
+            if (Check(text, allowLoopbackHttp, out var uri) is { } error)
                 return error;
             if (!list.Contains(uri!))
                 list.Add(uri!);

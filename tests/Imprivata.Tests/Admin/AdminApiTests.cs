@@ -237,6 +237,23 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Apps_HttpLoopbackRedirectUri_AcceptedOnlyWhileTheServiceRunsOnPlainHttp()
+    {
+        var fields = new OidcAppFields("Local tool", "Local tool", ["http://127.0.0.1:8400/cb"], []);
+        var root = (await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("root", default))!;
+        var actor = new AdminPrincipal(root, "session", new AdminSession { UserId = root.Id, CreatedAt = DateTimeOffset.UtcNow, LastSeenAt = DateTimeOffset.UtcNow, CsrfToken = "x" },
+            "127.0.0.1", "request");
+        var behindHttps = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AppAdministration>(_host.App.Services,
+            Microsoft.Extensions.Options.Options.Create(new Imprivata.Functions.Infrastructure.ServiceOptions { PublicBaseUrl = "https://idp.example.org" }));
+
+        var refused = await behindHttps.CreateOidcAsync(actor, fields, default);
+        var local = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Local tool", displayName = "Local tool", redirectUris = fields.RedirectUris });
+
+        Assert.Equal("redirect_uri_not_https", refused.Error);
+        Assert.Equal(HttpStatusCode.Created, local.StatusCode);
+    }
+
+    [Fact]
     public async Task Apps_CreateShowsSecretOnceAndDeploymentDecidesPerUser()
     {
         var created = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
