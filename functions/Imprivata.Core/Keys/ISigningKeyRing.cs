@@ -14,4 +14,5 @@ public interface ISigningKeyRing
     Task<KeyRingChange> MaintainAsync(CancellationToken ct);
 }
 
-public sealed record KeyRingChange(bool Changed, string Summary);
+/// <param name="Problem">Something an operator must fix (a key past its lifetime that nothing replaced), else null.</param>
+public sealed record KeyRingChange(bool Changed, string Summary, string? Problem = null);

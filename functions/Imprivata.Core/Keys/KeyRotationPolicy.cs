@@ -46,6 +46,11 @@ public sealed class KeyRotationPolicy
     public DateTimeOffset ExpectedPublicationEnd(KeySchedule key) =>
         key.ActivatesAt + _options.ActiveLifetime + _options.PostRetirement;
 
+    /// <summary>Whether the signing key has outlived <see cref="KeyRingOptions.ActiveLifetime"/> with no successor in sight.</summary>
+    public bool IsOverdue(IReadOnlyCollection<KeySchedule> keys, DateTimeOffset now) =>
+        FindActive(keys, now) is { } active && !keys.Any(k => k.ActivatesAt > active.ActivatesAt) &&
+        now > active.ActivatesAt + _options.ActiveLifetime;
+
     /// <summary>What maintenance must do at <paramref name="now"/>; empty when the ring is in order.</summary>
     public KeyRingPlan Plan(IReadOnlyCollection<KeySchedule> keys, DateTimeOffset now)
     {

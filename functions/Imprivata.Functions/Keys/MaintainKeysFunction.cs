@@ -18,8 +18,13 @@ public sealed partial class MaintainKeysFunction(ISigningKeyRing ring, ILogger<M
         var change = await ring.MaintainAsync(ct);
         if (change.Changed)
             LogChanged(change.Summary);
-        return FunctionResult.Completed([change.Summary]);
+        if (change.Problem is { } problem)
+            LogProblem(problem);
+        return FunctionResult.Completed(change.Problem is null ? [change.Summary] : [change.Summary, change.Problem]);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Signing key ring needs attention: {Problem}")]
+    private partial void LogProblem(string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key ring changed: {Summary}")]
     private partial void LogChanged(string summary);

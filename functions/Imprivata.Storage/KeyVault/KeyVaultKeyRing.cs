@@ -47,7 +47,12 @@ public sealed partial class KeyVaultKeyRing : ISigningKeyRing
         var snapshot = await LoadAsync(ct).ConfigureAwait(false);
         _snapshot.Set(snapshot);
         var added = _versions.Keys.Count(v => !before.Contains(v));
-        return new KeyRingChange(added > 0, $"Key Vault rotates key '{_keyName}' itself; {snapshot.Schedules.Count} usable versions, {added} new.");
+        // Key Vault's rotation policy, not this service, makes new versions: when it is missing or late, say so every run.
+        var problem = _policy.IsOverdue(snapshot.Schedules, _time.GetUtcNow())
+            ? $"Key Vault key '{_keyName}' has signed for longer than {_policy.Options.ActiveLifetime.TotalDays:0} days and has no newer version: " +
+              "check the key's rotation policy (or rotate it by hand)."
+            : null;
+        return new KeyRingChange(added > 0, $"Key Vault rotates key '{_keyName}' itself; {snapshot.Schedules.Count} usable versions, {added} new.", problem);
     }
 
     private async Task<KeyRingSnapshot> LoadAsync(CancellationToken ct)
@@ -70,7 +75,9 @@ public sealed partial class KeyVaultKeyRing : ISigningKeyRing
         var keyId = JwkThumbprint.OfRsa(key.PublicKey);
         var start = version.NotBefore is { } nbf && nbf > version.Created ? nbf : version.Created;
         var schedule = new KeySchedule(keyId, version.Created, start + _policy.Options.PrePublication);
-        var notAfter = _policy.ExpectedPublicationEnd(schedule);
+        // One lifetime of slack beyond the expected end: a rotation the vault runs late must not leave the key signing under an
+        // expired certificate (maintenance reports the late rotation meanwhile).
+        var notAfter = _policy.ExpectedPublicationEnd(schedule) + _policy.Options.ActiveLifetime;
         if (version.Expires is { } exp && exp < notAfter)
             notAfter = exp;
         // The generator signs synchronously through the vault; keep that off the caller's thread.

@@ -64,6 +64,29 @@ public sealed class KeyVaultKeyRingTests : IDisposable
     }
 
     [Fact]
+    public async Task MaintainAsync_VaultNeverRotated_ReportsTheOverdueKey_ItsCertificateStillValid()
+    {
+        _vault.AddVersion(_time.GetUtcNow().AddDays(-120)); // the default lifetime is 90 days
+        var ring = NewRing();
+
+        var change = await ring.MaintainAsync(default);
+
+        Assert.NotNull(change.Problem);
+        Assert.Contains("rotation policy", change.Problem);
+        var signing = await ring.GetActiveKeyAsync(default);
+        Assert.True(signing.Certificate.NotAfter.ToUniversalTime() > _time.GetUtcNow().UtcDateTime.AddDays(30),
+            $"certificate ends {signing.Certificate.NotAfter:O} while the key still signs");
+    }
+
+    [Fact]
+    public async Task MaintainAsync_KeyWithinItsLifetime_NoProblem()
+    {
+        _vault.AddVersion(_time.GetUtcNow().AddDays(-30));
+
+        Assert.Null((await NewRing().MaintainAsync(default)).Problem);
+    }
+
+    [Fact]
     public async Task GetActiveKeyAsync_ManyTokens_NoKeyRequestsAfterFirstLoad()
     {
         _vault.AddVersion(_time.GetUtcNow().AddDays(-30));
