@@ -71,9 +71,13 @@ public static class OidcSetup
 
                 server.AddOidcErrorAudit();
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
-                    .UseSingletonHandler<RequireCodeVerifierSyntax>()
+                    .UseSingletonHandler<RequireCodeVerifier>()
                     // Before OpenIddict's own "verifier missing" check, which answers invalid_request.
                     .SetOrder(Exchange.ValidateProofKeyForCodeExchangeParameters.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireCodeVerifierSyntax>()
+                    .SetOrder(Exchange.ValidateCodeVerifier.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler

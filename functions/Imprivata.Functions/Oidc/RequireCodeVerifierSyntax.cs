@@ -8,26 +8,32 @@ namespace Imprivata.Functions.Oidc;
 /// <summary>
 /// RFC 7636 4.1: a code_verifier is 43 to 128 characters of [A-Z a-z 0-9 - . _ ~]. OpenIddict only compares hashes, so a client
 /// could pick a short, guessable verifier; such a verifier never redeems a code (security-tests: short/long -> invalid_grant).
-/// A code issued for a code_challenge and presented without a verifier is refused the same way: the grant does not verify
-/// (RFC 7636 4.6, OAuth 2.1 4.1.3), where OpenIddict would call it a malformed request.
+/// Runs after the code was read, so a replayed code still revokes what it issued whatever verifier comes with it.
 /// </summary>
 internal sealed class RequireCodeVerifierSyntax : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
     public ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
-        if (context.Request.CodeVerifier is { Length: > 0 } verifier)
-        {
-            if (!IsWellFormed(verifier))
-                context.Reject(Errors.InvalidGrant, "The code_verifier must be 43 to 128 unreserved characters (RFC 7636 4.1).");
-        }
-        else if (context.Request.IsAuthorizationCodeGrantType())
-        {
-            // PKCE is required of every client (OidcSetup): every code we issue was issued for a challenge.
-            context.Reject(Errors.InvalidGrant, "This code was issued for a code_challenge: the code_verifier is required (RFC 7636 4.5).");
-        }
+        if (context.Request.CodeVerifier is { Length: > 0 } verifier && !IsWellFormed(verifier))
+            context.Reject(Errors.InvalidGrant, "The code_verifier must be 43 to 128 unreserved characters (RFC 7636 4.1).");
         return ValueTask.CompletedTask;
     }
 
     internal static bool IsWellFormed(string verifier) =>
         verifier.Length is >= 43 and <= 128 && verifier.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
+}
+
+/// <summary>
+/// A code presented without a code_verifier is refused with invalid_grant (security-tests; RFC 7636 4.6, OAuth 2.1 4.1.3: the
+/// grant does not verify), where OpenIddict's own check, which runs at this point of the pipeline, calls it a malformed
+/// request. PKCE is required of every client (OidcSetup): every code we issue was issued for a challenge.
+/// </summary>
+internal sealed class RequireCodeVerifier : IOpenIddictServerHandler<ValidateTokenRequestContext>
+{
+    public ValueTask HandleAsync(ValidateTokenRequestContext context)
+    {
+        if (context.Request.IsAuthorizationCodeGrantType() && string.IsNullOrEmpty(context.Request.CodeVerifier))
+            context.Reject(Errors.InvalidGrant, "This code was issued for a code_challenge: the code_verifier is required (RFC 7636 4.5).");
+        return ValueTask.CompletedTask;
+    }
 }

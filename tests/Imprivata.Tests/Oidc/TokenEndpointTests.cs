@@ -73,6 +73,18 @@ public sealed class TokenEndpointTests : IClassFixture<ClockedOidcFixture>
     }
 
     [Fact]
+    public async Task Code_ReplayedWithAMalformedVerifier_StillRevokesTheFirstTokens()
+    {
+        var (browser, request, code) = await CodeAsync();
+        var first = await browser.RedeemAsync(request, code, fx.Secret);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+
+        AssertError(await browser.RedeemAsync(request, code, fx.Secret, verifier: "short"), "invalid_grant");
+
+        AssertError(await browser.RefreshAsync(first.RefreshToken!, OidcFixture.ClientId, fx.Secret), "invalid_grant");
+    }
+
+    [Fact]
     public async Task Code_After61Seconds_InvalidGrant()
     {
         // RFC 9700 4.2.1 / OIDC Core 3.1.2.1 lifetime <= 60 s (the service's clock moves; JWT libraries' own clocks never see it).
