@@ -29,7 +29,7 @@ public static class AdminApi
         MapApps(write);
         MapSettings(write);
         read.MapEnrolledMethodsApi();
-        read.MapReportApi();
+        read.MapReportApi(write);
         write.MapPolicyApi();
     }
 

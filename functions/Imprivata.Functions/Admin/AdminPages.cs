@@ -27,7 +27,7 @@ public static class AdminPages
         MapSettings(write);
         // A user's enrolled methods and the reports: helpdesk and up (see their classes); policies: superadmin.
         read.MapEnrolledMethodsPages();
-        read.MapReportPages();
+        read.MapReportPages(write);
         write.MapPolicyPages();
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Audit;
@@ -17,10 +16,10 @@ namespace Imprivata.Storage.Audit;
 /// characters (AuditText), so CR/LF never reach a report line raw.
 /// Every row is sealed (<see cref="AuditSeal"/>): an HMAC under a stored key over its keys and fields, checked on every read.
 /// </summary>
-public sealed class TableAuditLog(TableSet tables, ICodeHasher mac) : IAuditLog
+public sealed class TableAuditLog(TableSet tables) : IAuditLog
 {
     private const string Table = "Audit";
-    private const string SealContext = "audit-seal";
+    private readonly AuditSeals _seals = new(tables);
     internal const int Spread = 16;
 
     public async Task AppendAsync(AuditEvent e, CancellationToken ct)
@@ -41,35 +40,19 @@ public sealed class TableAuditLog(TableSet tables, ICodeHasher mac) : IAuditLog
             ["Methods"] = e.Methods,
             ["Detail"] = Clip(e.Detail),
         };
-        entity["Seal"] = Convert.ToBase64String(await mac.HashAsync(Sealed(entity), SealContext, ct).ConfigureAwait(false));
+        entity["Seal"] = await _seals.SealAsync(entity, ct).ConfigureAwait(false);
         await table.AddEntityAsync(entity, ct).ConfigureAwait(false);
-    }
-
-    private static readonly string[] SealedColumns = ["Kind", "Result", "Reason", "Username", "UserId", "Actor", "ClientId", "Ip", "RequestId", "Methods", "Detail"];
-
-    /// <summary>What the seal covers, unambiguously (a JSON array): the row's place and time and every field.</summary>
-    private static string Sealed(TableEntity row) => System.Text.Json.JsonSerializer.Serialize(
-        new[] { row.PartitionKey, row.RowKey, row.GetDateTimeOffset("Time")?.UtcTicks.ToString(CultureInfo.InvariantCulture) }
-            .Concat(SealedColumns.Select(row.GetString)).ToArray());
-
-    private async Task<AuditSeal> VerifyAsync(TableEntity row, CancellationToken ct)
-    {
-        if (row.GetString("Seal") is not { } stored)
-            return AuditSeal.Unsealed;
-        var expected = await mac.HashAsync(Sealed(row), SealContext, ct).ConfigureAwait(false);
-        var actual = new byte[expected.Length];
-        return Convert.TryFromBase64String(stored, actual, out var written) && written == expected.Length &&
-               System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(actual, expected)
-            ? AuditSeal.Valid
-            : AuditSeal.Broken;
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
         // Walk hour partitions newest first; each is a single-partition query.
+        // The last hour of the calendar has no next hour to compare with: such a window ends where time does.
+        if (to > DateTimeOffset.MaxValue.AddHours(-1))
+            to = DateTimeOffset.MaxValue.AddHours(-1);
         var hour = new DateTimeOffset(to.UtcDateTime.Year, to.UtcDateTime.Month, to.UtcDateTime.Day, to.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
-        while (hour.AddHours(1) > from)
+        while (hour.AddHours(1) > from && hour > DateTimeOffset.MinValue.AddHours(1))
         {
             var pk = PartitionOf(hour);
             var partitions = new[] { TableClient.CreateQueryFilter($"PartitionKey eq {pk}") }
@@ -77,24 +60,24 @@ public sealed class TableAuditLog(TableSet tables, ICodeHasher mac) : IAuditLog
                 .Select(filter => table.QueryAsync<TableEntity>(filter, cancellationToken: ct));
             await foreach (var row in NewestFirst(partitions, ct).ConfigureAwait(false))
             {
-                var time = row.GetDateTimeOffset("Time") ?? DateTimeOffset.MinValue;
+                var time = AuditSeals.Time(row) ?? DateTimeOffset.MinValue;
                 if (time < from || time >= to)
                     continue;
                 yield return new AuditEvent
                 {
                     Time = time,
-                    Kind = row.GetString("Kind") ?? "",
-                    Result = row.GetString("Result") ?? "",
-                    Reason = row.GetString("Reason") ?? "",
-                    Username = row.GetString("Username"),
-                    UserId = row.GetString("UserId"),
-                    Actor = row.GetString("Actor"),
-                    ClientId = row.GetString("ClientId"),
-                    Ip = row.GetString("Ip"),
-                    RequestId = row.GetString("RequestId"),
-                    Methods = row.GetString("Methods"),
-                    Detail = row.GetString("Detail"),
-                    Seal = await VerifyAsync(row, ct).ConfigureAwait(false),
+                    Kind = AuditSeals.Text(row, "Kind") ?? "",
+                    Result = AuditSeals.Text(row, "Result") ?? "",
+                    Reason = AuditSeals.Text(row, "Reason") ?? "",
+                    Username = AuditSeals.Text(row, "Username"),
+                    UserId = AuditSeals.Text(row, "UserId"),
+                    Actor = AuditSeals.Text(row, "Actor"),
+                    ClientId = AuditSeals.Text(row, "ClientId"),
+                    Ip = AuditSeals.Text(row, "Ip"),
+                    RequestId = AuditSeals.Text(row, "RequestId"),
+                    Methods = AuditSeals.Text(row, "Methods"),
+                    Detail = AuditSeals.Text(row, "Detail"),
+                    Seal = await _seals.VerifyAsync(row, ct).ConfigureAwait(false),
                 };
             }
             hour = hour.AddHours(-1);

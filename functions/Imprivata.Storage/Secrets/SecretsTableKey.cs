@@ -13,9 +13,12 @@ internal sealed class SecretsTableKey(TableSet tables, string partition, string 
 {
     private const string Table = "Secrets";
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private byte[]? _key;
+    private (byte[] Key, DateTimeOffset CreatedAt)? _key;
 
-    public async ValueTask<byte[]> GetAsync(CancellationToken ct)
+    public async ValueTask<byte[]> GetAsync(CancellationToken ct) => (await GetWithCreationAsync(ct).ConfigureAwait(false)).Key;
+
+    /// <summary>The key and when it was first stored (the row's creation, as the storage service stamped it).</summary>
+    public async ValueTask<(byte[] Key, DateTimeOffset CreatedAt)> GetWithCreationAsync(CancellationToken ct)
     {
         if (_key is { } cached)
             return cached;
@@ -30,12 +33,12 @@ internal sealed class SecretsTableKey(TableSet tables, string partition, string 
         }
     }
 
-    private async Task<byte[]> LoadOrCreateAsync(CancellationToken ct)
+    private async Task<(byte[] Key, DateTimeOffset CreatedAt)> LoadOrCreateAsync(CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
         var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct).ConfigureAwait(false);
-        if (existing.HasValue && existing.Value?.GetBinary("Key") is { Length: 32 } key)
-            return key;
+        if (existing.HasValue && existing.Value is { } found && found.GetBinary("Key") is { Length: 32 } key)
+            return (key, CreatedAt(found));
         try
         {
             await table.AddEntityAsync(new TableEntity(partition, row) { ["Key"] = RandomNumberGenerator.GetBytes(32) }, ct).ConfigureAwait(false);
@@ -44,7 +47,10 @@ internal sealed class SecretsTableKey(TableSet tables, string partition, string 
         {
             // Another instance created it first: use theirs.
         }
-        var stored = await table.GetEntityAsync<TableEntity>(partition, row, cancellationToken: ct).ConfigureAwait(false);
-        return stored.Value.GetBinary("Key") ?? throw new InvalidOperationException($"Secrets row {partition}/{row} has no key.");
+        var stored = (await table.GetEntityAsync<TableEntity>(partition, row, cancellationToken: ct).ConfigureAwait(false)).Value;
+        return (stored.GetBinary("Key") ?? throw new InvalidOperationException($"Secrets row {partition}/{row} has no key."), CreatedAt(stored));
     }
+
+    // Key rows are written once and never updated: their Timestamp is their creation.
+    private static DateTimeOffset CreatedAt(TableEntity row) => row.Timestamp ?? DateTimeOffset.MinValue;
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Imprivata.Core.Audit;
 using Imprivata.Storage.Audit;
-using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 
@@ -14,7 +13,7 @@ public sealed class TableAuditLogTests
     private static readonly DateTimeOffset Hour = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
     private readonly TableSet _tables = new(Azurite.NewTables());
 
-    private TableAuditLog NewLog() => new(_tables, new TableCodeHasher(_tables));
+    private TableAuditLog NewLog() => new(_tables);
 
     private static AuditEvent Event(DateTimeOffset time, string detail) =>
         new() { Time = time, Kind = "test", Result = AuditResults.Success, Reason = AuditReasons.Ok, Detail = detail };
@@ -88,5 +87,31 @@ public sealed class TableAuditLogTests
         Assert.Equal(AuditSeal.Valid, found.Single(e => e.Detail == "moved" && e.Time == Hour.AddMinutes(3)).Seal);
         Assert.Equal(AuditSeal.Broken, found.Single(e => e.Detail == "moved" && e.Time == Hour.AddMinutes(4)).Seal);
         Assert.Equal(AuditSeal.Unsealed, found.Single(e => e.Detail == "before seals").Seal);
+    }
+
+    [Fact]
+    public async Task Seal_ANewRowStrippedOfItsSealOrRetyped_ReadsAsChangedWithoutFailingTheQuery()
+    {
+        var log = NewLog();
+        // Past the quarter of an hour after the seal key appeared, when an instance of the previous version may still write
+        // unsealed rows.
+        var now = DateTimeOffset.UtcNow.AddMinutes(20);
+        await log.AppendAsync(Event(now, "stripped"), Ct);
+        await log.AppendAsync(Event(now.AddSeconds(1), "retyped"), Ct);
+        var table = await _tables.GetAsync("Audit", Ct);
+        foreach (var row in await table.QueryAsync<TableEntity>().ToListAsync(Ct))
+        {
+            if (row.GetString("Detail") == "stripped")
+                row.Remove("Seal");
+            else
+                row["Result"] = 1; // not even a string any more
+            await table.UpdateEntityAsync(row, Azure.ETag.All, TableUpdateMode.Replace, Ct);
+        }
+
+        var found = await log.QueryAsync(now.AddMinutes(-1), now.AddMinutes(1), Ct).ToListAsync(Ct);
+
+        Assert.Equal(AuditSeal.Broken, found.Single(e => e.Detail == "stripped").Seal);
+        var retyped = found.Single(e => e.Detail == "retyped");
+        Assert.Equal((AuditSeal.Broken, "1"), (retyped.Seal, retyped.Result));
     }
 }

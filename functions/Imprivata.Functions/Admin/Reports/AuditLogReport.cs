@@ -11,14 +11,17 @@ public sealed record AuditLogFilter(DateTimeOffset From, DateTimeOffset To, stri
 
 /// <summary>
 /// Reports > "Audit log": the decisions and administrative actions of a time window, newest first, each with whether its
-/// row still verifies against its seal (<see cref="AuditSeal"/>). At most <see cref="MaxRows"/> rows; a longer window is
-/// narrowed by its filters.
+/// row still verifies against its seal (<see cref="AuditSeal"/>). At most <see cref="MaxRows"/> rows over at most
+/// <see cref="MaxWindow"/> (each hour is its own set of partition queries). Superadmins only: failed sign-ins keep what was
+/// typed as the username, which is sometimes a password.
 /// </summary>
 public sealed class AuditLogReport(IAuditLog log, TimeProvider time)
 {
     public const int MaxRows = 1000;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
-    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(31);
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(7);
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
     public async Task<IReadOnlyList<AuditEvent>> RunAsync(AuditLogFilter filter, CancellationToken ct)
     {
@@ -39,28 +42,39 @@ public sealed class AuditLogReport(IAuditLog log, TimeProvider time)
         return rows;
     }
 
-    /// <summary>The filter of a query string (from, to: ISO 8601 dates or times; username, kind, result); a reason when invalid.</summary>
+    /// <summary>
+    /// The filter of a query string (from, to: ISO 8601 dates or times in UTC, between 2000 and tomorrow; username, kind,
+    /// result); a reason when invalid, with the default window in <paramref name="filter"/>.
+    /// </summary>
     public string? Parse(IQueryCollection query, out AuditLogFilter filter)
     {
         var now = time.GetUtcNow();
-        var to = Time(query["to"]) ?? now;
-        var from = Time(query["from"]) ?? to - DefaultWindow;
         var result = Blank(query["result"]);
-        filter = new AuditLogFilter(from, to, Blank(query["username"]), Blank(query["kind"]), result);
-        if ((query["from"].Count > 0 && Time(query["from"]) is null && Blank(query["from"]) is not null) ||
-            (query["to"].Count > 0 && Time(query["to"]) is null && Blank(query["to"]) is not null))
+        filter = new AuditLogFilter(now - DefaultWindow, now, Blank(query["username"]), Blank(query["kind"]), result);
+        if (!TryTime(query["to"], now, out var to) || !TryTime(query["from"], now, out var from))
             return "time_invalid";
+        to ??= now;
+        from ??= to.Value - DefaultWindow;
         if (from >= to || to - from > MaxWindow)
             return "window_invalid";
+        filter = filter with { From = from.Value, To = to.Value };
         if (result is not (null or AuditResults.Success or AuditResults.Failure))
             return "result_invalid";
         return null;
     }
 
-    private static DateTimeOffset? Time(Microsoft.Extensions.Primitives.StringValues value) =>
-        DateTimeOffset.TryParse(value.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : null;
+    /// <summary>Absent is fine (null); otherwise ISO 8601 only (never a culture's 03/12/2026) and within bounds.</summary>
+    private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset now, out DateTimeOffset? time)
+    {
+        time = null;
+        if (Blank(value) is not { } text)
+            return true;
+        if (!DateTimeOffset.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ||
+            t < Earliest || t > now.AddDays(1))
+            return false;
+        time = t;
+        return true;
+    }
 
     private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) => value.ToString().Trim() is { Length: > 0 } s ? s : null;
 }

@@ -22,7 +22,9 @@ public static class ReportEndpoints
     public static readonly string[] UnenrolledHeader = ["Username", "Display name", "E-mail address", "Phone", "Domain", "OU", "User policy", "Enrollment rule"];
     public static readonly string[] AuditLogHeader = ["Time (UTC)", "Event", "Result", "Reason", "Username", "Administrator", "Application", "IP address", "Methods", "Detail", "Request id", "Seal"];
 
-    public static void MapReportApi(this RouteGroupBuilder desk)
+    /// <param name="desk">Helpdesk and up: the enrollment reports.</param>
+    /// <param name="superadmin">The audit log (<see cref="AuditLogReport"/>).</param>
+    public static void MapReportApi(this RouteGroupBuilder desk, RouteGroupBuilder superadmin)
     {
         desk.MapGet($"/reports/{EnrolledUsers}", async (HttpContext http, EnrollmentReports reports) =>
             EnrolledFilter(http, out var filter) is { } invalid
@@ -32,15 +34,16 @@ public static class ReportEndpoints
         desk.MapGet($"/reports/{UnenrolledRemoteAccess}", async (HttpContext http, EnrollmentReports reports) =>
             Results.Json(await reports.UnenrolledRemoteAccessAsync(UnenrolledFilter(http), http.RequestAborted), AdminHttp.Json));
 
-        desk.MapGet($"/reports/{AuditLog}", async (HttpContext http, AuditLogReport report) =>
+        superadmin.MapGet($"/reports/{AuditLog}", async (HttpContext http, AuditLogReport report) =>
             report.Parse(http.Request.Query, out var filter) is { } invalid
                 ? AdminHttp.BadRequest(invalid)
                 : Results.Json(await report.RunAsync(filter, http.RequestAborted), AdminHttp.Json));
 
         MapCsv(desk);
+        MapAuditLogCsv(superadmin);
     }
 
-    public static void MapReportPages(this RouteGroupBuilder desk)
+    public static void MapReportPages(this RouteGroupBuilder desk, RouteGroupBuilder superadmin)
     {
         desk.MapGet("/reports", (HttpContext http) => new RazorComponentResult<ReportsPage>(new { Admin = AdminPrincipal.Required(http) }));
 
@@ -68,7 +71,7 @@ public static class ReportEndpoints
             });
         });
 
-        desk.MapGet($"/reports/{AuditLog}", async (HttpContext http, AuditLogReport report) =>
+        superadmin.MapGet($"/reports/{AuditLog}", async (HttpContext http, AuditLogReport report) =>
         {
             var error = report.Parse(http.Request.Query, out var filter);
             return new RazorComponentResult<AuditLogReportPage>(new
@@ -80,6 +83,7 @@ public static class ReportEndpoints
         });
 
         MapCsv(desk);
+        MapAuditLogCsv(superadmin);
     }
 
     /// <summary>The CSV exports; each export is audited (it carries personal data out of the console).</summary>
@@ -104,8 +108,6 @@ public static class ReportEndpoints
             await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={UnenrolledRemoteAccess};rows={rows.Count}");
             return ReportCsv.File(csv, UnenrolledRemoteAccess + ".csv");
         });
-
-        MapAuditLogCsv(desk);
     }
 
     private static void MapAuditLogCsv(RouteGroupBuilder desk) =>
