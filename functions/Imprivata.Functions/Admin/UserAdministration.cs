@@ -6,7 +6,7 @@ namespace Imprivata.Functions.Admin;
 /// <summary>User administration shared by the JSON API and the console pages: rules from DirectoryService, plus audit
 /// and the guard that an administrator cannot lock themselves out.</summary>
 public sealed class UserAdministration(IDirectoryStore directory, DirectoryService users, GroupMembership membership, AdminAudit audit,
-    PasswordAttempts attempts)
+    PasswordAttempts attempts, Core.Mfa.TemporaryCodes.TemporaryCodes temporaryCodes)
 {
     public const int MaxListed = 500;
 
@@ -53,8 +53,13 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
     {
         if (id == actor.User.Id && (!fields.Enabled || fields.AdminRole != actor.User.AdminRole))
             return AdminResult<DirectoryUser>.Fail("cannot_change_own_access");
+        var before = await directory.FindUserByIdAsync(id, ct).ConfigureAwait(false);
         var result = AdminResult<DirectoryUser>.From(await users.UpdateUserAsync(id, fields, ct).ConfigureAwait(false));
         await AuditAsync(actor, "admin.user.update", result, id, fields.Username, RoleDetail(fields.AdminRole) + (fields.Enabled ? "" : ";disabled"), ct).ConfigureAwait(false);
+        // A temporary code the helpdesk issued while the user held no role must not stand in for an administrator's second factor.
+        if (result.Succeeded && before is { AdminRole: AdminRole.None } && fields.AdminRole != AdminRole.None &&
+            (await temporaryCodes.RevokeAsync(id, actor.User.Username, ct).ConfigureAwait(false)).Succeeded)
+            await audit.SucceededAsync(actor, "admin.temporary_code.revoke", ct, id, fields.Username, detail: "the user became an administrator").ConfigureAwait(false);
         return result;
     }
 

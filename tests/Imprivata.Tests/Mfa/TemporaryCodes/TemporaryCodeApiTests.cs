@@ -34,6 +34,21 @@ public sealed class TemporaryCodeApiTests : IAsyncLifetime
     private static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Fact]
+    public async Task PromotingTheHolderToAnAdministratorRole_RevokesTheirCode()
+    {
+        await _host.CreateUserAsync("root", AdminRole.Superadmin);
+        using var root = await _host.SignInAsync("root");
+        Assert.Equal(HttpStatusCode.Created, (await _helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_alice.Id}/temporary-code", new { validity = "1d" })).StatusCode);
+
+        var promoted = await root.SendAsync(HttpMethod.Put, $"/admin/api/users/{_alice.Id}", new { username = "alice", displayName = "Alice", adminRole = "Helpdesk" });
+
+        Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+        var code = await _host.App.Services.GetRequiredService<Core.Mfa.TemporaryCodes.TemporaryCodes>().FindAsync(_alice.Id, default);
+        Assert.Equal(TemporaryCodeState.Revoked, code!.Value.State);
+        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.temporary_code.revoke" && e.Actor == "root" && e.Detail == "the user became an administrator");
+    }
+
+    [Fact]
     public async Task Helpdesk_CannotIssueOrRevokeForAnAdministrator_SuperadminMay()
     {
         var boss = await _host.CreateUserAsync("boss", AdminRole.Superadmin);
