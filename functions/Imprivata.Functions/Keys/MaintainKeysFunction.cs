@@ -1,3 +1,4 @@
+using Imprivata.Core.Audit;
 using Imprivata.Core.Keys;
 using Imprivata.Functions.Hosting;
 
@@ -5,10 +6,14 @@ namespace Imprivata.Functions.Keys;
 
 /// <summary>
 /// Timer function "MaintainKeys" (hourly, FunctionApp/MaintainKeys/function.json): publishes the successor signing key
-/// ahead of time and drops long-retired keys, so rotation happens on schedule even when nobody signs in.
+/// ahead of time and drops long-retired keys, so rotation happens on schedule even when nobody signs in. A change of the ring,
+/// and a rotation that is overdue, is audited ("keys.rotate", actor "MaintainKeys"): signing keys are security settings.
 /// </summary>
-public sealed partial class MaintainKeysFunction(ISigningKeyRing ring, ILogger<MaintainKeysFunction> logger) : IFunctionHandler
+public sealed partial class MaintainKeysFunction(ISigningKeyRing ring, IAuditLog audit, TimeProvider time, ILogger<MaintainKeysFunction> logger) : IFunctionHandler
 {
+    public const string AuditKind = "keys.rotate";
+    public const string OverdueReason = "rotation_overdue";
+
     public const string Name = "MaintainKeys";
 
     public string FunctionName => Name;
@@ -17,11 +22,20 @@ public sealed partial class MaintainKeysFunction(ISigningKeyRing ring, ILogger<M
     {
         var change = await ring.MaintainAsync(ct);
         if (change.Changed)
+        {
             LogChanged(change.Summary);
+            await AuditAsync(AuditResults.Success, AuditReasons.Ok, change.Summary, ct);
+        }
         if (change.Problem is { } problem)
+        {
             LogProblem(problem);
+            await AuditAsync(AuditResults.Failure, OverdueReason, problem, ct);
+        }
         return FunctionResult.Completed(change.Problem is null ? [change.Summary] : [change.Summary, change.Problem]);
     }
+
+    private Task AuditAsync(string result, string reason, string detail, CancellationToken ct) =>
+        audit.AppendAsync(new AuditEvent { Time = time.GetUtcNow(), Kind = AuditKind, Result = result, Reason = reason, Actor = Name, Detail = detail }, ct);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Signing key ring needs attention: {Problem}")]
     private partial void LogProblem(string problem);
