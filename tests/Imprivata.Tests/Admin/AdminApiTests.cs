@@ -254,6 +254,23 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Apps_RegeneratedSecret_ShownOnce_AuditedWithoutIt()
+    {
+        var created = await Json(await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+            new { adminName = "Payroll", displayName = "Payroll", redirectUris = new[] { "https://payroll.example/cb" } }));
+        var clientId = created.GetProperty("clientId").GetString()!;
+        _host.Registry.Setup(r => r.RegenerateSecretAsync(clientId, It.IsAny<CancellationToken>())).ReturnsAsync("the-new-secret");
+
+        var regenerated = await _super.SendAsync(HttpMethod.Post, $"/admin/api/apps/{clientId}/secret");
+
+        Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
+        Assert.Equal("the-new-secret", (await Json(regenerated)).GetProperty("clientSecret").GetString());
+        var audited = Assert.Single(_host.Audit.Events, e => e.Kind == "admin.app.secret.regenerate");
+        Assert.Equal(("root", clientId, AuditResults.Success), (audited.Actor, audited.ClientId, audited.Result));
+        Assert.DoesNotContain("the-new-secret", System.Text.Json.JsonSerializer.Serialize(_host.Audit.Events));
+    }
+
+    [Fact]
     public async Task Apps_CreateShowsSecretOnceAndDeploymentDecidesPerUser()
     {
         var created = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
