@@ -70,6 +70,7 @@ public static class OidcSetup
                 });
 
                 server.AddOidcErrorAudit();
+                server.AddHttpRedirectRefusal(issuer);
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifier>()
                     // Before OpenIddict's own "verifier missing" check, which answers invalid_request.
