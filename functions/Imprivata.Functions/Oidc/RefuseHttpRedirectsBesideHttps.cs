@@ -5,10 +5,15 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Imprivata.Functions.Oidc;
 
 /// <summary>
-/// Beside an https issuer, a redirect_uri or post_logout_redirect_uri over plain http is refused on our error page, even
-/// when an app profile still lists one (registered while the service ran on plain http, or before registration refused
-/// loopback http for web apps: RedirectUriRules). Our clients are web applications; http loopback is the native apps'
-/// exception (RFC 8252 7.3), and a code or logout sent over http can be read on the way.
+/// Beside an https issuer, nothing is sent back to a plain-http address, even when an app profile still lists one (registered
+/// while the service ran on plain http, or before registration refused loopback http for web apps: RedirectUriRules). Our
+/// clients are web applications; http loopback is the native apps' exception (RFC 8252 7.3), and a code sent over http can
+/// be read on the way.
+/// <list type="bullet">
+/// <item>Authorization: refused on our error page, checked once OpenIddict settled the redirect URI (a request without one
+/// gets the app's only registered URI).</item>
+/// <item>Logout: the user is still signed out, and lands on our signed-out page instead of the http address.</item>
+/// </list>
 /// </summary>
 internal static class RefuseHttpRedirectsBesideHttps
 {
@@ -21,20 +26,20 @@ internal static class RefuseHttpRedirectsBesideHttps
         server.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler
             .UseInlineHandler(context =>
             {
-                if (IsHttp(context.RedirectUri ?? context.Request.RedirectUri))
+                if (IsHttp(context.RedirectUri))
                     context.Reject(Errors.InvalidRequest, Description);
                 return default;
             })
-            .SetOrder(OpenIddictServerHandlers.Authentication.ValidateRedirectUriParameter.Descriptor.Order + 1)
+            .SetOrder(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom));
-        server.AddEventHandler<ValidateEndSessionRequestContext>(handler => handler
+        server.AddEventHandler<ApplyEndSessionResponseContext>(handler => handler
             .UseInlineHandler(context =>
             {
-                if (IsHttp(context.PostLogoutRedirectUri ?? context.Request.PostLogoutRedirectUri))
-                    context.Reject(Errors.InvalidRequest, Description);
+                if (IsHttp(context.PostLogoutRedirectUri))
+                    context.PostLogoutRedirectUri = null;
                 return default;
             })
-            .SetOrder(OpenIddictServerHandlers.Session.ValidatePostLogoutRedirectUriParameter.Descriptor.Order + 1)
+            .SetOrder(OpenIddictServerHandlers.Session.AttachPostLogoutRedirectUri.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom));
     }
 

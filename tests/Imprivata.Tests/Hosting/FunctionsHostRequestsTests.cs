@@ -49,24 +49,43 @@ public sealed class FunctionsHostRequestsTests
         await using var host = await StartAsync(customHandler: true);
         // Registered before loopback http was refused for web apps (straight into the registry, as old data would be).
         var registry = host.App.Services.GetRequiredService<Imprivata.Functions.Admin.IOidcClientRegistry>();
-        await registry.CreateAsync("legacy-app", "Legacy", [new Uri("http://127.0.0.1:8400/cb"), new Uri("https://rp.example.org/cb")],
-            [new Uri("http://127.0.0.1:8400/bye")], default);
-        string Authorize(string redirect) =>
-            "/connect/authorize?client_id=legacy-app&response_type=code&scope=openid&code_challenge_method=S256" +
-            "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSMtw-cM&redirect_uri=" + Uri.EscapeDataString(redirect);
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Client.BaseAddress };
+        await registry.CreateAsync("legacy-app", "Legacy", [new Uri("http://127.0.0.1:8400/cb"), new Uri("https://rp.example.org/cb")], [], default);
+        await registry.CreateAsync("legacy-one", "Legacy, one address", [new Uri("http://127.0.0.1:8401/cb")], [], default);
+        using var client = NoRedirects(host);
 
-        using var refused = await client.GetAsync(Authorize("http://127.0.0.1:8400/cb"));
-        using var allowed = await client.GetAsync(Authorize("https://rp.example.org/cb"));
+        using var refused = await client.GetAsync(Authorize("legacy-app", "openid", "http://127.0.0.1:8400/cb"));
+        // Without redirect_uri (allowed without openid), OpenIddict takes the app's only registered one: still refused.
+        using var defaulted = await client.GetAsync(Authorize("legacy-one", "profile", redirect: null));
+        using var allowed = await client.GetAsync(Authorize("legacy-app", "openid", "https://rp.example.org/cb"));
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("over https only", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, defaulted.StatusCode);
+        Assert.Contains("over https only", await defaulted.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
         Assert.StartsWith("/login?", allowed.Headers.Location!.OriginalString);
-        using var logout = await client.GetAsync("/connect/logout?client_id=legacy-app&post_logout_redirect_uri=" + Uri.EscapeDataString("http://127.0.0.1:8400/bye"));
-        Assert.Equal(HttpStatusCode.BadRequest, logout.StatusCode);
-        Assert.Contains("over https only", await logout.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task HttpsIssuer_LogoutToAnAppsHttpAddress_SignsOutOnOurPageInstead()
+    {
+        await using var host = await StartAsync(customHandler: true);
+        var registry = host.App.Services.GetRequiredService<Imprivata.Functions.Admin.IOidcClientRegistry>();
+        await registry.CreateAsync("legacy-app", "Legacy", [new Uri("https://rp.example.org/cb")], [new Uri("http://127.0.0.1:8400/bye")], default);
+        using var client = NoRedirects(host);
+
+        using var logout = await client.GetAsync("/connect/logout?client_id=legacy-app&state=xyz&post_logout_redirect_uri=" + Uri.EscapeDataString("http://127.0.0.1:8400/bye"));
+
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.EndsWith(Imprivata.Functions.Oidc.EndSessionEndpoint.SignedOutPath, logout.Headers.Location!.OriginalString);
+    }
+
+    private static HttpClient NoRedirects(ServiceAppHost host) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Client.BaseAddress };
+
+    private static string Authorize(string clientId, string scope, string? redirect) =>
+        $"/connect/authorize?client_id={clientId}&response_type=code&scope={scope}&code_challenge_method=S256" +
+        "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSMtw-cM" + (redirect is null ? "" : "&redirect_uri=" + Uri.EscapeDataString(redirect));
 
     [Fact]
     public async Task CustomHandler_AuditNamesTheClientFromTheLastForwardedEntry()
