@@ -28,6 +28,8 @@ public enum TemporaryCodeState
     Revoked,
     /// <summary>The user enrolled, or used an enrolled factor, after the code was issued.</summary>
     Superseded,
+    /// <summary>The user now holds an administrator role and the code's issuer is not a superadmin.</summary>
+    IssuerMayNotStandIn,
 }
 
 /// <summary>One row per user.</summary>

@@ -11,8 +11,11 @@ namespace Imprivata.Core.Mfa.TemporaryCodes;
 /// expires, he enrolls ..., he resumes using his typical second factor"). Within that time it is reusable, also
 /// concurrently: it replaces a lost device for days, not for one login. Every use is counted.
 /// Audit is the caller's: the admin surface knows the actor, the login step knows the request.
+/// An administrator's code works only if a superadmin issued it (<see cref="TemporaryCodeState.IssuerMayNotStandIn"/>), checked
+/// at every use: a user promoted after the helpdesk gave them a code keeps no helpdesk-issued stand-in for their second factor.
 /// </summary>
-public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher, IEnrollmentStore enrollments, TemporaryCodeOptions options, TimeProvider time)
+public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher, IEnrollmentStore enrollments, Directory.IDirectoryStore directory,
+    TemporaryCodeOptions options, TimeProvider time)
 {
     /// <param name="issuerId">The administrator's user id: nobody issues a code for themselves (NIST SP 800-63B 6.1.2.3:
     /// a replacement authenticator is bound by someone else after proving the subscriber's identity).</param>
@@ -90,6 +93,7 @@ public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher
                 {
                     TemporaryCodeState.Expired => TemporaryCodeErrors.Expired,
                     TemporaryCodeState.Revoked => TemporaryCodeErrors.Revoked,
+                    TemporaryCodeState.IssuerMayNotStandIn => TemporaryCodeErrors.IssuerMayNotStandIn,
                     _ => TemporaryCodeErrors.Superseded,
                 });
             // Counting uses must not lose one to a concurrent use; both uses succeed (codes are reusable until they end).
@@ -106,9 +110,12 @@ public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher
         if (time.GetUtcNow() >= code.ExpiresAt)
             return TemporaryCodeState.Expired;
         var list = await enrollments.ListAsync(code.UserId, ct).ConfigureAwait(false);
-        return list.Any(e => e.Confirmed && (e.CreatedAt > code.IssuedAt || e.LastUsedAt > code.IssuedAt))
-            ? TemporaryCodeState.Superseded
-            : TemporaryCodeState.Active;
+        if (list.Any(e => e.Confirmed && (e.CreatedAt > code.IssuedAt || e.LastUsedAt > code.IssuedAt)))
+            return TemporaryCodeState.Superseded;
+        if (await directory.FindUserByIdAsync(code.UserId, ct).ConfigureAwait(false) is { AdminRole: not Directory.AdminRole.None } &&
+            await directory.FindUserByUsernameAsync(code.IssuedBy, ct).ConfigureAwait(false) is not { AdminRole: Directory.AdminRole.Superadmin })
+            return TemporaryCodeState.IssuerMayNotStandIn;
+        return TemporaryCodeState.Active;
     }
 
     private static string NewCode(int digits)
@@ -139,6 +146,8 @@ public sealed record TemporaryCodeResult
 
 public static class TemporaryCodeErrors
 {
+    /// <summary>The user holds an administrator role and the code was not issued by a superadmin.</summary>
+    public const string IssuerMayNotStandIn = "issuer_may_not_stand_in";
     public const string CannotIssueForSelf = "cannot_issue_for_self";
     public const string ValidityInvalid = "validity_invalid";
     public const string NoActiveCode = "no_temporary_code";
