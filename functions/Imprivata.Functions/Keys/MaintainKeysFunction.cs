@@ -34,8 +34,21 @@ public sealed partial class MaintainKeysFunction(ISigningKeyRing ring, IAuditLog
         return FunctionResult.Completed(change.Problem is null ? [change.Summary] : [change.Summary, change.Problem]);
     }
 
-    private Task AuditAsync(string result, string reason, string detail, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEvent { Time = time.GetUtcNow(), Kind = AuditKind, Result = result, Reason = reason, Actor = Name, Detail = detail }, ct);
+    // The ring has already changed: a failed audit write must not hide that from this run's result and logs.
+    private async Task AuditAsync(string result, string reason, string detail, CancellationToken ct)
+    {
+        try
+        {
+            await audit.AppendAsync(new AuditEvent { Time = time.GetUtcNow(), Kind = AuditKind, Result = result, Reason = reason, Actor = Name, Detail = detail }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogAuditFailed(e, detail);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not audit a signing key ring event: {Detail}")]
+    private partial void LogAuditFailed(Exception exception, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Signing key ring needs attention: {Problem}")]
     private partial void LogProblem(string problem);

@@ -31,6 +31,10 @@ public sealed class AuditLogReportTests : IAsyncLifetime
         }, default);
         await _host.Audit.AppendAsync(new AuditEvent
         {
+            Time = now.AddMinutes(-3), Kind = "login.mfa", Result = AuditResults.Success, Reason = AuditReasons.Ok, Username = "carol", Methods = "otp",
+        }, default);
+        await _host.Audit.AppendAsync(new AuditEvent
+        {
             Time = now.AddDays(-3), Kind = "login.password", Result = AuditResults.Success, Reason = AuditReasons.Ok, Username = "alice-earlier",
         }, default);
     }
@@ -60,6 +64,7 @@ public sealed class AuditLogReportTests : IAsyncLifetime
 
         Assert.Equal([Forged], (await RowsAsync("?username=ALICE")).Select(r => r.GetProperty("username").GetString()));
         Assert.All(await RowsAsync("?kind=oidc"), r => Assert.StartsWith("oidc.", r.GetProperty("kind").GetString()));
+        Assert.Equal(["login.mfa"], (await RowsAsync("?kind=mfa")).Select(r => r.GetProperty("kind").GetString()));
         Assert.All(await RowsAsync("?result=failure"), r => Assert.Equal("failure", r.GetProperty("result").GetString()));
         var earlier = await RowsAsync($"?from={DateTimeOffset.UtcNow.AddDays(-4):yyyy-MM-dd}&username=alice");
         Assert.Equal(2, earlier.Count);

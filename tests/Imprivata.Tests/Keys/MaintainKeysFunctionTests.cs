@@ -43,4 +43,18 @@ public sealed class MaintainKeysFunctionTests
         Assert.Equal((AuditResults.Failure, MaintainKeysFunction.OverdueReason), (failure.Result, failure.Reason));
         Assert.Empty(quiet);
     }
+
+    [Fact]
+    public async Task AFailingAuditWrite_DoesNotFailTheRunOrHideTheProblem()
+    {
+        var ring = new Mock<ISigningKeyRing>();
+        ring.Setup(r => r.MaintainAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new KeyRingChange(true, "published key abc", "overdue"));
+        var audit = new Mock<IAuditLog>();
+        audit.Setup(a => a.AppendAsync(It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("storage down"));
+
+        var result = await new MaintainKeysFunction(ring.Object, audit.Object, TimeProvider.System, NullLogger<MaintainKeysFunction>.Instance).InvokeAsync(Tick, default);
+
+        Assert.Contains("overdue", JsonSerializer.Serialize(result));
+        audit.Verify(a => a.AppendAsync(It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
 }

@@ -28,7 +28,7 @@ public sealed class AuditLogReport(IAuditLog log, TimeProvider time)
         var rows = new List<AuditEvent>();
         await foreach (var e in log.QueryAsync(filter.From, filter.To, ct).ConfigureAwait(false))
         {
-            if (filter.Kind is { } kind && !e.Kind.StartsWith(kind, StringComparison.OrdinalIgnoreCase))
+            if (filter.Kind is { } kind && !KindMatches(e.Kind, kind))
                 continue;
             if (filter.Result is { } result && !string.Equals(e.Result, result, StringComparison.Ordinal))
                 continue;
@@ -41,6 +41,15 @@ public sealed class AuditLogReport(IAuditLog log, TimeProvider time)
         }
         return rows;
     }
+
+    // Second-factor decisions are written by several steps: the login's own (login.mfa, login.enroll) and each method's (mfa.*).
+    private static readonly Dictionary<string, string[]> KindGroups = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["mfa"] = ["mfa.", "login.mfa", "login.enroll", "enroll."],
+    };
+
+    private static bool KindMatches(string kind, string filter) =>
+        (KindGroups.TryGetValue(filter, out var prefixes) ? prefixes : [filter]).Any(p => kind.StartsWith(p, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The filter of a query string (from, to: ISO 8601 dates or times in UTC, between 2000 and tomorrow; username, kind,
