@@ -39,12 +39,9 @@ internal static class OidcErrorAudit
             return;
         var request = transaction.Request;
         var id = transaction.Response.ErrorUri is { } uri && uri.LastIndexOf('/') is var slash and >= 0 ? uri[(slash + 1)..] : null;
-        var detail = string.Join(';', new[] { request?.GrantType is { } grant ? "grant=" + Clip(grant) : null, id is null ? null : Clip(id) }
-            .Where(part => part is not null));
-        await http.RequestServices.GetRequiredService<AuditTrail>().WriteAsync(http, kind, AuditResults.Failure, Clip(error)!,
-            clientId: Clip(request?.ClientId), detail: detail.Length == 0 ? null : detail);
+        // Client-supplied values (client_id, grant_type) are bounded where every audit row is: TableAuditLog.
+        var detail = string.Join(';', new[] { request?.GrantType is { } grant ? "grant=" + grant : null, id }.Where(part => part is not null));
+        await http.RequestServices.GetRequiredService<AuditTrail>().WriteAsync(http, kind, AuditResults.Failure, error,
+            clientId: request?.ClientId, detail: detail.Length == 0 ? null : detail);
     }
-
-    // Client-supplied values: bounded before they reach a row.
-    private static string? Clip(string? value) => value is { Length: > 100 } ? value[..100] : value;
 }
