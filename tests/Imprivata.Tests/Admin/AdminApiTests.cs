@@ -10,24 +10,8 @@ using Moq;
 
 namespace Imprivata.Tests.Admin;
 
-public sealed class AdminApiTests : IAsyncLifetime
+public sealed class AdminApiTests : SignedInSuperadmin
 {
-    private AdminHost _host = default!;
-    private AdminClient _super = default!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await AdminHost.StartAsync();
-        await _host.CreateUserAsync("root", AdminRole.Superadmin);
-        _super = await _host.SignInAsync("root");
-    }
-
-    public async Task DisposeAsync()
-    {
-        _super.Dispose();
-        await _host.DisposeAsync();
-    }
-
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
@@ -40,7 +24,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     [Fact]
     public async Task Api_WithoutSession_Returns401Json()
     {
-        using var anonymous = _host.NewClient();
+        using var anonymous = Host.NewClient();
         var response = await anonymous.Http.GetAsync("/admin/api/users");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("unauthenticated", (await Json(response)).GetProperty("error").GetString());
@@ -49,72 +33,72 @@ public sealed class AdminApiTests : IAsyncLifetime
     [Fact]
     public async Task Api_UnsafeMethodWithoutCsrfHeader_Returns403AndChangesNothing()
     {
-        var response = await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" }, withCsrf: false);
+        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" }, withCsrf: false);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("bad_csrf", (await Json(response)).GetProperty("error").GetString());
-        _super.Csrf = "wrong" + _super.Csrf;
-        Assert.Equal(HttpStatusCode.Forbidden, (await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" })).StatusCode);
-        Assert.Null(await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("mallory", default));
+        Root.Csrf = "wrong" + Root.Csrf;
+        Assert.Equal(HttpStatusCode.Forbidden, (await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" })).StatusCode);
+        Assert.Null(await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("mallory", default));
     }
 
     [Fact]
     public async Task Login_UnknownUserWrongPasswordOrNotAdmin_SameAnswerNoSession()
     {
-        await _host.CreateUserAsync("plain");
+        await Host.CreateUserAsync("plain");
         var answers = new List<string>();
         foreach (var (user, password) in new[] { ("nobody", AdminHost.Password), ("root", "wrong password here"), ("plain", AdminHost.Password) })
         {
-            using var client = _host.NewClient();
+            using var client = Host.NewClient();
             var response = await client.PostLoginAsync(user, password);
             Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
             answers.Add(response.Headers.Location!.OriginalString + "|" + await response.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/admin/api/session")).StatusCode);
         }
         Assert.Single(answers.Distinct());
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.UnknownUser);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Forbidden && e.Username == "plain");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.UnknownUser);
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Forbidden && e.Username == "plain");
     }
 
     [Fact]
     public async Task Login_WrongPasswordsAnywhere_MakeTheAdministratorWaitWithTheSameAnswer()
     {
         // One account, one counter: wrong passwords typed at the app sign-in page count here too.
-        var root = await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("root", default);
-        var attempts = _host.App.Services.GetRequiredService<PasswordAttempts>();
+        var root = await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("root", default);
+        var attempts = Host.App.Services.GetRequiredService<PasswordAttempts>();
         for (var i = 0; i < 5; i++)
             Assert.Equal(AuditReasons.BadCredentials, await attempts.VerifyAsync("root", root, "wrong password " + i, default));
 
-        using var refused = _host.NewClient();
+        using var refused = Host.NewClient();
         var waiting = await refused.PostLoginAsync("root", AdminHost.Password);
-        using var stranger = _host.NewClient();
+        using var stranger = Host.NewClient();
         var unknown = await stranger.PostLoginAsync("nobody", AdminHost.Password);
         Assert.Equal(unknown.Headers.Location, waiting.Headers.Location);
         Assert.Equal(await unknown.Content.ReadAsStringAsync(), await waiting.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await refused.Http.GetAsync("/admin/api/session")).StatusCode);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Throttled && e.UserId == root!.Id);
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Throttled && e.UserId == root!.Id);
     }
 
     [Fact]
     public async Task SetPassword_ClearsTheWaitEarnedWithTheOldPassword()
     {
         // The helpdesk call after a forgotten password: the new password works at once, not after up to 15 minutes.
-        var user = await _host.CreateUserAsync("forgetful", AdminRole.None);
-        var attempts = _host.App.Services.GetRequiredService<PasswordAttempts>();
+        var user = await Host.CreateUserAsync("forgetful", AdminRole.None);
+        var attempts = Host.App.Services.GetRequiredService<PasswordAttempts>();
         for (var i = 0; i < 10; i++)
             await attempts.VerifyAsync(user.Username, user, "old guess " + i, default);
 
-        var response = await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{user.Id}/password", new { password = "a brand new passphrase" });
+        var response = await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{user.Id}/password", new { password = "a brand new passphrase" });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        var reset = await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(user.Id, default);
+        var reset = await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(user.Id, default);
         Assert.Equal(AuditReasons.Ok, await attempts.VerifyAsync(reset!.Username, reset, "a brand new passphrase", default));
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.password" && e.UserId == user.Id && e.Detail == "password failures cleared");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.password" && e.UserId == user.Id && e.Detail == "password failures cleared");
     }
 
     [Fact]
     public async Task Login_WithoutLoginCsrfToken_IsRefused()
     {
-        using var client = _host.NewClient();
+        using var client = Host.NewClient();
         await client.Http.GetStringAsync("/admin/login");
         var response = await client.Http.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -122,132 +106,132 @@ public sealed class AdminApiTests : IAsyncLifetime
         }));
         Assert.Equal("/admin/login?failed=true", response.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/admin/api/session")).StatusCode);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.login" && e.Result == AuditResults.Failure && e.Reason == AuditReasons.BadCsrf && e.Username == "root");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.login" && e.Result == AuditResults.Failure && e.Reason == AuditReasons.BadCsrf && e.Username == "root");
     }
 
     [Fact]
     public async Task Login_Success_SetsStrictHttpOnlyCookieAndRotatesId()
     {
-        using var client = _host.NewClient();
+        using var client = Host.NewClient();
         var first = await client.PostLoginAsync("root", AdminHost.Password);
         var header = first.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("imp-admin="));
         Assert.Contains("httponly", header, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", header, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("path=/", header, StringComparison.OrdinalIgnoreCase);
-        var oldId = client.Cookies.GetCookies(_host.BaseAddress)["imp-admin"]!.Value;
+        var oldId = client.Cookies.GetCookies(Host.BaseAddress)["imp-admin"]!.Value;
 
         await client.PostLoginAsync("root", AdminHost.Password);
-        var newId = client.Cookies.GetCookies(_host.BaseAddress)["imp-admin"]!.Value;
+        var newId = client.Cookies.GetCookies(Host.BaseAddress)["imp-admin"]!.Value;
         Assert.NotEqual(oldId, newId);
 
-        using var stale = _host.NewClient();
-        stale.Cookies.Add(_host.BaseAddress, new Cookie("imp-admin", oldId));
+        using var stale = Host.NewClient();
+        stale.Cookies.Add(Host.BaseAddress, new Cookie("imp-admin", oldId));
         Assert.Equal(HttpStatusCode.Unauthorized, (await stale.Http.GetAsync("/admin/api/session")).StatusCode);
     }
 
     [Fact]
     public async Task Helpdesk_ReadsUsersButCannotChangeAppsSettingsOrUsers()
     {
-        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
-        using var desk = await _host.SignInAsync("desk");
+        await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        using var desk = await Host.SignInAsync("desk");
         Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/admin/api/users")).StatusCode);
         var app = await desk.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "x", displayName = "x", redirectUris = new[] { "https://rp.example/cb" } });
         Assert.Equal(HttpStatusCode.Forbidden, app.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "made", adminRole = "Superadmin" })).StatusCode);
-        _host.Registry.Verify(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()), Times.Never);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.access" && e.Actor == "desk" && e.Reason == AuditReasons.Forbidden);
+        Host.Registry.Verify(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.access" && e.Actor == "desk" && e.Reason == AuditReasons.Forbidden);
     }
 
     [Fact]
     public async Task Users_CreateGetSearchUpdateDisablePasswordDelete()
     {
-        var created = await _super.SendAsync(HttpMethod.Post, "/admin/api/users",
+        var created = await Root.SendAsync(HttpMethod.Post, "/admin/api/users",
             new { username = "nurse.joy", displayName = "Joy", organizationalUnit = "Clinical/Nursing", password = "twelve chars ok" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await Json(created);
         var id = body.GetProperty("id").GetString()!;
         Assert.False(body.TryGetProperty("passwordHash", out _));
 
-        var found = await _super.Http.GetFromJsonAsync<JsonElement>("/admin/api/users?q=JOY");
+        var found = await Root.Http.GetFromJsonAsync<JsonElement>("/admin/api/users?q=JOY");
         Assert.Contains(found.EnumerateArray(), u => u.GetProperty("id").GetString() == id);
 
-        var updated = await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}", new { username = "nurse.joy", displayName = "Joy B", organizationalUnit = "Clinical" });
+        var updated = await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}", new { username = "nurse.joy", displayName = "Joy B", organizationalUnit = "Clinical" });
         Assert.Equal("Joy B", (await Json(updated)).GetProperty("displayName").GetString());
 
-        var disabled = await _super.SendAsync(HttpMethod.Post, $"/admin/api/users/{id}/disable");
+        var disabled = await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{id}/disable");
         Assert.False((await Json(disabled)).GetProperty("enabled").GetBoolean());
 
-        await AssertReason(await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "short" }), HttpStatusCode.BadRequest, DirectoryErrors.PasswordTooShort);
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "another long password" })).StatusCode);
+        await AssertReason(await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "short" }), HttpStatusCode.BadRequest, DirectoryErrors.PasswordTooShort);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "another long password" })).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/users/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _super.Http.GetAsync($"/admin/api/users/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/users/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.Http.GetAsync($"/admin/api/users/{id}")).StatusCode);
 
         foreach (var kind in new[] { "admin.user.create", "admin.user.update", "admin.user.disable", "admin.user.password", "admin.user.delete" })
-            Assert.Contains(_host.Audit.Events, e => e.Kind == kind && e.Actor == "root" && e.Result == AuditResults.Success);
-        Assert.DoesNotContain(_host.Audit.Events, e => (e.Detail ?? "").Contains("another long password"));
+            Assert.Contains(Host.Audit.Events, e => e.Kind == kind && e.Actor == "root" && e.Result == AuditResults.Success);
+        Assert.DoesNotContain(Host.Audit.Events, e => (e.Detail ?? "").Contains("another long password"));
     }
 
     [Fact]
     public async Task Users_BadInput_Returns400WithReason()
     {
         var malformed = new HttpRequestMessage(HttpMethod.Post, "/admin/api/users") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json") };
-        malformed.Headers.Add(AdminHttp.CsrfHeader, _super.Csrf);
-        await AssertReason(await _super.Http.SendAsync(malformed), HttpStatusCode.BadRequest, "malformed_json");
-        await AssertReason(await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "bad name" }), HttpStatusCode.BadRequest, DirectoryErrors.UsernameInvalid);
-        await AssertReason(await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "x", adminRole = "2" }), HttpStatusCode.BadRequest, DirectoryErrors.FieldInvalid);
-        Assert.Equal(HttpStatusCode.Conflict, (await _super.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "ROOT" })).StatusCode);
+        malformed.Headers.Add(AdminHttp.CsrfHeader, Root.Csrf);
+        await AssertReason(await Root.Http.SendAsync(malformed), HttpStatusCode.BadRequest, "malformed_json");
+        await AssertReason(await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "bad name" }), HttpStatusCode.BadRequest, DirectoryErrors.UsernameInvalid);
+        await AssertReason(await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "x", adminRole = "2" }), HttpStatusCode.BadRequest, DirectoryErrors.FieldInvalid);
+        Assert.Equal(HttpStatusCode.Conflict, (await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "ROOT" })).StatusCode);
     }
 
     [Fact]
     public async Task Groups_NestedMembership_ShowsInEffectiveGroupsAndRefusesCycles()
     {
-        var user = await _host.CreateUserAsync("ward.clerk");
-        var parent = (await Json(await _super.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Clinical" }))).GetProperty("id").GetString();
-        var child = (await Json(await _super.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Nurses" }))).GetProperty("id").GetString();
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "user", id = user.Id })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Post, $"/admin/api/groups/{parent}/members", new { kind = "group", id = child })).StatusCode);
+        var user = await Host.CreateUserAsync("ward.clerk");
+        var parent = (await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Clinical" }))).GetProperty("id").GetString();
+        var child = (await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Nurses" }))).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "user", id = user.Id })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/groups/{parent}/members", new { kind = "group", id = child })).StatusCode);
 
-        var groups = await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups");
+        var groups = await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups");
         Assert.Equal([child], groups.GetProperty("direct").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(new[] { child, parent }.Order(), groups.GetProperty("effective").EnumerateArray().Select(e => e.GetString()).Order());
 
-        await AssertReason(await _super.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "group", id = parent }), HttpStatusCode.BadRequest, DirectoryErrors.GroupCycle);
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/groups/{child}/members/user/{user.Id}")).StatusCode);
-        Assert.Empty((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups")).GetProperty("effective").EnumerateArray());
+        await AssertReason(await Root.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "group", id = parent }), HttpStatusCode.BadRequest, DirectoryErrors.GroupCycle);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/groups/{child}/members/user/{user.Id}")).StatusCode);
+        Assert.Empty((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups")).GetProperty("effective").EnumerateArray());
     }
 
     [Fact]
     public async Task Ous_ListsDistinctContainerPaths()
     {
-        await _host.CreateUserAsync("a1", ou: "Clinical/Nursing");
-        await _host.CreateUserAsync("a2", ou: "Clinical/Nursing");
-        await _host.CreateUserAsync("a3", ou: "Finance");
-        var ous = await _super.Http.GetFromJsonAsync<string[]>("/admin/api/ous") ?? [];
+        await Host.CreateUserAsync("a1", ou: "Clinical/Nursing");
+        await Host.CreateUserAsync("a2", ou: "Clinical/Nursing");
+        await Host.CreateUserAsync("a3", ou: "Finance");
+        var ous = await Root.Http.GetFromJsonAsync<string[]>("/admin/api/ous") ?? [];
         Assert.Equal(["Clinical", "Clinical/Nursing", "Finance"], ous);
     }
 
     [Fact]
     public async Task Apps_HttpRedirectUri_IsRejectedBeforeRegistration()
     {
-        var response = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Qlik", displayName = "Qlik", redirectUris = new[] { "http://qlik.example/login/callback" } });
+        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Qlik", displayName = "Qlik", redirectUris = new[] { "http://qlik.example/login/callback" } });
         await AssertReason(response, HttpStatusCode.BadRequest, "redirect_uri_not_https");
-        _host.Registry.VerifyNoOtherCalls();
+        Host.Registry.VerifyNoOtherCalls();
     }
 
     [Fact]
     public async Task Apps_HttpLoopbackRedirectUri_AcceptedOnlyWhileTheServiceRunsOnPlainHttp()
     {
         var fields = new OidcAppFields("Local tool", "Local tool", ["http://127.0.0.1:8400/cb"], []);
-        var root = (await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("root", default))!;
+        var root = (await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("root", default))!;
         var actor = new AdminPrincipal(root, "session", new AdminSession { UserId = root.Id, CreatedAt = DateTimeOffset.UtcNow, LastSeenAt = DateTimeOffset.UtcNow, CsrfToken = "x" },
             "127.0.0.1", "request");
-        var behindHttps = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AppAdministration>(_host.App.Services,
+        var behindHttps = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AppAdministration>(Host.App.Services,
             Microsoft.Extensions.Options.Options.Create(new Imprivata.Functions.Infrastructure.ServiceOptions { PublicBaseUrl = "https://idp.example.org" }));
 
         var refused = await behindHttps.CreateOidcAsync(actor, fields, default);
-        var local = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Local tool", displayName = "Local tool", redirectUris = fields.RedirectUris });
+        var local = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Local tool", displayName = "Local tool", redirectUris = fields.RedirectUris });
 
         Assert.Equal("redirect_uri_not_https", refused.Error);
         Assert.Equal(HttpStatusCode.Created, local.StatusCode);
@@ -256,46 +240,46 @@ public sealed class AdminApiTests : IAsyncLifetime
     [Fact]
     public async Task Apps_RegeneratedSecret_ShownOnce_AuditedWithoutIt()
     {
-        var created = await Json(await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
             new { adminName = "Payroll", displayName = "Payroll", redirectUris = new[] { "https://payroll.example/cb" } }));
         var clientId = created.GetProperty("clientId").GetString()!;
-        _host.Registry.Setup(r => r.RegenerateSecretAsync(clientId, It.IsAny<CancellationToken>())).ReturnsAsync("the-new-secret");
+        Host.Registry.Setup(r => r.RegenerateSecretAsync(clientId, It.IsAny<CancellationToken>())).ReturnsAsync("the-new-secret");
 
-        var regenerated = await _super.SendAsync(HttpMethod.Post, $"/admin/api/apps/{clientId}/secret");
+        var regenerated = await Root.SendAsync(HttpMethod.Post, $"/admin/api/apps/{clientId}/secret");
 
         Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
         Assert.Equal("the-new-secret", (await Json(regenerated)).GetProperty("clientSecret").GetString());
-        var audited = Assert.Single(_host.Audit.Events, e => e.Kind == "admin.app.secret.regenerate");
+        var audited = Assert.Single(Host.Audit.Events, e => e.Kind == "admin.app.secret.regenerate");
         Assert.Equal(("root", clientId, AuditResults.Success), (audited.Actor, audited.ClientId, audited.Result));
-        Assert.DoesNotContain("the-new-secret", System.Text.Json.JsonSerializer.Serialize(_host.Audit.Events));
+        Assert.DoesNotContain("the-new-secret", System.Text.Json.JsonSerializer.Serialize(Host.Audit.Events));
     }
 
     [Fact]
     public async Task Apps_CreateShowsSecretOnceAndDeploymentDecidesPerUser()
     {
-        var created = await _super.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+        var created = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
             new { adminName = "Qlik Sense (prod)", displayName = "Qlik", redirectUris = new[] { "https://tenant.qlik.example/login/callback" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var credentials = await Json(created);
         var clientId = credentials.GetProperty("clientId").GetString()!;
         Assert.Equal("the-client-secret", credentials.GetProperty("clientSecret").GetString());
         Assert.Equal("http://127.0.0.1:7071/.well-known/openid-configuration", credentials.GetProperty("metadataUrl").GetString());
-        _host.Registry.Verify(r => r.CreateAsync(clientId, "Qlik", It.Is<IReadOnlyList<Uri>>(u => u.Single() == new Uri("https://tenant.qlik.example/login/callback")),
+        Host.Registry.Verify(r => r.CreateAsync(clientId, "Qlik", It.Is<IReadOnlyList<Uri>>(u => u.Single() == new Uri("https://tenant.qlik.example/login/callback")),
             It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()));
-        Assert.DoesNotContain("the-client-secret", await _super.Http.GetStringAsync($"/admin/api/apps/{clientId}"));
+        Assert.DoesNotContain("the-client-secret", await Root.Http.GetStringAsync($"/admin/api/apps/{clientId}"));
 
-        var pilot = await _host.CreateUserAsync("pilot", ou: "IT");
-        var other = await _host.CreateUserAsync("other", ou: "Finance");
-        Assert.False((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
+        var pilot = await Host.CreateUserAsync("pilot", ou: "IT");
+        var other = await Host.CreateUserAsync("other", ou: "Finance");
+        Assert.False((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
 
-        var deploy = await _super.SendAsync(HttpMethod.Put, $"/admin/api/apps/{clientId}/deployment", new { deployed = true, domains = new[] { "local" }, organizationalUnits = new[] { "IT" } });
+        var deploy = await Root.SendAsync(HttpMethod.Put, $"/admin/api/apps/{clientId}/deployment", new { deployed = true, domains = new[] { "local" }, organizationalUnits = new[] { "IT" } });
         Assert.Equal(HttpStatusCode.OK, deploy.StatusCode);
-        Assert.True((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
-        Assert.False((await _super.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{other.Id}")).GetProperty("deployed").GetBoolean());
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.app.deploy" && e.Actor == "root" && e.ClientId == clientId);
+        Assert.True((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
+        Assert.False((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{other.Id}")).GetProperty("deployed").GetBoolean());
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.app.deploy" && e.Actor == "root" && e.ClientId == clientId);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/apps/{clientId}")).StatusCode);
-        _host.Registry.Verify(r => r.DeleteAsync(clientId, It.IsAny<CancellationToken>()));
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/apps/{clientId}")).StatusCode);
+        Host.Registry.Verify(r => r.DeleteAsync(clientId, It.IsAny<CancellationToken>()));
     }
 
     [Theory]
@@ -303,7 +287,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData("123456", "color_invalid")]
     [InlineData("#12345G", "color_invalid")]
     public async Task WebLogin_BadColour_Returns400(string colour, string reason) =>
-        await AssertReason(await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = colour, sessionTimeoutMinutes = 120 }), HttpStatusCode.BadRequest, reason);
+        await AssertReason(await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = colour, sessionTimeoutMinutes = 120 }), HttpStatusCode.BadRequest, reason);
 
     [Theory]
     [InlineData(29, false)]
@@ -313,7 +297,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData(null, true)]
     public async Task WebLogin_TimeoutBounds(int? minutes, bool accepted)
     {
-        var response = await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#AbCdEf", sessionTimeoutMinutes = minutes });
+        var response = await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#AbCdEf", sessionTimeoutMinutes = minutes });
         if (!accepted)
         {
             await AssertReason(response, HttpStatusCode.BadRequest, "timeout_out_of_range");
@@ -327,12 +311,12 @@ public sealed class AdminApiTests : IAsyncLifetime
     [Fact]
     public async Task WebLogin_BodyWithoutTheTimeout_IsRefused_AutomaticLogoutStays()
     {
-        await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000", sessionTimeoutMinutes = 120 });
+        await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000", sessionTimeoutMinutes = 120 });
 
-        var response = await _super.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#112233" });
+        var response = await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#112233" });
 
         await AssertReason(response, HttpStatusCode.BadRequest, "session_timeout_required");
-        var saved = await Json(await _super.Http.GetAsync("/admin/api/settings/web-login"));
+        var saved = await Json(await Root.Http.GetAsync("/admin/api/settings/web-login"));
         Assert.Equal(120, saved.GetProperty("sessionTimeoutMinutes").GetInt32());
     }
 
@@ -340,8 +324,8 @@ public sealed class AdminApiTests : IAsyncLifetime
     {
         var request = new HttpRequestMessage(HttpMethod.Put, "/admin/api/settings/web-login/logo") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new("image/png");
-        request.Headers.Add(AdminHttp.CsrfHeader, _super.Csrf);
-        return _super.Http.SendAsync(request);
+        request.Headers.Add(AdminHttp.CsrfHeader, Root.Csrf);
+        return Root.Http.SendAsync(request);
     }
 
     [Fact]

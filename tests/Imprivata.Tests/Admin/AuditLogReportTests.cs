@@ -7,47 +7,37 @@ using Imprivata.Core.Directory;
 namespace Imprivata.Tests.Admin;
 
 /// <summary>Reports > Audit log: window and filters, seal state, control characters shown escaped, CSV export audited.</summary>
-public sealed class AuditLogReportTests : IAsyncLifetime
+public sealed class AuditLogReportTests : SignedInSuperadmin
 {
     private const string Forged = "alice\r\n2026-11-28 admin.login success root";
-    private AdminHost _host = default!;
-    private AdminClient _super = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _host = await AdminHost.StartAsync();
-        await _host.CreateUserAsync("root", AdminRole.Superadmin);
-        _super = await _host.SignInAsync("root");
+        await base.InitializeAsync();
         var now = DateTimeOffset.UtcNow;
-        await _host.Audit.AppendAsync(new AuditEvent
+        await Host.Audit.AppendAsync(new AuditEvent
         {
             Time = now.AddMinutes(-5), Kind = "login.password", Result = AuditResults.Failure, Reason = AuditReasons.BadCredentials,
             Username = Forged, Ip = "203.0.113.9", Seal = AuditSeal.Valid,
         }, default);
-        await _host.Audit.AppendAsync(new AuditEvent
+        await Host.Audit.AppendAsync(new AuditEvent
         {
             Time = now.AddMinutes(-4), Kind = "oidc.authorize", Result = AuditResults.Success, Reason = AuditReasons.Ok,
             Username = "bob", ClientId = "payroll", Seal = AuditSeal.Broken,
         }, default);
-        await _host.Audit.AppendAsync(new AuditEvent
+        await Host.Audit.AppendAsync(new AuditEvent
         {
             Time = now.AddMinutes(-3), Kind = "login.mfa", Result = AuditResults.Success, Reason = AuditReasons.Ok, Username = "carol", Methods = "otp",
         }, default);
-        await _host.Audit.AppendAsync(new AuditEvent
+        await Host.Audit.AppendAsync(new AuditEvent
         {
             Time = now.AddDays(-3), Kind = "login.password", Result = AuditResults.Success, Reason = AuditReasons.Ok, Username = "alice-earlier",
         }, default);
     }
 
-    public async Task DisposeAsync()
-    {
-        _super.Dispose();
-        await _host.DisposeAsync();
-    }
-
     private async Task<List<JsonElement>> RowsAsync(string query)
     {
-        var response = await _super.Http.GetAsync("/admin/api/reports/audit-log" + query);
+        var response = await Root.Http.GetAsync("/admin/api/reports/audit-log" + query);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return [.. JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()];
     }
@@ -81,7 +71,7 @@ public sealed class AuditLogReportTests : IAsyncLifetime
     [InlineData("?result=maybe", "result_invalid")]
     public async Task Api_BadFilter_400WithReason(string query, string reason)
     {
-        var response = await _super.Http.GetAsync("/admin/api/reports/audit-log" + query);
+        var response = await Root.Http.GetAsync("/admin/api/reports/audit-log" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(reason, await response.Content.ReadAsStringAsync());
@@ -90,7 +80,7 @@ public sealed class AuditLogReportTests : IAsyncLifetime
     [Fact]
     public async Task Page_ShowsControlCharactersEscaped_AndAChangedRecord()
     {
-        var page = await _super.Http.GetStringAsync("/admin/reports/audit-log");
+        var page = await Root.Http.GetStringAsync("/admin/reports/audit-log");
 
         Assert.Contains(@"alice\r\n2026-11-28 admin.login success root", page);
         Assert.DoesNotContain("alice\r\n", page);
@@ -101,7 +91,7 @@ public sealed class AuditLogReportTests : IAsyncLifetime
     [Fact]
     public async Task Csv_OneLinePerEvent_EscapedAndAudited()
     {
-        var response = await _super.Http.GetAsync("/admin/reports/audit-log.csv?username=alice");
+        var response = await Root.Http.GetAsync("/admin/reports/audit-log.csv?username=alice");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var csv = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF');
@@ -109,16 +99,16 @@ public sealed class AuditLogReportTests : IAsyncLifetime
         Assert.Equal(2, lines.Length); // the header and one event: the username's CR/LF did not start a line
         Assert.Contains(@"alice\r\n2026-11-28 admin.login success root", lines[1]);
         Assert.Contains("Valid", lines[1]);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.report.export" && e.Detail == "report=audit-log;rows=1");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.report.export" && e.Detail == "report=audit-log;rows=1");
     }
 
     [Fact]
     public async Task SuperadminsOnly_HelpdeskAndAnonymousRefused()
     {
         // Failed sign-ins keep what was typed as the username, sometimes a password: not for the helpdesk.
-        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
-        using var desk = await _host.SignInAsync("desk");
-        using var anonymous = _host.NewClient();
+        await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        using var desk = await Host.SignInAsync("desk");
+        using var anonymous = Host.NewClient();
 
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/admin/api/reports/audit-log")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/admin/reports/audit-log.csv")).StatusCode);

@@ -8,27 +8,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Imprivata.Tests.Admin;
 
 /// <summary>Users > user > Enrolled methods: list without secrets, remove one, reset all; helpdesk allowed; audited with the actor.</summary>
-public sealed class EnrolledMethodsTests : IAsyncLifetime
+public sealed class EnrolledMethodsTests : SignedInSuperadmin
 {
-    private AdminHost _host = default!;
-    private AdminClient _super = default!;
     private DirectoryUser _nurse = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _host = await AdminHost.StartAsync();
-        await _host.CreateUserAsync("root", AdminRole.Superadmin);
-        _super = await _host.SignInAsync("root");
-        _nurse = await _host.CreateUserAsync("nurse");
+        await base.InitializeAsync();
+        _nurse = await Host.CreateUserAsync("nurse");
     }
 
-    public async Task DisposeAsync()
-    {
-        _super.Dispose();
-        await _host.DisposeAsync();
-    }
-
-    private IEnrollmentStore Enrollments => _host.App.Services.GetRequiredService<IEnrollmentStore>();
+    private IEnrollmentStore Enrollments => Host.App.Services.GetRequiredService<IEnrollmentStore>();
 
     public static readonly byte[] Seed = [.. Enumerable.Range(1, 20).Select(i => (byte)(i * 7))];
 
@@ -47,7 +37,7 @@ public sealed class EnrolledMethodsTests : IAsyncLifetime
     {
         await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         await EnrollAsync(_nurse.Id, Factor.Sms, "Work phone", confirmed: false);
-        var response = await _super.Http.GetAsync($"/admin/api/users/{_nurse.Id}/methods");
+        var response = await Root.Http.GetAsync($"/admin/api/users/{_nurse.Id}/methods");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         var methods = JsonDocument.Parse(body).RootElement.EnumerateArray().ToList();
@@ -60,12 +50,12 @@ public sealed class EnrolledMethodsTests : IAsyncLifetime
         foreach (var forbidden in new[] { "secret", "publicKey", "destination", "counter", "version", Convert.ToBase64String(Seed), "+15550001234" })
             Assert.DoesNotContain(forbidden, body, StringComparison.OrdinalIgnoreCase);
 
-        var page = await _super.Http.GetStringAsync($"/admin/users/{_nurse.Id}");
+        var page = await Root.Http.GetStringAsync($"/admin/users/{_nurse.Id}");
         Assert.Contains("Enrolled methods", page);
         Assert.Contains("iPhone", page);
         Assert.DoesNotContain(Convert.ToBase64String(Seed), page);
         Assert.DoesNotContain("+15550001234", page);
-        Assert.Equal(HttpStatusCode.NotFound, (await _super.Http.GetAsync("/admin/api/users/nobody/methods")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.Http.GetAsync("/admin/api/users/nobody/methods")).StatusCode);
     }
 
     [Fact]
@@ -73,49 +63,49 @@ public sealed class EnrolledMethodsTests : IAsyncLifetime
     {
         var phone = await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         var token = await EnrollAsync(_nurse.Id, Factor.OtpToken, "Token");
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
         Assert.Equal([token.Id], (await Enrollments.ListAsync(_nurse.Id, default)).Select(e => e.Id));
-        Assert.Equal(HttpStatusCode.NotFound, (await _super.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Result == "success" && e.Actor == "root" && e.UserId == _nurse.Id
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Result == "success" && e.Actor == "root" && e.UserId == _nurse.Id
             && e.Detail == $"enrollment={phone.Id};factor=push");
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Result == "failure" && e.Reason == "not_found");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Result == "failure" && e.Reason == "not_found");
         // Removing one method is not a credential change: sessions stay.
-        var user = await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(_nurse.Id, default);
+        var user = await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(_nurse.Id, default);
         Assert.Equal(_nurse.CredentialsChangedAt, user!.CredentialsChangedAt);
     }
 
     [Fact]
     public async Task Reset_RemovesAllBumpsCredentialsAndThePolicyEngineSeesNoEnrollment()
     {
-        var store = _host.App.Services.GetRequiredService<IPolicyStore>();
+        var store = Host.App.Services.GetRequiredService<IPolicyStore>();
         await store.SaveWorkflowPolicyAsync(new WorkflowPolicy { WebSso = new Workflow { SecondFactors = [Factor.Push, Factor.OtpToken], UserPolicyIds = [UserPolicy.DefaultId] } }, default);
         await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         await EnrollAsync(_nurse.Id, Factor.OtpToken, "Token");
-        var other = await _host.CreateUserAsync("other");
+        var other = await Host.CreateUserAsync("other");
         await EnrollAsync(other.Id, Factor.Push, "Android");
-        var engine = _host.App.Services.GetRequiredService<PolicyEngine>();
+        var engine = Host.App.Services.GetRequiredService<PolicyEngine>();
         Assert.Equal(PlanOutcome.SecondFactor, (await engine.PlanAsync(_nurse, WorkflowKind.WebSso, default)).Outcome);
 
-        var response = await _super.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset");
+        var response = await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("removed").GetInt32());
 
         Assert.Empty(await Enrollments.ListAsync(_nurse.Id, default));
         Assert.Single(await Enrollments.ListAsync(other.Id, default));
-        var after = await _host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(_nurse.Id, default);
+        var after = await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(_nurse.Id, default);
         Assert.True(after!.CredentialsChangedAt > _nurse.CredentialsChangedAt);
         var plan = await engine.PlanAsync(after, WorkflowKind.WebSso, default);
         Assert.Equal(PlanOutcome.Enroll, plan.Outcome);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Result == "success" && e.Actor == "root" && e.UserId == _nurse.Id
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Result == "success" && e.Actor == "root" && e.UserId == _nurse.Id
             && e.Detail!.StartsWith("removed=2;", StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.NotFound, (await _super.SendAsync(HttpMethod.Post, "/admin/api/users/nobody/methods/reset")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Post, "/admin/api/users/nobody/methods/reset")).StatusCode);
     }
 
     [Fact]
     public async Task Helpdesk_MayViewRemoveAndReset_ThroughApiAndConsoleForms()
     {
-        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
-        using var desk = await _host.SignInAsync("desk");
+        await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        using var desk = await Host.SignInAsync("desk");
         var phone = await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         await EnrollAsync(_nurse.Id, Factor.Sms, "Phone");
         Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync($"/admin/api/users/{_nurse.Id}/methods")).StatusCode);
@@ -134,18 +124,18 @@ public sealed class EnrolledMethodsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await desk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset")).StatusCode);
         Assert.Empty(await Enrollments.ListAsync(_nurse.Id, default));
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Actor == "desk" && e.Result == "success");
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Actor == "desk" && e.Result == "success");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Actor == "desk" && e.Result == "success");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Actor == "desk" && e.Result == "success");
     }
 
     [Fact]
     public async Task Helpdesk_CannotResetOrRemoveAnAdministratorsMethods_SuperadminMay()
     {
-        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
-        var boss = await _host.CreateUserAsync("boss", AdminRole.Superadmin);
-        var peer = await _host.CreateUserAsync("peer", AdminRole.Helpdesk);
-        using var desk = await _host.SignInAsync("desk");
-        using var bossConsole = await _host.SignInAsync("boss");
+        await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        var boss = await Host.CreateUserAsync("boss", AdminRole.Superadmin);
+        var peer = await Host.CreateUserAsync("peer", AdminRole.Helpdesk);
+        using var desk = await Host.SignInAsync("desk");
+        using var bossConsole = await Host.SignInAsync("boss");
 
         foreach (var target in new[] { boss, peer })
         {
@@ -157,13 +147,13 @@ public sealed class EnrolledMethodsTests : IAsyncLifetime
             Assert.Contains(Imprivata.Functions.Admin.AdminPrincipal.AdministratorAccount, await reset.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.Forbidden, remove.StatusCode);
             Assert.Single(await Enrollments.ListAsync(target.Id, default));
-            Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Actor == "desk" && e.UserId == target.Id
+            Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Actor == "desk" && e.UserId == target.Id
                 && e.Result == "failure" && e.Reason == Imprivata.Functions.Admin.AdminPrincipal.AdministratorAccount);
         }
         // The refused reset did not mark the superadmin's credentials changed: their console session goes on.
         Assert.Equal(HttpStatusCode.OK, (await bossConsole.Http.GetAsync("/admin/api/session")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.OK, (await _super.SendAsync(HttpMethod.Post, $"/admin/api/users/{peer.Id}/methods/reset")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{peer.Id}/methods/reset")).StatusCode);
         Assert.Empty(await Enrollments.ListAsync(peer.Id, default));
     }
 
@@ -171,10 +161,10 @@ public sealed class EnrolledMethodsTests : IAsyncLifetime
     public async Task WithoutAdminSession_MethodsAreRefused()
     {
         await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
-        using var anonymous = _host.NewClient();
+        using var anonymous = Host.NewClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync($"/admin/api/users/{_nurse.Id}/methods")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await _super.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset", withCsrf: false)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset", withCsrf: false)).StatusCode);
         Assert.Single(await Enrollments.ListAsync(_nurse.Id, default));
     }
 }

@@ -11,25 +11,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Imprivata.Tests.Mfa.Otp;
 
 /// <summary>/admin/api/otp-tokens over HTTP against the whole service.</summary>
-public sealed class OtpTokenApiTests : IAsyncLifetime
+public sealed class OtpTokenApiTests : SignedInSuperadmin
 {
     private const string HexSeed = "3132333435363738393031323334353637383930";
-    private AdminHost _host = default!;
-    private AdminClient _super = default!;
     private DirectoryUser _bob = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _host = await AdminHost.StartAsync();
-        await _host.CreateUserAsync("root", AdminRole.Superadmin);
-        _bob = await _host.CreateUserAsync("bob");
-        _super = await _host.SignInAsync("root");
-    }
-
-    public async Task DisposeAsync()
-    {
-        _super.Dispose();
-        await _host.DisposeAsync();
+        await base.InitializeAsync();
+        _bob = await Host.CreateUserAsync("bob");
     }
 
     private Task<HttpResponseMessage> ImportAsync(AdminClient client, string csv)
@@ -43,64 +33,64 @@ public sealed class OtpTokenApiTests : IAsyncLifetime
     [Fact]
     public async Task Import_List_Assign_Resync_Unassign_AllAudited_NoSeedEverReturned()
     {
-        var import = await ImportAsync(_super, $"serial,seed,type\nHW-1,{HexSeed},hotp\nHW-2,{HexSeed},totp\n");
+        var import = await ImportAsync(Root, $"serial,seed,type\nHW-1,{HexSeed},hotp\nHW-2,{HexSeed},totp\n");
         Assert.Equal(HttpStatusCode.OK, import.StatusCode);
         Assert.Equal(2, JsonDocument.Parse(await import.Content.ReadAsStringAsync()).RootElement.GetProperty("imported").GetInt32());
 
-        var list = await _super.Http.GetStringAsync("/admin/api/otp-tokens");
+        var list = await Root.Http.GetStringAsync("/admin/api/otp-tokens");
         Assert.Contains("\"serial\":\"HW-1\"", list);
         Assert.DoesNotContain(HexSeed, list, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("GEZDGNBV", list);
 
-        Assert.Equal(HttpStatusCode.OK, (await _super.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/assign", new { userId = _bob.Id })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await _super.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/assign", new { userId = _bob.Id })).StatusCode);
-        Assert.Contains("\"assignedUsername\":\"bob\"", await _super.Http.GetStringAsync("/admin/api/otp-tokens"));
+        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/assign", new { userId = _bob.Id })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Root.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/assign", new { userId = _bob.Id })).StatusCode);
+        Assert.Contains("\"assignedUsername\":\"bob\"", await Root.Http.GetStringAsync("/admin/api/otp-tokens"));
 
         var seed = Convert.FromHexString(HexSeed);
         var hotp = new OtpParameters { Kind = OtpKind.Hotp };
-        var resync = await _super.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/resync",
+        var resync = await Root.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/resync",
             new { firstCode = OtpCode.Compute(seed, hotp, 50), secondCode = OtpCode.Compute(seed, hotp, 51) });
         Assert.Equal(HttpStatusCode.NoContent, resync.StatusCode);
-        var verifier = _host.App.Services.GetRequiredService<OtpTokenVerifier>();
+        var verifier = Host.App.Services.GetRequiredService<OtpTokenVerifier>();
         Assert.True((await verifier.VerifyAsync(_bob.Id, OtpCode.Compute(seed, hotp, 52), default)).Succeeded);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _super.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/unassign")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Post, "/admin/api/otp-tokens/HW-1/unassign")).StatusCode);
         Assert.Equal(OtpReasons.NotEnrolled, (await verifier.VerifyAsync(_bob.Id, OtpCode.Compute(seed, hotp, 53), default)).Reason);
 
         foreach (var kind in new[] { "import", "assign", "resync", "unassign" })
-            Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.otp_token." + kind && e.Result == AuditResults.Success && e.Actor == "root");
+            Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.otp_token." + kind && e.Result == AuditResults.Success && e.Actor == "root");
     }
 
     [Fact]
     public async Task Import_BadLines_400WithLineAndReason()
     {
-        var response = await ImportAsync(_super, $"serial,seed\nA,{HexSeed}\nB,z!\n");
+        var response = await ImportAsync(Root, $"serial,seed\nA,{HexSeed}\nB,z!\n");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"line\":3", body);
         Assert.Contains("seed_not_hex_or_base32", body);
         Assert.DoesNotContain(HexSeed, body);
-        Assert.Contains(_host.Audit.Events, e => e.Kind == "admin.otp_token.import" && e.Result == AuditResults.Failure && e.Actor == "root");
+        Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.otp_token.import" && e.Result == AuditResults.Failure && e.Actor == "root");
     }
 
     [Fact]
     public async Task Helpdesk_AndAnonymous_Refused()
     {
-        await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
-        using var helpdesk = await _host.SignInAsync("desk");
+        await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        using var helpdesk = await Host.SignInAsync("desk");
         Assert.Equal(HttpStatusCode.Forbidden, (await helpdesk.Http.GetAsync("/admin/api/otp-tokens")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ImportAsync(helpdesk, $"serial,seed\nA,{HexSeed}\n")).StatusCode);
-        using var anonymous = _host.NewClient();
+        using var anonymous = Host.NewClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/admin/api/otp-tokens")).StatusCode);
     }
 
     [Fact]
     public async Task ConsolePage_ListsTokensAndHasTheNavLink()
     {
-        await ImportAsync(_super, $"serial,seed\nPAGE-1,{HexSeed}\n");
-        var html = await _super.Http.GetStringAsync("/admin/otp-tokens");
+        await ImportAsync(Root, $"serial,seed\nPAGE-1,{HexSeed}\n");
+        var html = await Root.Http.GetStringAsync("/admin/otp-tokens");
         Assert.Contains("PAGE-1", html);
         Assert.DoesNotContain(HexSeed, html, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("href=\"/admin/otp-tokens\"", await _super.Http.GetStringAsync("/admin/users"));
+        Assert.Contains("href=\"/admin/otp-tokens\"", await Root.Http.GetStringAsync("/admin/users"));
     }
 }
