@@ -110,8 +110,8 @@ public static class ReportEndpoints
         });
     }
 
-    private static void MapAuditLogCsv(RouteGroupBuilder desk) =>
-        desk.MapGet($"/reports/{AuditLog}.csv", async (HttpContext http, AuditLogReport report, AdminAudit audit) =>
+    private static void MapAuditLogCsv(RouteGroupBuilder superadmin) =>
+        superadmin.MapGet($"/reports/{AuditLog}.csv", async (HttpContext http, AuditLogReport report, AdminAudit audit) =>
         {
             if (report.Parse(http.Request.Query, out var filter) is { } invalid)
                 return AdminHttp.BadRequest(invalid);
