@@ -1,5 +1,6 @@
 // Imprivata serverless: Flex Consumption function app (custom handler), Storage (tables, queues, deployment
-// container), Key Vault (RBAC) with the RSA signing key, and one user-assigned identity for all data access.
+// container), Key Vault (RBAC) with the RSA signing key and the key-encryption key, and one user-assigned identity for all
+// data access.
 targetScope = 'resourceGroup'
 
 @description('Azure region for every resource.')
@@ -24,6 +25,9 @@ param maximumInstanceCount int = 100
 
 @description('Name of the RSA key that signs tokens and assertions.')
 param signingKeyName string = 'idp-signing'
+
+@description('Name of the RSA key-encryption key that seals the data keys kept in table storage (authenticator secrets, code hashes, token and audit keys).')
+param dataKeyEncryptionKeyName string = 'data-kek'
 
 var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageAccountName = take(toLower('${namePrefix}st${suffix}'), 24)
@@ -129,6 +133,34 @@ resource signingKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
           }
           action: {
             type: 'notify'
+          }
+        }
+      ]
+    }
+  }
+}
+
+// The key-encryption key: RSA-3072, wrapKey/unwrapKey only, so a copy of the storage account opens none of the data keys in
+// it. Rotated yearly without an expiry: the app re-seals every data key under the newest version within the hour (MaintainKeys),
+// after which older versions may be disabled.
+resource dataKeyEncryptionKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
+  parent: keyVault
+  name: dataKeyEncryptionKeyName
+  properties: {
+    kty: 'RSA'
+    keySize: 3072
+    keyOps: [
+      'wrapKey'
+      'unwrapKey'
+    ]
+    rotationPolicy: {
+      lifetimeActions: [
+        {
+          trigger: {
+            timeAfterCreate: 'P365D'
+          }
+          action: {
+            type: 'rotate'
           }
         }
       ]
@@ -283,6 +315,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Imprivata__KeyVaultKeyName'
           value: signingKey.name
+        }
+        {
+          name: 'Imprivata__KeyVaultWrapKeyName'
+          value: dataKeyEncryptionKey.name
         }
       ]
     }

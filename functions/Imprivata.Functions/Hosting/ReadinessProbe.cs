@@ -1,4 +1,5 @@
 using Imprivata.Core.Keys;
+using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ public sealed record ReadinessReport(string Storage, string Keys)
 }
 
 /// <summary>
-/// Ready means the app can do its work: storage answers and a signing key is available, each within a short timeout.
+/// Ready means the app can do its work: storage answers, a signing key is available and the data keys open, each within a
+/// short timeout.
 /// The key ring is resolved lazily because another feature registers it; missing means not ready.
 /// </summary>
 public sealed partial class ReadinessProbe(IServiceProvider services, IOptions<HostingOptions> options, ILogger<ReadinessProbe> logger)
@@ -40,6 +42,9 @@ public sealed partial class ReadinessProbe(IServiceProvider services, IOptions<H
             if (ring is null)
                 return ReadinessState.NotConfigured;
             await ring.GetActiveKeyAsync(token);
+            // The data keys too: with Key Vault they open only if the vault unwraps for this identity.
+            if (services.GetService<SecretKeys>() is { } secretKeys)
+                await secretKeys.OpenAllAsync(token);
             return ReadinessState.Ready;
         }, ct);
         return new ReadinessReport(await storage, await keys);

@@ -22,5 +22,11 @@ public sealed class ServiceOptions
     /// <summary>Name of the RSA key in Key Vault used to sign tokens and assertions.</summary>
     public string KeyVaultKeyName { get; set; } = "idp-signing";
 
+    /// <summary>
+    /// Name of the RSA key in Key Vault (keyOps wrapKey, unwrapKey) that seals the data keys of the Secrets table: authenticator
+    /// secrets, code hashes, token and audit-seal keys (KeyProvider = keyvault).
+    /// </summary>
+    public string KeyVaultWrapKeyName { get; set; } = "data-kek";
+
     public Uri PublicBase => new(PublicBaseUrl.TrimEnd('/') + "/");
 }

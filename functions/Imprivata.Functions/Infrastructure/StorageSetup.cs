@@ -15,6 +15,8 @@ public static class StorageSetup
             options.ConnectionString = connection;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TableSet>();
+        // Sealed by the key-encryption key when KeyRingSetup registers one (Key Vault); in the clear locally.
+        builder.Services.AddSingleton<Imprivata.Storage.Secrets.SecretKeys>();
         builder.Services.AddSingleton<Imprivata.Storage.Queues.QueueSet>();
     }
 }

@@ -5,6 +5,7 @@ using Imprivata.Core.Keys;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Storage.KeyVault;
 using Imprivata.Storage.Keys;
+using Imprivata.Storage.Secrets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Imprivata.Functions.Keys;
@@ -16,7 +17,8 @@ public static class KeyRingSetup
 
     /// <summary>
     /// Registers <see cref="ISigningKeyRing"/>: the software ring in Tables ("Imprivata:KeyProvider" = software, the default)
-    /// or the Key Vault ring (keyvault, with "Imprivata:KeyVaultUrl" and "Imprivata:KeyVaultKeyName"), and
+    /// or the Key Vault ring (keyvault, with "Imprivata:KeyVaultUrl" and "Imprivata:KeyVaultKeyName", and then the Key Vault
+    /// key-encryption key "Imprivata:KeyVaultWrapKeyName" that seals the Secrets table's data keys), and
     /// <see cref="KeyRingOptions"/> from "Imprivata:Keys". Misconfiguration fails here, at start.
     /// </summary>
     public static void AddKeyRing(this WebApplicationBuilder builder)
@@ -48,6 +50,9 @@ public static class KeyRingSetup
             throw new InvalidOperationException("Imprivata:KeyVaultUrl must be the vault's https URL when Imprivata:KeyProvider is keyvault.");
         if (string.IsNullOrWhiteSpace(service.KeyVaultKeyName))
             throw new InvalidOperationException("Imprivata:KeyVaultKeyName must name the RSA key when Imprivata:KeyProvider is keyvault.");
+        if (string.IsNullOrWhiteSpace(service.KeyVaultWrapKeyName) || service.KeyVaultWrapKeyName == service.KeyVaultKeyName)
+            throw new InvalidOperationException(
+                "Imprivata:KeyVaultWrapKeyName must name an RSA key of its own (wrapKey, unwrapKey) when Imprivata:KeyProvider is keyvault, not the signing key.");
 
         // Managed identity in Azure, developer credentials locally; a test or another feature may register its own first.
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
@@ -57,5 +62,6 @@ public static class KeyRingSetup
             sp.GetRequiredService<KeyVaultKeysClient>(), service.KeyVaultKeyName, sp.GetRequiredService<KeyRingOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KeyVaultKeyRing>>()));
         services.AddSingleton<ISigningKeyRing>(sp => sp.GetRequiredService<KeyVaultKeyRing>());
+        services.AddSingleton<IKeyEncryptionKey>(sp => new KeyVaultKeyEncryptionKey(sp.GetRequiredService<KeyVaultKeysClient>(), service.KeyVaultWrapKeyName));
     }
 }

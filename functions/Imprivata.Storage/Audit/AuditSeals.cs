@@ -13,15 +13,15 @@ namespace Imprivata.Storage.Audit;
 /// The seal of an audit row: HMAC-SHA256, under a key of its own in the Secrets table, over the row's keys, time and every
 /// field. A row changed, moved or inserted by someone who can write the Audit table but not read the key no longer verifies.
 /// A row without a seal is "unsealed" only if it is older than the key (written before seals existed); a newer one lost its
-/// seal and counts as changed. Whoever can read the Secrets table can forge seals: the same storage account holds both.
+/// seal and counts as changed. Locally whoever can read the Secrets table can forge seals; in Azure the key is sealed by Key Vault.
 /// </summary>
-internal sealed class AuditSeals(TableSet tables)
+internal sealed class AuditSeals(SecretKeys keys)
 {
     // A rolling upgrade may still run an instance that writes unsealed rows for a few minutes after the key appeared.
     private static readonly TimeSpan UpgradeGrace = TimeSpan.FromMinutes(15);
     private static readonly string[] Columns = ["Kind", "Result", "Reason", "Username", "UserId", "Actor", "ClientId", "Ip", "RequestId", "Methods", "Detail"];
 
-    private readonly SecretsTableKey _key = new(tables, "audit-seal");
+    private readonly SecretsTableKey _key = keys.For(SecretKeys.AuditSeal);
 
     public async ValueTask<string> SealAsync(TableEntity row, CancellationToken ct) =>
         Convert.ToBase64String(HMACSHA256.HashData((await _key.GetWithCreationAsync(ct).ConfigureAwait(false)).Key, Covered(row)));

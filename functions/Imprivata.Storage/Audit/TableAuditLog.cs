@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Imprivata.Core.Audit;
+using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Audit;
@@ -16,10 +17,10 @@ namespace Imprivata.Storage.Audit;
 /// characters (AuditText), so CR/LF never reach a report line raw.
 /// Every row is sealed (<see cref="AuditSeal"/>): an HMAC under a stored key over its keys and fields, checked on every read.
 /// </summary>
-public sealed class TableAuditLog(TableSet tables) : IAuditLog
+public sealed class TableAuditLog(TableSet tables, SecretKeys keys) : IAuditLog
 {
     private const string Table = "Audit";
-    private readonly AuditSeals _seals = new(tables);
+    private readonly AuditSeals _seals = new(keys);
     internal const int Spread = 16;
 
     public async Task AppendAsync(AuditEvent e, CancellationToken ct)

@@ -8,7 +8,7 @@ using Azure.Core.Pipeline;
 namespace Imprivata.Storage.KeyVault;
 
 /// <summary>
-/// The three Key Vault keys REST calls the service needs (get key, list versions, sign), api-version 7.4, over Azure.Core's
+/// The Key Vault keys REST calls the service needs (get key, list versions, sign, wrap and unwrap), api-version 7.4, over Azure.Core's
 /// pipeline with a bearer token for https://vault.azure.net/.default. (Azure.Security.KeyVault.Keys is not available here;
 /// the REST API is the contract that SDK wraps.)
 /// </summary>
@@ -16,6 +16,8 @@ public sealed class KeyVaultKeysClient
 {
     public const string Scope = "https://vault.azure.net/.default";
     public const string ApiVersion = "7.4";
+    /// <summary>The key-wrap algorithm: RSA-OAEP with SHA-256 (RSA1_5 and SHA-1 OAEP are not offered).</summary>
+    public const string WrapAlgorithm = "RSA-OAEP-256";
 
     private readonly HttpPipeline _pipeline;
     private readonly Uri _vault;
@@ -39,6 +41,9 @@ public sealed class KeyVaultKeysClient
         using var json = Parse(message, "get", keyName);
         return ReadKey(json.RootElement, keyName);
     }
+
+    /// <summary>GET {vault}/keys/{name}/ (no version): the newest version of the key.</summary>
+    public Task<KeyVaultKey> GetLatestKeyAsync(string keyName, CancellationToken ct) => GetKeyAsync(keyName, "", ct);
 
     /// <summary>GET {vault}/keys/{name}/versions, following nextLink (on the same vault only).</summary>
     public async Task<IReadOnlyList<KeyVaultKeyVersion>> GetVersionsAsync(string keyName, CancellationToken ct)
@@ -73,6 +78,28 @@ public sealed class KeyVaultKeysClient
         using var message = CreateSignMessage(keyName, version, sha256Digest.Span);
         await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
         return ReadSignature(message, keyName);
+    }
+
+    /// <summary>POST {vault}/keys/{name}/{version}/wrapkey with RSA-OAEP-256; the wrapped bytes, opened only by the same version.</summary>
+    public Task<byte[]> WrapKeyAsync(string keyName, string version, ReadOnlyMemory<byte> dataKey, CancellationToken ct) =>
+        KeyOperationAsync("wrapkey", keyName, version, dataKey, ct);
+
+    /// <summary>POST {vault}/keys/{name}/{version}/unwrapkey with RSA-OAEP-256.</summary>
+    public Task<byte[]> UnwrapKeyAsync(string keyName, string version, ReadOnlyMemory<byte> wrapped, CancellationToken ct) =>
+        KeyOperationAsync("unwrapkey", keyName, version, wrapped, ct);
+
+    private async Task<byte[]> KeyOperationAsync(string operation, string keyName, string version, ReadOnlyMemory<byte> value, CancellationToken ct)
+    {
+        // An empty version would address the newest key: unwrapping must name the version that wrapped.
+        if (string.IsNullOrEmpty(version))
+            throw new ArgumentException("A key operation names the key version.", nameof(version));
+        using var message = CreateMessage(RequestMethod.Post, keyName, version, operation);
+        message.Request.Headers.Add(HttpHeader.Common.JsonContentType);
+        message.Request.Content = RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, string> { ["alg"] = WrapAlgorithm, ["value"] = Base64Url.EncodeToString(value.Span) }));
+        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        using var json = Parse(message, operation, keyName);
+        return Base64Url.DecodeFromChars(RequiredString(json.RootElement, "value", keyName));
     }
 
     private HttpMessage CreateSignMessage(string keyName, string version, ReadOnlySpan<byte> digest)

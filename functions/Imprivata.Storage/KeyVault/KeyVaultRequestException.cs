@@ -27,7 +27,7 @@ public sealed class KeyVaultRequestException : Exception
         var hint = status switch
         {
             401 => " The service's identity could not authenticate to the vault.",
-            403 => " The service's identity lacks a key permission (get, list, sign) on the vault.",
+            403 => " The service's identity lacks the key permission this needs (get, list, sign, wrapKey, unwrapKey), or the key does not allow the operation.",
             404 => " The key or version does not exist.",
             429 => " The vault is throttling requests" + (retryAfter is { } r ? $"; retry after {r.TotalSeconds:0} s." : "."),
             >= 500 => " The vault failed; retry later.",

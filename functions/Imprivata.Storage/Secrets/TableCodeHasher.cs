@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Imprivata.Core.Mfa.TemporaryCodes;
-using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Secrets;
 
@@ -10,10 +9,10 @@ namespace Imprivata.Storage.Secrets;
 /// secret-sealing key): a stolen TemporaryCodes table alone does not give the codes away by trying every value.
 /// The context (e.g. the user id) is hashed in, so equal codes of two users hash differently.
 /// </summary>
-public sealed class TableCodeHasher(TableSet tables) : ICodeHasher
+public sealed class TableCodeHasher(SecretKeys keys) : ICodeHasher
 {
     // The same row as the SMS / e-mail code hash key: both are HMACs over short codes with distinct contexts.
-    private readonly SecretsTableKey _key = new(tables, "code-hash");
+    private readonly SecretsTableKey _key = keys.For(SecretKeys.CodeHash);
 
     public async ValueTask<byte[]> HashAsync(string code, string context, CancellationToken ct)
     {

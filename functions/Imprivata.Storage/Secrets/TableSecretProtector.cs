@@ -1,19 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using Imprivata.Core.Mfa;
-using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Secrets;
 
 /// <summary>
-/// AES-256-GCM over authenticator secrets with a key-encryption key kept in the Secrets table (the local default; in
-/// Azure the storage account is reachable only by the app's identity). Format: version(1) | nonce(12) | tag(16) | ciphertext.
+/// AES-256-GCM over authenticator secrets with a data key of the Secrets table, itself sealed by the Key Vault key-encryption
+/// key in Azure (see <see cref="SecretKeys"/>). Format: version(1) | nonce(12) | tag(16) | ciphertext.
 /// The context string is the associated data, so a sealed secret only opens for the row it was written for.
 /// </summary>
-public sealed class TableSecretProtector(TableSet tables) : ISecretProtector
+public sealed class TableSecretProtector(SecretKeys keys) : ISecretProtector
 {
     private const byte Version = 1;
-    private readonly SecretsTableKey _key = new(tables, "mfa-secrets");
+    private readonly SecretsTableKey _key = keys.For(SecretKeys.MfaSecrets);
 
     public async ValueTask<byte[]> ProtectAsync(ReadOnlyMemory<byte> plaintext, string context, CancellationToken ct)
     {

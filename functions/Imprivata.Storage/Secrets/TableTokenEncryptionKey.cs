@@ -1,5 +1,4 @@
 using Imprivata.Core.Keys;
-using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Secrets;
 
@@ -7,10 +6,10 @@ namespace Imprivata.Storage.Secrets;
 /// The 256-bit keys that encrypt and sign authorization codes and refresh tokens (they are opaque to clients, so only we read
 /// them). Each created once with insert-if-absent so racing instances agree on one key.
 /// </summary>
-public sealed class TableTokenEncryptionKey(TableSet tables) : ITokenEncryptionKeySource
+public sealed class TableTokenEncryptionKey(SecretKeys keys) : ITokenEncryptionKeySource
 {
-    private readonly SecretsTableKey _key = new(tables, "token-encryption");
-    private readonly SecretsTableKey _signing = new(tables, "token-signing");
+    private readonly SecretsTableKey _key = keys.For(SecretKeys.TokenEncryption);
+    private readonly SecretsTableKey _signing = keys.For(SecretKeys.TokenSigning);
 
     public async Task<byte[]> GetOrCreateAsync(CancellationToken ct) => await _key.GetAsync(ct).ConfigureAwait(false);
 

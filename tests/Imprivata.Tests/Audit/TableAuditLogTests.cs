@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Imprivata.Core.Audit;
 using Imprivata.Storage.Audit;
+using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class TableAuditLogTests
     private static readonly DateTimeOffset Hour = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
     private readonly TableSet _tables = new(Azurite.NewTables());
 
-    private TableAuditLog NewLog() => new(_tables);
+    private TableAuditLog NewLog() => new(_tables, new SecretKeys(_tables));
 
     private static AuditEvent Event(DateTimeOffset time, string detail) =>
         new() { Time = time, Kind = "test", Result = AuditResults.Success, Reason = AuditReasons.Ok, Detail = detail };

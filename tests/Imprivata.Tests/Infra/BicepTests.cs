@@ -69,10 +69,17 @@ public class BicepTests
         Assert.Equal("http", config.GetProperty("scaleAndConcurrency").GetProperty("alwaysReady")[0].GetProperty("name").GetString());
         var plan = resourceList.Single(r => r.GetProperty("type").GetString() == "Microsoft.Web/serverfarms");
         Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
-        var key = resourceList.Single(r => r.GetProperty("type").GetString() == "Microsoft.KeyVault/vaults/keys");
-        Assert.Equal(2048, key.GetProperty("properties").GetProperty("keySize").GetInt32());
+        var keys = resourceList.Where(r => r.GetProperty("type").GetString() == "Microsoft.KeyVault/vaults/keys")
+            .Select(r => r.GetProperty("properties")).ToList();
+        Assert.Equal(2, keys.Count);
+        // One key, one purpose: the signing key signs, the key-encryption key only wraps (ARCHITECTURE: KEK in Key Vault).
+        Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 2048 && Ops(k) == "sign verify");
+        Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 3072 && Ops(k) == "unwrapKey wrapKey");
+        Assert.Contains("Imprivata__KeyVaultWrapKeyName", site.GetRawText());
         Assert.Equal(4, resourceList.Count(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments"));
     }
+
+    private static string Ops(JsonElement key) => string.Join(' ', key.GetProperty("keyOps").EnumerateArray().Select(o => o.GetString()).Order(StringComparer.Ordinal));
 
     [Fact]
     public async Task Lint_WarningLevelFinding_FailsAsError()

@@ -14,12 +14,15 @@ namespace Imprivata.Tests.Keys;
 
 /// <summary>
 /// A Key Vault keys endpoint on 127.0.0.1 (HttpListener) that holds real RSA keys, signs with them, and enforces the documented
-/// request shape: method, path, api-version=7.4, "Authorization: Bearer {token}", JSON body {"alg":"RS256","value":base64url}.
+/// request shape: method, path, api-version=7.4, "Authorization: Bearer {token}", JSON body {"alg":"RS256","value":base64url}
+/// for sign and {"alg":"RSA-OAEP-256","value":base64url} for wrapkey / unwrapkey. It holds two keys as the deployment does: the
+/// signing key (sign, verify) and the key-encryption key (wrapKey, unwrapKey); an operation the key does not allow is refused.
 /// A request that breaks the contract gets 400 and is recorded in <see cref="Violations"/>.
 /// </summary>
 public sealed class FakeKeyVault : IDisposable
 {
     public const string KeyName = "idp-signing";
+    public const string KekName = "data-kek";
 
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
@@ -48,8 +51,11 @@ public sealed class FakeKeyVault : IDisposable
     public int? PageSize { get; set; }
     public int SignCount => _signCount;
     private int _signCount;
+    public int UnwrapCount => _unwrapCount;
+    private int _unwrapCount;
 
-    public sealed record Version(string Id, RSA Key, bool Enabled, DateTimeOffset Created, DateTimeOffset? NotBefore = null, DateTimeOffset? Expires = null);
+    public sealed record Version(string Id, RSA Key, bool Enabled, DateTimeOffset Created, DateTimeOffset? NotBefore = null, DateTimeOffset? Expires = null,
+        string Name = KeyName);
 
     public Version AddVersion(DateTimeOffset created, bool enabled = true, DateTimeOffset? expires = null)
     {
@@ -57,6 +63,19 @@ public sealed class FakeKeyVault : IDisposable
         _versions[version.Id] = version;
         return version;
     }
+
+    /// <summary>A new version of the key-encryption key (the newest by creation is the one a versionless GET returns).</summary>
+    public Version AddKekVersion(DateTimeOffset created, bool enabled = true)
+    {
+        var version = new Version(Guid.NewGuid().ToString("N"), RSA.Create(2048), enabled, created, Name: KekName);
+        _versions[version.Id] = version;
+        return version;
+    }
+
+    /// <summary>Turns a version off, as an operator does once nothing depends on it any more.</summary>
+    public void Disable(Version version) => _versions[version.Id] = version with { Enabled = false };
+
+    public void Enable(Version version) => _versions[version.Id] = version with { Enabled = true };
 
     public KeyVaultKeysClient NewClient(int maxRetries = 0) => new(VaultUri, Credential, Options(maxRetries));
 
@@ -127,15 +146,26 @@ public sealed class FakeKeyVault : IDisposable
         }
 
         var segments = path.Trim('/').Split('/');
-        if (segments is not ["keys", KeyName, ..])
+        if (segments is not ["keys", KeyName or KekName, ..])
         {
             await RejectAsync(context, "unknown path " + path);
             return;
         }
+        var name = segments[1];
+        var versions = _versions.Values.Where(v => v.Name == name).ToDictionary(v => v.Id);
         switch (request.HttpMethod, segments.Length)
         {
+            // GET keys/{name}/ (no version): the newest version.
+            case ("GET", 2) when path.EndsWith('/'):
+                if (versions.Values.MaxBy(v => v.Created) is not { } latest)
+                {
+                    await WriteAsync(context, 404, new JsonObject { ["error"] = new JsonObject { ["code"] = "KeyNotFound" } });
+                    return;
+                }
+                await WriteKeyAsync(context, latest);
+                return;
             case ("GET", 3) when segments[2] == "versions":
-                var all = _versions.Values.OrderBy(v => v.Created).ToList();
+                var all = versions.Values.OrderBy(v => v.Created).ToList();
                 var skip = int.TryParse(request.QueryString["$skiptoken"], out var s) ? s : 0;
                 var take = PageSize ?? all.Count;
                 var more = skip + take < all.Count;
@@ -146,31 +176,80 @@ public sealed class FakeKeyVault : IDisposable
                         ["kid"] = Kid(v),
                         ["attributes"] = Attributes(v),
                     }).ToArray()),
-                    ["nextLink"] = more ? $"{VaultUri}keys/{KeyName}/versions?api-version=7.4&$skiptoken={skip + take}&maxresults={take}" : NextLink,
+                    ["nextLink"] = more ? $"{VaultUri}keys/{name}/versions?api-version=7.4&$skiptoken={skip + take}&maxresults={take}" : NextLink,
                 });
                 return;
-            case ("GET", 3) when _versions.TryGetValue(segments[2], out var version):
-                var parameters = version.Key.ExportParameters(false);
-                await WriteAsync(context, 200, new JsonObject
-                {
-                    ["key"] = new JsonObject
-                    {
-                        ["kid"] = Kid(version),
-                        ["kty"] = "RSA-HSM",
-                        ["key_ops"] = new JsonArray("sign", "verify"),
-                        ["n"] = Base64Url.EncodeToString(parameters.Modulus),
-                        ["e"] = Base64Url.EncodeToString(parameters.Exponent),
-                    },
-                    ["attributes"] = Attributes(version),
-                });
+            case ("GET", 3) when versions.TryGetValue(segments[2], out var version):
+                await WriteKeyAsync(context, version);
                 return;
-            case ("POST", 4) when segments[3] == "sign" && _versions.TryGetValue(segments[2], out var signer):
+            case ("POST", 4) when segments[3] == "sign" && name == KeyName && versions.TryGetValue(segments[2], out var signer):
                 await SignAsync(context, signer);
+                return;
+            case ("POST", 4) when segments[3] is "wrapkey" or "unwrapkey" && name == KekName && versions.TryGetValue(segments[2], out var kek):
+                await WrapAsync(context, kek, unwrap: segments[3] == "unwrapkey");
                 return;
             default:
                 await RejectAsync(context, $"unexpected {request.HttpMethod} {path}");
                 return;
         }
+    }
+
+    private Task WriteKeyAsync(HttpListenerContext context, Version version)
+    {
+        var parameters = version.Key.ExportParameters(false);
+        return WriteAsync(context, 200, new JsonObject
+        {
+            ["key"] = new JsonObject
+            {
+                ["kid"] = Kid(version),
+                ["kty"] = "RSA-HSM",
+                ["key_ops"] = version.Name == KekName ? new JsonArray("wrapKey", "unwrapKey") : new JsonArray("sign", "verify"),
+                ["n"] = Base64Url.EncodeToString(parameters.Modulus),
+                ["e"] = Base64Url.EncodeToString(parameters.Exponent),
+            },
+            ["attributes"] = Attributes(version),
+        });
+    }
+
+    private async Task WrapAsync(HttpListenerContext context, Version version, bool unwrap)
+    {
+        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            await RejectAsync(context, "wrapkey / unwrapkey need Content-Type application/json");
+            return;
+        }
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+        if (body.Count != 2 || (string?)body["alg"] != "RSA-OAEP-256" || body["value"]?.GetValueKind() != JsonValueKind.String)
+        {
+            await RejectAsync(context, "wrapkey body must be exactly {\"alg\":\"RSA-OAEP-256\",\"value\":...}: " + body.ToJsonString());
+            return;
+        }
+        var encoded = (string)body["value"]!;
+        if (encoded.Contains('=') || encoded.Contains('+') || encoded.Contains('/'))
+        {
+            await RejectAsync(context, "value must be base64url without padding");
+            return;
+        }
+        if (!version.Enabled)
+        {
+            await WriteAsync(context, 403, new JsonObject { ["error"] = new JsonObject { ["code"] = "Forbidden", ["message"] = "Operation is not allowed on a disabled key." } });
+            return;
+        }
+        var value = Base64Url.DecodeFromChars(encoded);
+        byte[] result;
+        try
+        {
+            result = unwrap ? version.Key.Decrypt(value, RSAEncryptionPadding.OaepSHA256) : version.Key.Encrypt(value, RSAEncryptionPadding.OaepSHA256);
+        }
+        catch (CryptographicException)
+        {
+            await WriteAsync(context, 400, new JsonObject { ["error"] = new JsonObject { ["code"] = "BadParameter" } });
+            return;
+        }
+        if (unwrap)
+            Interlocked.Increment(ref _unwrapCount);
+        await WriteAsync(context, 200, new JsonObject { ["kid"] = Kid(version), ["value"] = Base64Url.EncodeToString(result) });
     }
 
     private async Task SignAsync(HttpListenerContext context, Version version)
@@ -204,7 +283,7 @@ public sealed class FakeKeyVault : IDisposable
         await WriteAsync(context, 200, new JsonObject { ["kid"] = Kid(version), ["value"] = Base64Url.EncodeToString(signature) });
     }
 
-    private string Kid(Version version) => $"{VaultUri}keys/{KeyName}/{version.Id}";
+    private string Kid(Version version) => $"{VaultUri}keys/{version.Name}/{version.Id}";
 
     private static JsonObject Attributes(Version version)
     {

@@ -3,6 +3,7 @@ using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Storage.KeyVault;
 using Imprivata.Storage.Keys;
+using Imprivata.Storage.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,8 @@ public class KeyRingSetupTests
         using var services = builder.Services.BuildServiceProvider();
         Assert.IsType<SoftwareKeyRing>(services.GetRequiredService<ISigningKeyRing>());
         Assert.Equal(TimeSpan.FromDays(20), services.GetRequiredService<KeyRingOptions>().PostRetirement);
+        Assert.Null(services.GetService<IKeyEncryptionKey>());
+        Assert.False(services.GetRequiredService<SecretKeys>().Sealed);
     }
 
     [Fact]
@@ -45,6 +48,25 @@ public class KeyRingSetupTests
 
         using var services = builder.Services.BuildServiceProvider();
         Assert.IsType<KeyVaultKeyRing>(services.GetRequiredService<ISigningKeyRing>());
+        // The Secrets table's data keys are sealed by the vault's key-encryption key, a key of its own.
+        Assert.Equal("data-kek", Assert.IsType<KeyVaultKeyEncryptionKey>(services.GetRequiredService<IKeyEncryptionKey>()).KeyName);
+        Assert.True(services.GetRequiredService<SecretKeys>().Sealed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("idp-signing")] // the signing key: one key, one purpose
+    public void AddKeyRing_KeyVaultWithoutAKeyEncryptionKeyOfItsOwn_ThrowsAtStart(string wrapKeyName)
+    {
+        var builder = Builder(new()
+        {
+            ["Imprivata:KeyProvider"] = "keyvault",
+            ["Imprivata:KeyVaultUrl"] = "https://example.vault.azure.net/",
+            ["Imprivata:KeyVaultWrapKeyName"] = wrapKeyName,
+        });
+
+        var refused = Assert.Throws<InvalidOperationException>(builder.AddKeyRing);
+        Assert.Contains("KeyVaultWrapKeyName", refused.Message);
     }
 
     [Theory]

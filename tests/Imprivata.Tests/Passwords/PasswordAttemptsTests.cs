@@ -26,7 +26,7 @@ public sealed class PasswordAttemptsTests
     public PasswordAttemptsTests()
     {
         _passwordCounters = new TableThrottleStore(_tables, TableThrottleStore.Passwords);
-        _attempts = new PasswordAttempts(Hasher, new AccountThrottle(_passwordCounters, _time, ThrottleRules.Password), new TableCodeHasher(_tables));
+        _attempts = new PasswordAttempts(Hasher, new AccountThrottle(_passwordCounters, _time, ThrottleRules.Password), new TableCodeHasher(new SecretKeys(_tables)));
     }
 
     private Task<string> TryAsync(string password) => _attempts.VerifyAsync(_user.Username, _user, password, CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class PasswordAttemptsTests
     public async Task An_unknown_username_costs_the_storage_calls_of_a_wrong_password_and_is_counted_under_a_keyed_name()
     {
         var calls = new RecordedThrottleStore(_passwordCounters);
-        var attempts = new PasswordAttempts(Hasher, new AccountThrottle(calls, _time, ThrottleRules.Password), new TableCodeHasher(_tables));
+        var attempts = new PasswordAttempts(Hasher, new AccountThrottle(calls, _time, ThrottleRules.Password), new TableCodeHasher(new SecretKeys(_tables)));
         var ct = CancellationToken.None;
         await attempts.UnknownUsernameCounterAsync("warm-up", ct); // the HMAC key is read once per process
 

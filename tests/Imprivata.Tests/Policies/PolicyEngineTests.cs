@@ -25,7 +25,7 @@ public sealed class PolicyEngineTests
         var tables = new TableSet(Azurite.NewTables());
         _directory = new TableDirectoryStore(tables);
         _store = new TablePolicyStore(tables, TimeProvider.System);
-        _enrollments = new TableEnrollmentStore(tables, new TableSecretProtector(tables));
+        _enrollments = new TableEnrollmentStore(tables, new TableSecretProtector(new SecretKeys(tables)));
         _resolver = new UserPolicyResolver(_store, new GroupMembership(_directory));
         _engine = new PolicyEngine(_store, _resolver, _enrollments, _temporary);
     }

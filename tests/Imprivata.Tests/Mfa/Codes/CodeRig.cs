@@ -22,9 +22,9 @@ internal sealed class CodeRig
         Tables = new TableSet(Azurite.NewTables());
         Options = options ?? new OneTimeCodeOptions();
         Store = new TableOneTimeCodeStore(Tables);
-        Enrollments = new TableEnrollmentStore(Tables, new TableSecretProtector(Tables));
+        Enrollments = new TableEnrollmentStore(Tables, new TableSecretProtector(new SecretKeys(Tables)));
         Directory = new TableDirectoryStore(Tables);
-        Codes = new OneTimeCodes(Store, new TableCodeSendLog(Tables), new TableCodeHashKey(Tables), Carrier, Carrier, Options, Time);
+        Codes = new OneTimeCodes(Store, new TableCodeSendLog(Tables), new TableCodeHashKey(new SecretKeys(Tables)), Carrier, Carrier, Options, Time);
         CodeEnrollments = new CodeEnrollments(Enrollments, Directory, Codes, Time);
         SignIns = new CodeSignIns(Enrollments, Codes, Time);
     }

@@ -15,7 +15,7 @@ public sealed class MfaStores
 
     public MfaStores()
     {
-        Protector = new TableSecretProtector(Tables);
+        Protector = new TableSecretProtector(new SecretKeys(Tables));
         Enrollments = new TableEnrollmentStore(Tables, Protector);
         Tokens = new TableHardwareTokenStore(Tables, Protector);
     }

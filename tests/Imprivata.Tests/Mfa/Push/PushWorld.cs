@@ -32,7 +32,7 @@ internal sealed class PushWorld
     {
         Tables = new TableSet(Azurite.NewTables());
         Store = new TablePushChallengeStore(Tables);
-        Enrollments = new TableEnrollmentStore(Tables, new TableSecretProtector(Tables));
+        Enrollments = new TableEnrollmentStore(Tables, new TableSecretProtector(new SecretKeys(Tables)));
         Push = new PushApproval(Store, Enrollments, Deadlines, Audit, Time, Options);
     }
 

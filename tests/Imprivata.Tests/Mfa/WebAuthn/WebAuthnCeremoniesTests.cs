@@ -22,7 +22,7 @@ public sealed class WebAuthnCeremoniesTests
     public WebAuthnCeremoniesTests()
     {
         var tables = new TableSet(Azurite.NewTables());
-        _enrollments = new TableEnrollmentStore(tables, new TableSecretProtector(tables));
+        _enrollments = new TableEnrollmentStore(tables, new TableSecretProtector(new SecretKeys(tables)));
         _ceremonies = new WebAuthnCeremonies(_enrollments, new TableWebAuthnChallengeStore(tables), Rp, _time);
     }
 

@@ -1,0 +1,59 @@
+using System.Net;
+using Azure.Core;
+using Azure.Data.Tables;
+using Imprivata.Benchmarks.Driver;
+using Imprivata.Storage.KeyVault;
+using Imprivata.Storage.Tables;
+using Imprivata.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Imprivata.Tests.Keys;
+
+/// <summary>
+/// The whole service configured as in Azure (KeyProvider = keyvault) against the fake vault: it becomes ready, signs a user in
+/// through the code flow, and its Secrets table then holds every data key it used only sealed by the key-encryption key.
+/// </summary>
+public sealed class KeyVaultServiceTests
+{
+    private static Task<TestService> StartOnAsync(FakeKeyVault vault) =>
+        TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["Imprivata:KeyProvider"] = "keyvault",
+            ["Imprivata:KeyVaultUrl"] = vault.VaultUri.ToString(),
+            ["Imprivata:KeyVaultKeyName"] = FakeKeyVault.KeyName,
+            ["Imprivata:KeyVaultWrapKeyName"] = FakeKeyVault.KekName,
+        }, builder =>
+        {
+            builder.Services.AddSingleton<TokenCredential>(vault.Credential);
+            builder.Services.AddSingleton(FakeKeyVault.Options());
+        });
+
+    [Fact]
+    public async Task OnKeyVault_ASignInWorks_AndNoDataKeyIsStoredInTheClear()
+    {
+        using var vault = new FakeKeyVault();
+        vault.AddVersion(DateTimeOffset.UtcNow.AddDays(-3));
+        var kek = vault.AddKekVersion(DateTimeOffset.UtcNow.AddDays(-3));
+        await using var svc = await StartOnAsync(vault);
+        using var http = new HttpClient { BaseAddress = svc.BaseUri };
+
+        using var health = await http.GetAsync("/health");
+        await svc.AddUserAsync("kv.user", "Correct-Horse-9");
+        var redirect = new Uri("https://rp.example.org/cb");
+        var secret = await svc.AddOidcAppAsync("kv-client", [redirect]);
+        using var driver = await OidcDriver.ConnectAsync(new OidcTarget("ours", new Uri(svc.Issuer), "kv-client", secret, redirect, "kv.user", "Correct-Horse-9"), 1);
+        await driver.LoginAsync(); // password, session, code, redemption with a signed ID token
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var secrets = await svc.Services.GetRequiredService<TableSet>().GetAsync("Secrets");
+        var rows = await secrets.QueryAsync<TableEntity>().ToListAsync();
+        Assert.Contains(rows, r => r.PartitionKey == "token-encryption");
+        Assert.All(rows, row =>
+        {
+            Assert.Null(row.GetBinary("Key"));
+            Assert.Equal(kek.Id, row.GetString("KekVersion"));
+        });
+        Assert.True(vault.SignCount > 0);
+        Assert.Empty(vault.Violations);
+    }
+}
