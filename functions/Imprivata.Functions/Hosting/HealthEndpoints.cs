@@ -24,6 +24,9 @@ public static class HealthEndpoints
                 ["keys"] = report.Keys,
             };
             return Results.Text(body.ToJsonString(), "application/json", statusCode: report.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        })
+        // Answered by the routing middleware, before the rest of the pipeline: OpenIddict looks at every request and needs
+        // its keys to do so, and /health must still say which part is not ready (503) while they cannot be read.
+        .ShortCircuit();
     }
 }

@@ -41,6 +41,7 @@ public static class OidcSetup
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerCredentials>();
         builder.Services.AddSingleton<KeyRingOptionsRefresh>();
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<KeyRingOptionsRefresh>());
+        builder.Services.AddSingleton<IOptionsMonitorCache<OpenIddictServerOptions>, ServerOptionsCache>();
         builder.Services.AddSingleton<OidcClaims>();
         builder.Services.AddSingleton<AppAccess>();
         builder.Services.TryAddSingleton<Admin.IOidcClientRegistry, OpenIddictClientRegistry>();

@@ -56,4 +56,31 @@ public sealed class KeyVaultServiceTests
         Assert.True(vault.SignCount > 0);
         Assert.Empty(vault.Violations);
     }
+
+    [Fact]
+    public async Task AKeyEncryptionKeyTheVaultWillNotUse_KeepsTheServiceNotReady_UntilItWillWithoutARestart()
+    {
+        using var vault = new FakeKeyVault();
+        vault.AddVersion(DateTimeOffset.UtcNow.AddDays(-3));
+        var kek = vault.AddKekVersion(DateTimeOffset.UtcNow.AddDays(-3));
+        vault.Disable(kek);
+        await using var svc = await StartOnAsync(vault);
+        using var http = new HttpClient { BaseAddress = svc.BaseUri };
+        await svc.AddUserAsync("kv.user", "Correct-Horse-9");
+        var redirect = new Uri("https://rp.example.org/cb");
+        var secret = await svc.AddOidcAppAsync("kv-client", [redirect]);
+
+        using var notReady = await http.GetAsync("/health");
+        using var discoveryWhileDown = await http.GetAsync("/.well-known/openid-configuration");
+        vault.Enable(kek);
+        using var ready = await http.GetAsync("/health");
+        using var driver = await OidcDriver.ConnectAsync(new OidcTarget("ours", new Uri(svc.Issuer), "kv-client", secret, redirect, "kv.user", "Correct-Horse-9"), 1);
+        await driver.LoginAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Contains("\"keys\":\"unavailable\"", await notReady.Content.ReadAsStringAsync());
+        Assert.NotEqual(HttpStatusCode.OK, discoveryWhileDown.StatusCode);
+        // The provider's options failed to build while the vault refused; they are built again once it answers.
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
 }
