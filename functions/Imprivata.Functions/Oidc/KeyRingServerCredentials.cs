@@ -16,7 +16,8 @@ internal sealed class KeyRingServerCredentials(ISigningKeyRing ring, ITokenEncry
 {
     public void Configure(OpenIddictServerOptions options)
     {
-        // Options are built once per change of the ring; blocking here happens at start-up, never per request.
+        // Options are built once per change of the ring, at an instance's first request and after a failed build
+        // (ServerOptionsCache), so blocking here never happens per request in steady state.
         var keys = ring.GetPublishedKeysAsync(CancellationToken.None).GetAwaiter().GetResult();
         foreach (var key in keys)
             options.SigningCredentials.Add(SignWithActiveKey.CredentialsFor(key));

@@ -20,12 +20,16 @@ public sealed class KeyVaultKeyEncryptionKey(KeyVaultKeysClient client, string k
 
     public Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken ct)
     {
-        // A row naming another key or algorithm was not sealed by this deployment's key: refuse rather than ask the vault.
-        if (wrapped.KeyName != keyName || wrapped.Algorithm != KeyVaultKeysClient.WrapAlgorithm)
+        // The row comes from storage: a row naming another key or algorithm, or a version that is not one (a path such as
+        // "..", which the URI would resolve), was not sealed by this deployment's key. Refused before asking the vault.
+        if (wrapped.KeyName != keyName || wrapped.Algorithm != KeyVaultKeysClient.WrapAlgorithm || !IsVersion(wrapped.KeyVersion))
             throw new KeyVaultRequestException(
-                $"A data key is sealed by key '{wrapped.KeyName}' ({wrapped.Algorithm}); this service unwraps with key '{keyName}' ({KeyVaultKeysClient.WrapAlgorithm}) only.");
+                $"A data key names another key-encryption key, algorithm or version than this service's key '{keyName}' ({KeyVaultKeysClient.WrapAlgorithm}) uses; it is not opened.");
         return client.UnwrapKeyAsync(keyName, wrapped.KeyVersion, wrapped.Value, ct);
     }
+
+    /// <summary>Key Vault names key versions with 32 hexadecimal digits.</summary>
+    private static bool IsVersion(string version) => version.Length == 32 && version.All(char.IsAsciiHexDigit);
 
     public async Task<string> GetCurrentVersionAsync(CancellationToken ct)
     {

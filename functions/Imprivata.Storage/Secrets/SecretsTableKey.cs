@@ -18,7 +18,10 @@ internal sealed partial class SecretsTableKey(TableSet tables, string partition,
     private const int KeyBytes = 32;
     private const int Attempts = 4;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (byte[] Key, DateTimeOffset CreatedAt)? _key;
+    // A reference, published whole: a struct this size could be read half-written by a request racing the first load.
+    private Opened? _key;
+
+    private sealed record Opened(byte[] Key, DateTimeOffset CreatedAt);
 
     public string Purpose => partition;
 
@@ -27,12 +30,17 @@ internal sealed partial class SecretsTableKey(TableSet tables, string partition,
     /// <summary>The key and when it was first stored (as the storage service stamped the row's creation).</summary>
     public async ValueTask<(byte[] Key, DateTimeOffset CreatedAt)> GetWithCreationAsync(CancellationToken ct)
     {
-        if (_key is { } cached)
-            return cached;
+        if (Volatile.Read(ref _key) is { } cached)
+            return (cached.Key, cached.CreatedAt);
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return _key ??= await LoadOrCreateAsync(ct).ConfigureAwait(false);
+            if (_key is null)
+            {
+                var (key, createdAt) = await LoadOrCreateAsync(ct).ConfigureAwait(false);
+                Volatile.Write(ref _key, new Opened(key, createdAt));
+            }
+            return (_key!.Key, _key.CreatedAt);
         }
         finally
         {
@@ -146,8 +154,14 @@ internal sealed partial class SecretsTableKey(TableSet tables, string partition,
             ? new WrappedKey(name, version, alg, value)
             : null;
 
-    // A row written once keeps its Timestamp as its creation; a sealed-in-place one says it in "Created".
-    private static DateTimeOffset CreatedAt(TableEntity row) => row.GetDateTimeOffset("Created") ?? row.Timestamp ?? DateTimeOffset.MinValue;
+    // A row written once keeps its Timestamp as its creation; a sealed-in-place one says it in "Created". That column is
+    // written by clients, so it may only move the creation earlier than the service's stamp (a later one would let the audit
+    // log take stripped seals for rows older than the key).
+    private static DateTimeOffset CreatedAt(TableEntity row)
+    {
+        var stamped = row.Timestamp ?? DateTimeOffset.MinValue;
+        return row.GetDateTimeOffset("Created") is { } created && created < stamped ? created : stamped;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Secrets row {Purpose} held its data key in the clear; it is now sealed by the Key Vault key-encryption key")]
     private partial void LogSealed(string purpose);

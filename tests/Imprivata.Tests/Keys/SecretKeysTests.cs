@@ -191,4 +191,51 @@ public sealed class SecretKeysTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => client.UnwrapKeyAsync(FakeKeyVault.KekName, "", wrapped, Ct));
         Assert.Equal(2, _vault.Requests.Count);
     }
+
+    [Fact]
+    public async Task InstancesRacingToSealTheSameClearKey_AgreeOnIt()
+    {
+        var clear = await new SecretKeys(_tables).For(SecretKeys.CodeHash).GetAsync(Ct);
+
+        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Sealed().For(SecretKeys.CodeHash).GetAsync(Ct).AsTask()));
+
+        Assert.All(opened, key => Assert.Equal(clear, key));
+        var row = Assert.Single(await RowsAsync());
+        Assert.Null(row.GetBinary("Key"));
+        Assert.Equal(clear, _kek.Key.Decrypt(row.GetBinary("WrappedKey"), RSAEncryptionPadding.OaepSHA256));
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("../../keys/idp-signing/abc")]
+    [InlineData("0123456789abcdef0123456789abcdeg")]
+    public async Task ARowWhoseVersionIsNotAVersion_IsRefusedWithoutAskingTheVault(string version)
+    {
+        await Sealed().For(SecretKeys.TokenEncryption).GetAsync(Ct);
+        var table = await _tables.GetAsync("Secrets", Ct);
+        var row = (await table.GetEntityAsync<TableEntity>(SecretKeys.TokenEncryption, "v1", cancellationToken: Ct)).Value;
+        row["KekVersion"] = version;
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+        var requestsBefore = _vault.Requests.Count;
+
+        await Assert.ThrowsAsync<KeyVaultRequestException>(() => Sealed().For(SecretKeys.TokenEncryption).GetAsync(Ct).AsTask());
+
+        Assert.Equal(requestsBefore, _vault.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ACreationTimeWrittenLaterThanTheServiceStamp_IsNotBelieved()
+    {
+        await Sealed().For(SecretKeys.AuditSeal).GetAsync(Ct);
+        var table = await _tables.GetAsync("Secrets", Ct);
+        var row = (await table.GetEntityAsync<TableEntity>(SecretKeys.AuditSeal, "v1", cancellationToken: Ct)).Value;
+        // Someone who can write the table but not unwrap: a later "creation" would let stripped audit seals pass as old rows.
+        row["Created"] = DateTimeOffset.UtcNow.AddYears(1);
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+        var stamped = (await table.GetEntityAsync<TableEntity>(SecretKeys.AuditSeal, "v1", cancellationToken: Ct)).Value.Timestamp;
+
+        var (_, createdAt) = await Sealed().For(SecretKeys.AuditSeal).GetWithCreationAsync(Ct);
+
+        Assert.Equal(stamped, createdAt);
+    }
 }
