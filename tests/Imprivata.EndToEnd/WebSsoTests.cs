@@ -35,7 +35,8 @@ public sealed class WebSsoTests : IAsyncLifetime
     private async Task<RelyingPartyProcess> StartRpAsync(string clientId, AppDeployment? deployment = null)
     {
         var baseUri = RelyingPartyProcess.ReserveBaseUri();
-        var secret = await _service.AddOidcAppAsync(clientId, [new Uri(baseUri, "cb")], [new Uri(baseUri, "signed-out")], deployment, displayName: clientId + " app");
+        var secret = await _service.AddOidcAppAsync(clientId, [new Uri(baseUri, "cb")], [new Uri(baseUri, "signed-out")], deployment, displayName: clientId + " app",
+            backchannelLogoutUri: new Uri(baseUri, "backchannel-logout"));
         var rp = await RelyingPartyProcess.StartAsync(baseUri, _service.Issuer, clientId, secret);
         _rps.Add(rp);
         return rp;
@@ -76,10 +77,26 @@ public sealed class WebSsoTests : IAsyncLifetime
         await BrowserSteps.ArriveAsync(page, new Uri(app1.BaseUri, "signed-out**").ToString(), 15_000, _service);
         Assert.Equal("bye-state", await page.Locator("#state").InnerTextAsync());
 
+        // The second app was told server to server (back-channel logout token, verified by jose against our JWKS) and ended its
+        // own session of alice: the one it joined, by sid.
+        var told = await StatusAsync(app2);
+        Assert.False(told.GetProperty("signedIn").GetBoolean());
+        var logout = told.GetProperty("lastLogout");
+        Assert.True(logout.GetProperty("verified").GetBoolean(), logout.ToString());
+        Assert.True(logout.GetProperty("endedSession").GetBoolean());
+        Assert.Equal(alice.Id, logout.GetProperty("sub").GetString());
+        Assert.Equal(second.GetProperty("claims").GetProperty("sid").GetString(), logout.GetProperty("sid").GetString());
+
         // The SSO session is gone for the second app too: the password is asked again.
         await page.GotoAsync(new Uri(app2.BaseUri, "login").ToString());
         Assert.StartsWith(_service.Issuer + "login", page.Url);
         Assert.Equal(1, await page.Locator("#password").CountAsync());
+    }
+
+    private static async Task<JsonElement> StatusAsync(RelyingPartyProcess rp)
+    {
+        using var http = new HttpClient();
+        return JsonDocument.Parse(await http.GetStringAsync(new Uri(rp.BaseUri, "status"))).RootElement.Clone();
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed record AppProfile
     /// <summary>Name shown to users when they sign in.</summary>
     public required string DisplayName { get; init; }
     public AppDeployment Deployment { get; init; } = new();
+    /// <summary>Where the app takes OIDC back-channel logout tokens (its session ends with ours); null when it does not.</summary>
+    public Uri? BackchannelLogoutUri { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 

@@ -11,6 +11,12 @@ public sealed record SsoSession
     public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>RFC 8176 method references actually performed, e.g. ["pwd"].</summary>
     public IReadOnlyList<string> Amr { get; init; } = [];
+    /// <summary>
+    /// The session's public identifier (OIDC Front/Back-Channel Logout "sid"): random, unlike <see cref="Id"/> never a
+    /// credential, and kept when a step-up re-issues the cookie, so apps can match a logout to the session they joined.
+    /// Empty for a session started before sids existed.
+    /// </summary>
+    public string Sid { get; init; } = "";
     /// <summary>Client ids that received tokens in this session (for logout).</summary>
     public IReadOnlyList<string> ClientIds { get; init; } = [];
 }

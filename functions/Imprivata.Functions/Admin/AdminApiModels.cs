@@ -45,9 +45,10 @@ public static class AdminRoles
 public sealed record PasswordRequest(string? Password);
 public sealed record GroupRequest(string? Name, string? Description);
 public sealed record MemberRequest(string? Kind, string? Id);
-public sealed record AppRequest(string? AdminName, string? DisplayName, IReadOnlyList<string>? RedirectUris, IReadOnlyList<string>? PostLogoutRedirectUris)
+public sealed record AppRequest(string? AdminName, string? DisplayName, IReadOnlyList<string>? RedirectUris, IReadOnlyList<string>? PostLogoutRedirectUris,
+    string? BackchannelLogoutUri = null)
 {
-    public OidcAppFields ToFields() => new(AdminName ?? "", DisplayName ?? "", RedirectUris ?? [], PostLogoutRedirectUris ?? []);
+    public OidcAppFields ToFields() => new(AdminName ?? "", DisplayName ?? "", RedirectUris ?? [], PostLogoutRedirectUris ?? [], BackchannelLogoutUri);
 }
 /// <summary>PUT /admin/api/settings/web-login. The timeout is minutes, or an explicit null for "off": leaving it out is an error.</summary>
 public sealed class WebLoginRequest
@@ -76,10 +77,11 @@ public sealed record UserView(string Id, string Username, string DisplayName, st
 }
 
 public sealed record AppView(string ClientId, string Protocol, string AdminName, string DisplayName, AppDeployment Deployment, DateTimeOffset CreatedAt,
-    IReadOnlyList<Uri>? RedirectUris, IReadOnlyList<Uri>? PostLogoutRedirectUris, string MetadataUrl)
+    IReadOnlyList<Uri>? RedirectUris, IReadOnlyList<Uri>? PostLogoutRedirectUris, string MetadataUrl, Uri? BackchannelLogoutUri)
 {
     public static AppView Of(AppProfile p, OidcClientInfo? client, string metadataUrl) =>
-        new(p.ClientId, p.Protocol, p.AdminName, p.DisplayName, p.Deployment, p.CreatedAt, client?.RedirectUris, client?.PostLogoutRedirectUris, metadataUrl);
+        new(p.ClientId, p.Protocol, p.AdminName, p.DisplayName, p.Deployment, p.CreatedAt, client?.RedirectUris, client?.PostLogoutRedirectUris, metadataUrl,
+            p.BackchannelLogoutUri);
 }
 
 public sealed record CredentialsView(string ClientId, string ClientSecret, string MetadataUrl);

@@ -186,7 +186,8 @@ public static class AdminPages
         write.MapPost("/apps/new/oidc", async (HttpContext http, AppAdministration apps) =>
         {
             var form = await FormAsync(http);
-            var fields = new OidcAppFields(form["adminName"].ToString(), form["displayName"].ToString(), Lines(form["redirectUris"]), Lines(form["postLogoutRedirectUris"]));
+            var fields = new OidcAppFields(form["adminName"].ToString(), form["displayName"].ToString(), Lines(form["redirectUris"]), Lines(form["postLogoutRedirectUris"]),
+                form["backchannelLogoutUri"].ToString());
             var result = await apps.CreateOidcAsync(Admin(http), fields, http.RequestAborted);
             return result.Succeeded
                 ? (IResult)new RazorComponentResult<AppCredentialsPage>(new { Admin = Admin(http), Credentials = result.Value! })
@@ -205,7 +206,8 @@ public static class AdminPages
         write.MapPost("/apps/{clientId}", async (string clientId, HttpContext http, AppAdministration apps) =>
         {
             var form = await FormAsync(http);
-            var fields = new OidcAppFields(form["adminName"].ToString(), form["displayName"].ToString(), Lines(form["redirectUris"]), Lines(form["postLogoutRedirectUris"]));
+            var fields = new OidcAppFields(form["adminName"].ToString(), form["displayName"].ToString(), Lines(form["redirectUris"]), Lines(form["postLogoutRedirectUris"]),
+                form["backchannelLogoutUri"].ToString());
             var result = await apps.UpdateOidcAsync(Admin(http), clientId, fields, http.RequestAborted);
             return AdminHttp.SeeOther(Back($"/admin/apps/{Uri.EscapeDataString(clientId)}", result.Error));
         });

@@ -9,7 +9,8 @@ namespace Imprivata.Functions.Admin;
 public sealed record ClientCredentials(AppProfile Profile, string ClientSecret, string MetadataUrl);
 
 /// <summary>The admin's edit of the Add/Edit web application using OpenID Connect form.</summary>
-public sealed record OidcAppFields(string AdminName, string DisplayName, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris);
+public sealed record OidcAppFields(string AdminName, string DisplayName, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris,
+    string? BackchannelLogoutUri = null);
 
 /// <summary>
 /// Single sign-on application profiles: the profile (names, deployment) in our store and the OIDC client in the registry
@@ -38,7 +39,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
 
     public async Task<AdminResult<ClientCredentials>> CreateOidcAsync(AdminPrincipal actor, OidcAppFields fields, CancellationToken ct)
     {
-        if (CheckFields(fields, out var redirects, out var postLogout) is { } invalid)
+        if (CheckFields(fields, out var redirects, out var postLogout, out var backchannel) is { } invalid)
         {
             await audit.RecordAsync(actor, "admin.app.create", "failure", invalid, ct).ConfigureAwait(false);
             return AdminResult<ClientCredentials>.Fail(invalid);
@@ -50,6 +51,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
             AdminName = fields.AdminName.Trim(),
             DisplayName = fields.DisplayName.Trim(),
             CreatedAt = time.GetUtcNow(),
+            BackchannelLogoutUri = backchannel,
         };
         var secret = await registry.CreateAsync(profile.ClientId, profile.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
         await profiles.SaveAsync(profile, ct).ConfigureAwait(false);
@@ -62,12 +64,12 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         var profile = await profiles.FindAsync(clientId, ct).ConfigureAwait(false);
         if (profile is null)
             return AdminResult<AppProfile>.Fail(DirectoryErrors.NotFound);
-        if (CheckFields(fields, out var redirects, out var postLogout) is { } invalid)
+        if (CheckFields(fields, out var redirects, out var postLogout, out var backchannel) is { } invalid)
         {
             await audit.RecordAsync(actor, "admin.app.update", "failure", invalid, ct, clientId: clientId).ConfigureAwait(false);
             return AdminResult<AppProfile>.Fail(invalid);
         }
-        var updated = profile with { AdminName = fields.AdminName.Trim(), DisplayName = fields.DisplayName.Trim() };
+        var updated = profile with { AdminName = fields.AdminName.Trim(), DisplayName = fields.DisplayName.Trim(), BackchannelLogoutUri = backchannel };
         await registry.UpdateAsync(clientId, updated.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
         await profiles.SaveAsync(updated, ct).ConfigureAwait(false);
         await audit.SucceededAsync(actor, "admin.app.update", ct, clientId: clientId).ConfigureAwait(false);
@@ -125,15 +127,26 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         return AdminResult<bool>.Ok(await deploymentRule.IsDeployedToAsync(profile.Deployment, user, ct).ConfigureAwait(false));
     }
 
-    private string? CheckFields(OidcAppFields fields, out IReadOnlyList<Uri> redirects, out IReadOnlyList<Uri> postLogout)
+    private string? CheckFields(OidcAppFields fields, out IReadOnlyList<Uri> redirects, out IReadOnlyList<Uri> postLogout, out Uri? backchannel)
     {
         postLogout = [];
         redirects = [];
+        backchannel = null;
         if (!IsName(fields.AdminName) || !IsName(fields.DisplayName))
             return "name_invalid";
         var localEvaluation = options.Value.PublicBase.Scheme == Uri.UriSchemeHttp;
         return RedirectUriRules.CheckAll(fields.RedirectUris, required: true, localEvaluation, out redirects)
-            ?? RedirectUriRules.CheckAll(fields.PostLogoutRedirectUris, required: false, localEvaluation, out postLogout);
+            ?? RedirectUriRules.CheckAll(fields.PostLogoutRedirectUris, required: false, localEvaluation, out postLogout)
+            ?? CheckBackchannel(fields.BackchannelLogoutUri, localEvaluation, out backchannel);
+    }
+
+    // Back-Channel Logout 1.0 section 2.2: absolute, no fragment; the same rules as a redirect URI (https, no user info).
+    private static string? CheckBackchannel(string? text, bool localEvaluation, out Uri? uri)
+    {
+        uri = null;
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        return RedirectUriRules.Check(text.Trim(), localEvaluation, out uri) is null ? null : "backchannel_logout_uri_invalid";
     }
 
     private static bool IsName(string? name) => !string.IsNullOrWhiteSpace(name) && name.Trim().Length <= MaxNameLength && !name.Any(char.IsControl);

@@ -19,7 +19,8 @@ public sealed class SsoSessions(
     IDirectoryStore directory,
     ISettingsStore settings,
     IOptions<ServiceOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    Oidc.BackchannelLogout backchannel)
 {
     private readonly bool _secure = options.Value.PublicBase.Scheme == Uri.UriSchemeHttps;
 
@@ -56,22 +57,26 @@ public sealed class SsoSessions(
     /// <summary>
     /// Starts a fresh session (new id: never reuse a pre-authentication id) and ends the previous one. <paramref name="clientIds"/>:
     /// the app the sign-in is for, when the user may use it, so the authorization that follows need not write the session
-    /// again to record it (<see cref="RecordClientAsync"/>).
+    /// again to record it (<see cref="RecordClientAsync"/>). The same user authenticating again (a step-up) keeps the session's
+    /// sid and apps; another user's session ends for its apps too (back-channel logout: the shared workstation).
     /// </summary>
     public async Task<SsoSession> StartAsync(HttpContext http, DirectoryUser user, IReadOnlyList<string> amr, IReadOnlyList<string> clientIds,
         CancellationToken ct)
     {
-        await EndAsync(http, ct);
+        var previous = await FindByCookieAsync(http, ct);
+        var sameUser = previous is not null && string.Equals(previous.UserId, user.Id, StringComparison.Ordinal);
+        await EndAsync(http, ct, notifyApps: !sameUser);
         var now = time.GetUtcNow();
         var timeout = (await settings.GetWebLoginAsync(ct)).SessionTimeout;
         var session = new SsoSession
         {
             Id = Base64Url(RandomNumberGenerator.GetBytes(32)),
+            Sid = sameUser && previous!.Sid.Length > 0 ? previous.Sid : Base64Url(RandomNumberGenerator.GetBytes(16)),
             UserId = user.Id,
             AuthenticatedAt = now,
             ExpiresAt = timeout is { } t ? now + t : null,
             Amr = amr,
-            ClientIds = clientIds,
+            ClientIds = sameUser ? [.. previous!.ClientIds.Union(clientIds, StringComparer.Ordinal)] : clientIds,
         };
         await store.SaveAsync(session, ct);
         http.Response.Cookies.Append(CookieName, session.Id, new CookieOptions
@@ -92,12 +97,20 @@ public sealed class SsoSessions(
         await store.SaveAsync(session with { ClientIds = [.. session.ClientIds, clientId] }, ct);
     }
 
-    public async Task EndAsync(HttpContext http, CancellationToken ct)
+    /// <summary>Ends this browser's session; its apps with a back-channel logout URI are told (unless a step-up replaces it).</summary>
+    public async Task EndAsync(HttpContext http, CancellationToken ct, bool notifyApps = true)
     {
+        var ended = notifyApps ? await FindByCookieAsync(http, ct) : null;
         if (http.Request.Cookies.TryGetValue(CookieName, out var id) && !string.IsNullOrEmpty(id))
             await store.DeleteAsync(id, ct);
         http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", Secure = _secure, HttpOnly = true, SameSite = SameSite });
+        // An expired session ended by itself earlier; its apps are not told now (back-channel logout is for logouts).
+        if (ended is not null && (ended.ExpiresAt is not { } expires || expires > time.GetUtcNow()))
+            await backchannel.NotifyAsync(http, ended);
     }
+
+    private async Task<SsoSession?> FindByCookieAsync(HttpContext http, CancellationToken ct) =>
+        http.Request.Cookies.TryGetValue(CookieName, out var id) && !string.IsNullOrEmpty(id) ? await store.FindAsync(id, ct) : null;
 
     public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

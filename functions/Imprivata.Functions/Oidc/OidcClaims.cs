@@ -25,6 +25,9 @@ public sealed class OidcClaims
     /// </summary>
     public const string AuthenticatedAtMilliseconds = "imp_auth_ms";
 
+    /// <summary>OIDC Back-Channel Logout 1.0 section 2.1: the session's sid, in the ID token, matched by the logout token.</summary>
+    public const string SessionId = "sid";
+
     public ClaimsPrincipal ForUser(DirectoryUser user, SsoSession session, IEnumerable<string> scopes)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -32,6 +35,8 @@ public sealed class OidcClaims
         identity.SetClaim(Claims.AuthenticationTime, session.AuthenticatedAt.ToUnixTimeSeconds());
         identity.SetClaim(AuthenticatedAtMilliseconds, session.AuthenticatedAt.ToUnixTimeMilliseconds());
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. session.Amr]);
+        if (session.Sid.Length > 0)
+            identity.SetClaim(SessionId, session.Sid);
         identity.SetClaim(Claims.AuthenticationContextReference, session.Amr.Contains(Core.Mfa.FactorAmr.Mfa) ? AcrMfa : AcrPassword);
         AddProfile(identity, user);
         identity.SetScopes(scopes);
@@ -63,7 +68,7 @@ public sealed class OidcClaims
             case Claims.PhoneNumber when scopes.Contains(Scopes.Phone):
                 yield return Destinations.IdentityToken;
                 break;
-            case Claims.AuthenticationTime or Claims.AuthenticationMethodReference or Claims.AuthenticationContextReference:
+            case Claims.AuthenticationTime or Claims.AuthenticationMethodReference or Claims.AuthenticationContextReference or SessionId:
                 yield return Destinations.IdentityToken;
                 break;
             case Claims.Subject:

@@ -43,6 +43,10 @@ public static class OidcSetup
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<KeyRingOptionsRefresh>());
         builder.Services.AddSingleton<IOptionsMonitorCache<OpenIddictServerOptions>, ServerOptionsCache>();
         builder.Services.AddSingleton<OidcClaims>();
+        builder.Services.AddSingleton<BackchannelLogout>();
+        // Server to server, to the address the administrator registered: never follow a redirect elsewhere, carry no cookies.
+        builder.Services.AddHttpClient(BackchannelLogout.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         builder.Services.AddSingleton<AppAccess>();
         builder.Services.TryAddSingleton<Admin.IOidcClientRegistry, OpenIddictClientRegistry>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
@@ -94,7 +98,17 @@ public static class OidcSetup
 
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.PhoneNumber,
-                    Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
+                    Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference, OidcClaims.SessionId);
+
+                // OIDC Back-Channel Logout 1.0 section 2.1: apps with a back-channel logout URI are told when a session ends.
+                server.AddEventHandler<HandleConfigurationRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        context.Metadata["backchannel_logout_supported"] = true;
+                        context.Metadata["backchannel_logout_session_supported"] = true;
+                        return default;
+                    })
+                    .SetType(OpenIddictServerHandlerType.Custom));
 
                 // RFC 9700 4.2.1 / OIDC Core 3.1.2.1: codes live 60 s at most.
                 server.SetAuthorizationCodeLifetime(TimeSpan.FromSeconds(60));

@@ -82,6 +82,7 @@ public sealed class TableAppProfileStore(TableSet tables, TimeProvider time) : I
         ["CreatedAt"] = p.CreatedAt,
         // A string property holds at most 32K characters; the admin API bounds the lists well below that.
         ["Deployment"] = JsonSerializer.Serialize(p.Deployment, Json),
+        ["BackchannelLogoutUri"] = p.BackchannelLogoutUri?.ToString(),
     };
 
     private static AppProfile ToProfile(TableEntity e) => new()
@@ -93,6 +94,7 @@ public sealed class TableAppProfileStore(TableSet tables, TimeProvider time) : I
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         // Unreadable deployment data means "not deployed" (fail closed).
         Deployment = ReadDeployment(e.GetString("Deployment")),
+        BackchannelLogoutUri = Uri.TryCreate(e.GetString("BackchannelLogoutUri"), UriKind.Absolute, out var logout) ? logout : null,
     };
 
     private static AppDeployment ReadDeployment(string? json)

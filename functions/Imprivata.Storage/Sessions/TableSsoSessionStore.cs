@@ -49,6 +49,7 @@ public sealed class TableSsoSessionStore(TableSet tables, TimeProvider time) : I
             ExpiresAt = row.GetDateTimeOffset("ExpiresAt"),
             Amr = JsonSerializer.Deserialize<string[]>(row.GetString("Amr") ?? "[]") ?? [],
             ClientIds = JsonSerializer.Deserialize<string[]>(row.GetString("ClientIds") ?? "[]") ?? [],
+            Sid = row.GetString("Sid") ?? "",
         };
         _recent.Set(id, session, generation);
         return session;
@@ -68,6 +69,7 @@ public sealed class TableSsoSessionStore(TableSet tables, TimeProvider time) : I
             ["PurgeAfter"] = session.ExpiresAt ?? session.AuthenticatedAt.AddDays(30),
             ["Amr"] = JsonSerializer.Serialize(session.Amr),
             ["ClientIds"] = JsonSerializer.Serialize(session.ClientIds),
+            ["Sid"] = session.Sid,
         };
         _recent.Remove(session.Id);
         var generation = _recent.Generation;

@@ -1,9 +1,12 @@
 // A relying party built on the openid-client npm library (an independent OIDC implementation), used by the end-to-end tests.
 // Usage: node relying-party.mjs <issuer> <client_id> <client_secret> <port>
 // Pages: /login starts the code flow with PKCE; /cb finishes it (openid-client checks state, iss, nonce, the ID token's
-// signature against our JWKS, and fetches userinfo); /logout goes to the provider's end_session endpoint.
+// signature against our JWKS, and fetches userinfo); /logout goes to the provider's end_session endpoint;
+// /backchannel-logout takes the provider's logout token (OIDC Back-Channel Logout 1.0), verified with the jose library
+// against the provider's JWKS, and ends this app's session if it names it; /status shows the session and the last logout.
 import http from 'node:http';
 import * as client from 'openid-client';
+import * as jose from 'jose';
 
 const [issuer, clientId, clientSecret, portText] = process.argv.slice(2);
 const port = Number(portText);
@@ -15,6 +18,31 @@ const config = await client.discovery(new URL(issuer), clientId, clientSecret, u
 // One browser per test: a single pending flow and a single signed-in result are enough.
 let pending = null;
 let signedIn = null;
+let lastLogout = null;
+const jwks = jose.createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
+const logoutEvent = 'http://schemas.openid.net/event/backchannel-logout';
+
+// Section 2.6 of the spec: signature, iss, aud, iat, typ, the logout event, sub or sid, no nonce.
+async function verifyLogoutToken(token) {
+  const { payload } = await jose.jwtVerify(token, jwks, {
+    issuer: config.serverMetadata().issuer,
+    audience: clientId,
+    typ: 'logout+jwt',
+    maxTokenAge: '2 minutes',
+    requiredClaims: ['iat', 'jti', 'events'],
+  });
+  if (typeof payload.events !== 'object' || !(logoutEvent in payload.events)) throw new Error('no logout event');
+  if ('nonce' in payload) throw new Error('a logout token carries no nonce');
+  if (!payload.sub && !payload.sid) throw new Error('neither sub nor sid');
+  return payload;
+}
+
+const readBody = (req) => new Promise((resolve, reject) => {
+  let body = '';
+  req.on('data', (chunk) => { body += chunk; if (body.length > 65536) reject(new Error('body too large')); });
+  req.on('end', () => resolve(body));
+  req.on('error', reject);
+});
 
 const html = (title, body) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
 
@@ -64,6 +92,25 @@ async function handle(req, res) {
     });
     signedIn = null;
     res.writeHead(302, { location: target.href }).end();
+    return;
+  }
+  if (url.pathname === '/backchannel-logout' && req.method === 'POST') {
+    try {
+      const token = new URLSearchParams(await readBody(req)).get('logout_token');
+      const payload = await verifyLogoutToken(token ?? '');
+      const ended = signedIn !== null && (payload.sid ? payload.sid === signedIn.claims.sid : payload.sub === signedIn.claims.sub);
+      if (ended) signedIn = null;
+      lastLogout = { verified: true, sub: payload.sub ?? null, sid: payload.sid ?? null, endedSession: ended };
+      res.writeHead(200, { 'cache-control': 'no-store' }).end();
+    } catch (error) {
+      lastLogout = { verified: false, error: String(error?.code ?? error?.message ?? error) };
+      res.writeHead(400, { 'cache-control': 'no-store' }).end();
+    }
+    return;
+  }
+  if (url.pathname === '/status') {
+    res.writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ signedIn: signedIn !== null, sid: signedIn?.claims.sid ?? null, lastLogout }));
     return;
   }
   if (url.pathname === '/signed-out') {

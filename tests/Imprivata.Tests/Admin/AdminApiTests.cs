@@ -237,6 +237,33 @@ public sealed class AdminApiTests : SignedInSuperadmin
         Assert.Equal(HttpStatusCode.Created, local.StatusCode);
     }
 
+    [Theory]
+    [InlineData("https://rp.example/logout#frag")]
+    [InlineData("http://rp.example/logout")]
+    [InlineData("https://user@rp.example/logout")]
+    [InlineData("/relative/logout")]
+    public async Task Apps_BackchannelLogoutUri_FollowsTheRedirectUriRules(string uri)
+    {
+        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+            new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" }, backchannelLogoutUri = uri });
+
+        await AssertReason(response, HttpStatusCode.BadRequest, "backchannel_logout_uri_invalid");
+    }
+
+    [Fact]
+    public async Task Apps_BackchannelLogoutUri_IsKeptWithTheProfileAndShown()
+    {
+        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+            new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" }, backchannelLogoutUri = "https://ehr.example/backchannel" }));
+        var clientId = created.GetProperty("clientId").GetString()!;
+
+        var profile = await Host.App.Services.GetRequiredService<Imprivata.Core.Apps.IAppProfileStore>().FindAsync(clientId, default);
+        var shown = await Json(await Root.SendAsync(HttpMethod.Get, $"/admin/api/apps/{clientId}"));
+
+        Assert.Equal(new Uri("https://ehr.example/backchannel"), profile!.BackchannelLogoutUri);
+        Assert.Equal("https://ehr.example/backchannel", shown.GetProperty("backchannelLogoutUri").GetString());
+    }
+
     [Fact]
     public async Task Apps_RegeneratedSecret_ShownOnce_AuditedWithoutIt()
     {

@@ -83,7 +83,7 @@ public sealed class TestService : IAsyncDisposable
 
     /// <summary>Registers an OIDC app profile the way the admin console does and returns its client secret.</summary>
     public async Task<string> AddOidcAppAsync(string clientId, IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri>? postLogoutRedirectUris = null,
-        AppDeployment? deployment = null, string displayName = "Test app")
+        AppDeployment? deployment = null, string displayName = "Test app", Uri? backchannelLogoutUri = null)
     {
         var secret = await Services.GetRequiredService<IOidcClientRegistry>()
             .CreateAsync(clientId, displayName, redirectUris, postLogoutRedirectUris ?? [], CancellationToken.None);
@@ -94,6 +94,7 @@ public sealed class TestService : IAsyncDisposable
             AdminName = displayName + " (admin)",
             DisplayName = displayName,
             Deployment = deployment ?? new AppDeployment { Deployed = true, AllUsersAndGroups = true },
+            BackchannelLogoutUri = backchannelLogoutUri,
         }, CancellationToken.None);
         return secret;
     }
