@@ -64,9 +64,11 @@ public sealed class SsoSessions(
         CancellationToken ct)
     {
         var previous = await FindByCookieAsync(http, ct);
-        var sameUser = previous is not null && string.Equals(previous.UserId, user.Id, StringComparison.Ordinal);
-        await EndAsync(http, ct, notifyApps: !sameUser);
         var now = time.GetUtcNow();
+        // Only a live session of this user continues: one ended by a password reset (a suspected compromise) does not.
+        var sameUser = previous is not null && string.Equals(previous.UserId, user.Id, StringComparison.Ordinal)
+            && (previous.ExpiresAt is not { } ends || ends > now) && user.CredentialsChangedAt <= previous.AuthenticatedAt;
+        await EndAsync(http, sameUser ? null : previous, ct);
         var timeout = (await settings.GetWebLoginAsync(ct)).SessionTimeout;
         var session = new SsoSession
         {
@@ -97,10 +99,12 @@ public sealed class SsoSessions(
         await store.SaveAsync(session with { ClientIds = [.. session.ClientIds, clientId] }, ct);
     }
 
-    /// <summary>Ends this browser's session; its apps with a back-channel logout URI are told (unless a step-up replaces it).</summary>
-    public async Task EndAsync(HttpContext http, CancellationToken ct, bool notifyApps = true)
+    /// <summary>Ends this browser's session; its apps with a back-channel logout URI are told.</summary>
+    public async Task EndAsync(HttpContext http, CancellationToken ct) => await EndAsync(http, await FindByCookieAsync(http, ct), ct);
+
+    /// <param name="ended">The session as read, whose apps are told; null when none or when a step-up replaces it.</param>
+    private async Task EndAsync(HttpContext http, SsoSession? ended, CancellationToken ct)
     {
-        var ended = notifyApps ? await FindByCookieAsync(http, ct) : null;
         if (http.Request.Cookies.TryGetValue(CookieName, out var id) && !string.IsNullOrEmpty(id))
             await store.DeleteAsync(id, ct);
         http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", Secure = _secure, HttpOnly = true, SameSite = SameSite });

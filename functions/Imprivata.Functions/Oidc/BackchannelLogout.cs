@@ -3,7 +3,6 @@ using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Keys;
 using Imprivata.Core.Sessions;
-using Imprivata.Functions.Audit;
 using Imprivata.Functions.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -19,7 +18,7 @@ namespace Imprivata.Functions.Oidc;
 /// user signed in here.
 /// </summary>
 public sealed class BackchannelLogout(
-    IAppProfileStore profiles, ISigningKeyRing ring, IHttpClientFactory clients, AuditTrail audit, IOptions<ServiceOptions> options, TimeProvider time)
+    IAppProfileStore profiles, ISigningKeyRing ring, IHttpClientFactory clients, IAuditLog audit, IOptions<ServiceOptions> options, TimeProvider time)
 {
     public const string HttpClientName = "backchannel-logout";
     public const string AuditKind = "oidc.backchannel_logout";
@@ -41,10 +40,20 @@ public sealed class BackchannelLogout(
             return;
         var key = await ring.GetActiveKeyAsync(CancellationToken.None);
         var outcomes = await Task.WhenAll(targets.Select(t => SendAsync(ended, t.ClientId, t.Uri, key)));
-        // Written one after another: the audit trail is a request's, not safe for concurrent writes of one request.
+        // The apps were told: their audit must not be lost because the browser went away meanwhile (no request token).
         foreach (var (clientId, uri, reason) in outcomes)
-            await audit.WriteAsync(http, AuditKind, reason == AuditReasons.Ok ? AuditResults.Success : AuditResults.Failure, reason,
-                userId: ended.UserId, clientId: clientId, detail: uri.GetLeftPart(UriPartial.Path));
+            await audit.AppendAsync(new AuditEvent
+            {
+                Time = time.GetUtcNow(),
+                Kind = AuditKind,
+                Result = reason == AuditReasons.Ok ? AuditResults.Success : AuditResults.Failure,
+                Reason = reason,
+                UserId = ended.UserId,
+                ClientId = clientId,
+                Detail = uri.GetLeftPart(UriPartial.Path),
+                Ip = http.Connection.RemoteIpAddress?.ToString(),
+                RequestId = http.TraceIdentifier,
+            }, CancellationToken.None);
     }
 
     /// <summary>The logout token (section 2.4): iss, aud, iat, exp, jti, sub, sid, the logout event; never a nonce.</summary>
@@ -76,8 +85,12 @@ public sealed class BackchannelLogout(
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {
-            using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", CreateToken(ended, clientId, key))]);
-            using var response = await clients.CreateClient(HttpClientName).PostAsync(uri, content, timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+            {
+                Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", CreateToken(ended, clientId, key))]),
+            };
+            // Only the status matters: the body is never read.
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             // Section 2.8: 200 OK on success (204 is common too); anything else is the app's refusal.
             return (clientId, uri, response.IsSuccessStatusCode ? AuditReasons.Ok : "status_" + (int)response.StatusCode);
         }

@@ -131,11 +131,29 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
         await _service.AddUserAsync("bcl.again", Password);
         using var browser = new OidcFlow(_service);
         var before = await IdTokenAsync(browser, "app-a", "bcl.again");
+        // prompt=login really asks for the password again (else this test would prove nothing).
+        Assert.StartsWith("/login", OidcFlow.LocationOf(await browser.AuthorizeAsync(OidcFlow.NewRequest("app-b", RedirectUri).With("prompt", "login"))));
 
         var after = (await browser.GetTokensAsync(OidcFlow.NewRequest("app-b", RedirectUri).With("prompt", "login"), "bcl.again", Password, _secrets["app-b"])).IdToken!;
 
         Assert.Equal(Sid(before), Sid(after));
         Assert.Empty(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task SigningInAgainAfterAPasswordReset_StartsANewSid_AndTellsTheOldSessionsApps()
+    {
+        var user = await _service.AddUserAsync("bcl.reset", Password);
+        using var browser = new OidcFlow(_service);
+        var before = await IdTokenAsync(browser, "app-a", "bcl.reset");
+        // The helpdesk resets the password of a possibly compromised account; the browser still holds the old cookie.
+        await _service.Services.GetRequiredService<Imprivata.Core.Directory.DirectoryService>().SetPasswordAsync(user.Id, Password, CancellationToken.None);
+
+        var after = await IdTokenAsync(browser, "app-b", "bcl.reset");
+
+        Assert.NotEqual(Sid(before), Sid(after));
+        var told = await ValidAsync(Assert.Single(_receiver.Received).Value, "app-a");
+        Assert.Equal(Sid(before), told.GetClaim("sid").Value);
     }
 
     [Fact]
