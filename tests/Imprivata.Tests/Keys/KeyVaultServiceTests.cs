@@ -5,6 +5,7 @@ using Imprivata.Benchmarks.Driver;
 using Imprivata.Storage.KeyVault;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprivata.Tests.Keys;
@@ -97,5 +98,32 @@ public sealed class KeyVaultServiceTests
                 return response.StatusCode;
             await Task.Delay(250);
         }
+    }
+
+    [Fact]
+    public async Task InCustomHandlerMode_TimersRunWhileTheProvidersKeysCannotBeRead()
+    {
+        using var vault = new FakeKeyVault();
+        vault.AddVersion(DateTimeOffset.UtcNow.AddDays(-3));
+        vault.Disable(vault.AddKekVersion(DateTimeOffset.UtcNow.AddDays(-3)));
+        await using var host = await Imprivata.Tests.Hosting.ServiceAppHost.StartAsync(customHandler: true, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Imprivata:KeyProvider"] = "keyvault",
+                ["Imprivata:KeyVaultUrl"] = vault.VaultUri.ToString(),
+                ["Imprivata:KeyVaultKeyName"] = FakeKeyVault.KeyName,
+                ["Imprivata:KeyVaultWrapKeyName"] = FakeKeyVault.KekName,
+            });
+            builder.Services.AddSingleton<TokenCredential>(vault.Credential);
+            builder.Services.AddSingleton(FakeKeyVault.Options());
+        });
+        var tick = Imprivata.Functions.Hosting.HostPayload.ForTimer(Imprivata.Functions.Hosting.PurgeExpiredFunction.Name, "timer", DateTimeOffset.UnixEpoch, false, Guid.NewGuid());
+
+        using var discovery = await host.Client.GetAsync("/.well-known/openid-configuration");
+        using var purge = await host.Client.PostAsync("/" + Imprivata.Functions.Hosting.PurgeExpiredFunction.Name, new ByteArrayContent(tick));
+
+        Assert.NotEqual(HttpStatusCode.OK, discovery.StatusCode); // the provider cannot build its options
+        Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
     }
 }
