@@ -1,5 +1,6 @@
 using System.Net;
 using Imprivata.Core.Directory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprivata.Tests.Admin;
 
@@ -77,6 +78,26 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Contains("the-client-secret", html);
         Assert.Contains("http://127.0.0.1:7071/.well-known/openid-configuration", html);
         Assert.DoesNotContain("the-client-secret", await admin.Http.GetStringAsync("/admin/apps"));
+    }
+
+    [Fact]
+    public async Task AppForm_BackchannelLogoutUri_IsSavedAndShownOnTheEditPage()
+    {
+        await _host.CreateUserAsync("root", AdminRole.Superadmin);
+        using var admin = await _host.SignInAsync("root");
+        var response = await admin.Http.PostAsync("/admin/apps/new/oidc", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_csrf"] = admin.Csrf!, ["adminName"] = "EHR", ["displayName"] = "EHR", ["redirectUris"] = "https://ehr.example/cb",
+            ["backchannelLogoutUri"] = "https://ehr.example/backchannel-logout",
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var profiles = _host.App.Services.GetRequiredService<Imprivata.Core.Apps.IAppProfileStore>();
+        var profile = Assert.Single(await profiles.ListAsync(default).ToListAsync());
+
+        var edit = await admin.Http.GetStringAsync($"/admin/apps/{profile.ClientId}");
+
+        Assert.Equal(new Uri("https://ehr.example/backchannel-logout"), profile.BackchannelLogoutUri);
+        Assert.Contains("name=\"backchannelLogoutUri\" type=\"url\" value=\"https://ehr.example/backchannel-logout\"", edit);
     }
 
     [Fact]
