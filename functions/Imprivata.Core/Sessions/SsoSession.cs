@@ -26,6 +26,8 @@ public interface ISsoSessionStore
     Task<SsoSession?> FindAsync(string id, CancellationToken ct);
     Task SaveAsync(SsoSession session, CancellationToken ct);
     Task DeleteAsync(string id, CancellationToken ct);
+    /// <summary>Every stored session of a user, ended or not (an administrator's action; scans the sessions, not a hot path).</summary>
+    IAsyncEnumerable<SsoSession> ListByUserAsync(string userId, CancellationToken ct);
     /// <summary>Removes sessions that ended before <paramref name="now"/>; returns how many.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct);
 }

@@ -6,7 +6,7 @@ namespace Imprivata.Functions.Admin;
 /// <summary>User administration shared by the JSON API and the console pages: rules from DirectoryService, plus audit
 /// and the guard that an administrator cannot lock themselves out.</summary>
 public sealed class UserAdministration(IDirectoryStore directory, DirectoryService users, GroupMembership membership, AdminAudit audit,
-    PasswordAttempts attempts, Core.Mfa.TemporaryCodes.TemporaryCodes temporaryCodes)
+    PasswordAttempts attempts, Core.Mfa.TemporaryCodes.TemporaryCodes temporaryCodes, Login.SsoSessions sessions)
 {
     public const int MaxListed = 500;
 
@@ -56,6 +56,8 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
         var before = await directory.FindUserByIdAsync(id, ct).ConfigureAwait(false);
         var result = AdminResult<DirectoryUser>.From(await users.UpdateUserAsync(id, fields, ct).ConfigureAwait(false));
         await AuditAsync(actor, "admin.user.update", result, id, fields.Username, RoleDetail(fields.AdminRole) + (fields.Enabled ? "" : ";disabled"), ct).ConfigureAwait(false);
+        if (result.Succeeded && before is { Enabled: true } && !fields.Enabled)
+            await EndSessionsAsync(actor, id, ct).ConfigureAwait(false);
         // A temporary code the helpdesk issued while the user held no role must not stand in for an administrator's second factor.
         if (result.Succeeded && before is { AdminRole: AdminRole.None } && fields.AdminRole != AdminRole.None &&
             (await temporaryCodes.RevokeAsync(id, actor.User.Username, ct).ConfigureAwait(false)).Succeeded)
@@ -69,6 +71,8 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
             return AdminResult<DirectoryUser>.Fail("cannot_change_own_access");
         var result = AdminResult<DirectoryUser>.From(await users.SetEnabledAsync(id, enabled, ct).ConfigureAwait(false));
         await AuditAsync(actor, enabled ? "admin.user.enable" : "admin.user.disable", result, id, result.Value?.Username, null, ct).ConfigureAwait(false);
+        if (result.Succeeded && !enabled)
+            await EndSessionsAsync(actor, id, ct).ConfigureAwait(false);
         return result;
     }
 
@@ -78,6 +82,8 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
         var forgotten = result.Succeeded && await attempts.ForgetFailuresAsync(id, ct).ConfigureAwait(false);
         await AuditAsync(actor, "admin.user.password", result, id, result.Value?.Username, forgotten ? "password failures cleared" : null, ct)
             .ConfigureAwait(false);
+        if (result.Succeeded)
+            await EndSessionsAsync(actor, id, ct).ConfigureAwait(false);
         return result;
     }
 
@@ -90,8 +96,14 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
             ? AdminResult<bool>.Ok(true)
             : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
         await AuditAsync(actor, "admin.user.delete", result, id, user?.Username, null, ct).ConfigureAwait(false);
+        if (result.Succeeded)
+            await EndSessionsAsync(actor, id, ct).ConfigureAwait(false);
         return result;
     }
+
+    // The change already ends the user's sessions at their next use; ending them now also tells their apps (back-channel logout).
+    private Task<int> EndSessionsAsync(AdminPrincipal actor, string userId, CancellationToken ct) =>
+        sessions.EndEveryAsync(userId, new Oidc.AuditOrigin(actor.Ip, actor.RequestId, actor.User.Username), ct);
 
     private static string RoleDetail(AdminRole role) => "role=" + role;
 

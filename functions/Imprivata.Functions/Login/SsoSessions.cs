@@ -113,6 +113,25 @@ public sealed class SsoSessions(
             await backchannel.NotifyAsync(http, ended);
     }
 
+    /// <summary>
+    /// Ends every session of a user at once (an administrator disabled, deleted or reset them): each live one is deleted and
+    /// its apps are told, rather than the session lapsing at its next use while the apps keep theirs. Returns how many ended.
+    /// </summary>
+    public async Task<int> EndEveryAsync(string userId, Oidc.AuditOrigin origin, CancellationToken ct)
+    {
+        var ended = 0;
+        var now = time.GetUtcNow();
+        await foreach (var session in store.ListByUserAsync(userId, ct))
+        {
+            await store.DeleteAsync(session.Id, ct);
+            if (session.ExpiresAt is { } expires && expires <= now)
+                continue;
+            ended++;
+            await backchannel.NotifyAsync(session, origin);
+        }
+        return ended;
+    }
+
     private async Task<SsoSession?> FindByCookieAsync(HttpContext http, CancellationToken ct) =>
         http.Request.Cookies.TryGetValue(CookieName, out var id) && !string.IsNullOrEmpty(id) ? await store.FindAsync(id, ct) : null;
 

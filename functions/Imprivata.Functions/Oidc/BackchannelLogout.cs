@@ -30,7 +30,11 @@ public sealed class BackchannelLogout(
     private static readonly JsonWebTokenHandler Tokens = new() { SetDefaultTimesOnTokenCreation = false };
 
     /// <summary>Tells the apps of an ended session; returns when each has answered, failed or timed out.</summary>
-    public async Task NotifyAsync(HttpContext http, SsoSession ended)
+    public Task NotifyAsync(HttpContext http, SsoSession ended) =>
+        NotifyAsync(ended, new AuditOrigin(http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier, Actor: null));
+
+    /// <param name="origin">Who ended the session (an administrator's action names them), for the audit.</param>
+    public async Task NotifyAsync(SsoSession ended, AuditOrigin origin)
     {
         var targets = new List<(string ClientId, Uri Uri)>();
         foreach (var clientId in ended.ClientIds.Distinct(StringComparer.Ordinal))
@@ -51,8 +55,9 @@ public sealed class BackchannelLogout(
                 UserId = ended.UserId,
                 ClientId = clientId,
                 Detail = uri.GetLeftPart(UriPartial.Path),
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                RequestId = http.TraceIdentifier,
+                Ip = origin.Ip,
+                RequestId = origin.RequestId,
+                Actor = origin.Actor,
             }, CancellationToken.None);
     }
 
@@ -104,3 +109,6 @@ public sealed class BackchannelLogout(
         }
     }
 }
+
+/// <summary>Where an ending came from, for the audit: the request's address and id, and the administrator if one ended it.</summary>
+public sealed record AuditOrigin(string? Ip, string? RequestId, string? Actor);

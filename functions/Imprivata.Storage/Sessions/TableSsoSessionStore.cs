@@ -41,19 +41,29 @@ public sealed class TableSsoSessionStore(TableSet tables, TimeProvider time) : I
             response = await table.GetEntityIfExistsAsync<TableEntity>(id, LegacyRow, cancellationToken: ct).ConfigureAwait(false);
         if (!response.HasValue || response.Value is not { } row)
             return null;
-        var session = new SsoSession
-        {
-            Id = id,
-            UserId = row.GetString("UserId") ?? "",
-            AuthenticatedAt = row.GetDateTimeOffset("AuthenticatedAt") ?? DateTimeOffset.MinValue,
-            ExpiresAt = row.GetDateTimeOffset("ExpiresAt"),
-            Amr = JsonSerializer.Deserialize<string[]>(row.GetString("Amr") ?? "[]") ?? [],
-            ClientIds = JsonSerializer.Deserialize<string[]>(row.GetString("ClientIds") ?? "[]") ?? [],
-            Sid = row.GetString("Sid") ?? "",
-        };
+        var session = ToSession(id, row);
         _recent.Set(id, session, generation);
         return session;
     }
+
+    public async IAsyncEnumerable<SsoSession> ListByUserAsync(string userId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"UserId eq {userId}"), cancellationToken: ct).ConfigureAwait(false))
+            if (IsValidKey(row.PartitionKey))
+                yield return ToSession(row.PartitionKey, row);
+    }
+
+    private static SsoSession ToSession(string id, TableEntity row) => new()
+    {
+        Id = id,
+        UserId = row.GetString("UserId") ?? "",
+        AuthenticatedAt = row.GetDateTimeOffset("AuthenticatedAt") ?? DateTimeOffset.MinValue,
+        ExpiresAt = row.GetDateTimeOffset("ExpiresAt"),
+        Amr = JsonSerializer.Deserialize<string[]>(row.GetString("Amr") ?? "[]") ?? [],
+        ClientIds = JsonSerializer.Deserialize<string[]>(row.GetString("ClientIds") ?? "[]") ?? [],
+        Sid = row.GetString("Sid") ?? "",
+    };
 
     public async Task SaveAsync(SsoSession session, CancellationToken ct)
     {

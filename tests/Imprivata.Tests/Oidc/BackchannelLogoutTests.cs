@@ -156,6 +156,38 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
         Assert.Equal(Sid(before), told.GetClaim("sid").Value);
     }
 
+    [Theory]
+    [InlineData("disable")]
+    [InlineData("password")]
+    [InlineData("second-factors")]
+    public async Task AnAdministratorDisablingOrResettingAUser_EndsEveryOneOfTheirSessions_AndTellsTheirApps(string action)
+    {
+        var user = await _service.AddUserAsync("bcl.leaver." + action, Password);
+        var admin = await _service.AddUserAsync("bcl.root." + action, Password, role: Imprivata.Core.Directory.AdminRole.Superadmin);
+        using var desk = new OidcFlow(_service);
+        using var ward = new OidcFlow(_service);
+        var onDesk = await IdTokenAsync(desk, "app-a", user.Username);
+        var onWard = await IdTokenAsync(ward, "app-b", user.Username);
+        var actor = new Imprivata.Functions.Admin.AdminPrincipal(admin, "session",
+            new Imprivata.Functions.Admin.AdminSession { UserId = admin.Id, CreatedAt = DateTimeOffset.UtcNow, LastSeenAt = DateTimeOffset.UtcNow, CsrfToken = "x" },
+            "192.0.2.7", "request-1");
+        var users = _service.Services.GetRequiredService<Imprivata.Functions.Admin.UserAdministration>();
+
+        var changed = action switch
+        {
+            "disable" => (await users.SetEnabledAsync(actor, user.Id, false, CancellationToken.None)).Succeeded,
+            "password" => (await users.SetPasswordAsync(actor, user.Id, "a new password for " + user.Username, CancellationToken.None)).Succeeded,
+            _ => (await _service.Services.GetRequiredService<Imprivata.Functions.Admin.Methods.EnrolledMethodsAdministration>()
+                .ResetAsync(actor, user.Id, CancellationToken.None)).Succeeded,
+        };
+
+        Assert.True(changed);
+        Assert.Equal(Sid(onDesk), (await ValidAsync(_receiver.Received["app-a"], "app-a")).GetClaim("sid").Value);
+        Assert.Equal(Sid(onWard), (await ValidAsync(_receiver.Received["app-b"], "app-b")).GetClaim("sid").Value);
+        Assert.All(await AuditedAsync(user.Id), e => Assert.Equal((admin.Username, "192.0.2.7"), (e.Actor, e.Ip)));
+        Assert.Empty(await _service.Services.GetRequiredService<Imprivata.Core.Sessions.ISsoSessionStore>().ListByUserAsync(user.Id, CancellationToken.None).ToListAsync());
+    }
+
     [Fact]
     public async Task AnAppThatRefusesOrIsDown_IsAuditedAsAFailure_AndTheUserIsSignedOutAnyway()
     {

@@ -16,7 +16,7 @@ public sealed record EnrolledMethodView(string Id, string Factor, string FactorN
 /// (<see cref="AdminPrincipal.MayManage"/>); every change is audited with the actor.
 /// </summary>
 public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, IDirectoryStore directory, DirectoryService users, AdminAudit audit,
-    HardwareTokenInventory tokens)
+    HardwareTokenInventory tokens, Login.SsoSessions sessions)
 {
     public async Task<AdminResult<IReadOnlyList<EnrolledMethodView>>> ListAsync(string userId, CancellationToken ct)
     {
@@ -71,6 +71,9 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
         }
         var result = marked.Succeeded ? AdminResult<int>.Ok(removed.Count) : AdminResult<int>.Fail(marked.Error!);
         await AuditAsync(actor, "admin.user.mfa.reset", result, userId, user.Username, $"removed={removed.Count};factors={string.Join('+', removed)}", ct).ConfigureAwait(false);
+        // Ended above at their next use; ended now, their apps are told too (back-channel logout).
+        if (marked.Succeeded)
+            await sessions.EndEveryAsync(userId, new Oidc.AuditOrigin(actor.Ip, actor.RequestId, actor.User.Username), ct).ConfigureAwait(false);
         return result;
     }
 
