@@ -119,17 +119,17 @@ public sealed class SsoSessions(
     /// </summary>
     public async Task<int> EndEveryAsync(string userId, Oidc.AuditOrigin origin, CancellationToken ct)
     {
-        var ended = 0;
+        var live = new List<SsoSession>();
         var now = time.GetUtcNow();
         await foreach (var session in store.ListByUserAsync(userId, ct))
         {
             await store.DeleteAsync(session.Id, ct);
-            if (session.ExpiresAt is { } expires && expires <= now)
-                continue;
-            ended++;
-            await backchannel.NotifyAsync(session, origin);
+            if (session.ExpiresAt is not { } expires || expires > now)
+                live.Add(session);
         }
-        return ended;
+        // All at once: a user signed in on many workstations must not hold the administrator's request for 3 s each.
+        await Task.WhenAll(live.Select(session => backchannel.NotifyAsync(session, origin)));
+        return live.Count;
     }
 
     private async Task<SsoSession?> FindByCookieAsync(HttpContext http, CancellationToken ct) =>
