@@ -114,16 +114,22 @@ public sealed class SsoSessions(
     }
 
     /// <summary>
-    /// Ends every session of a user at once (an administrator disabled, deleted or reset them): each live one is deleted and
-    /// its apps are told, rather than the session lapsing at its next use while the apps keep theirs. Returns how many ended.
+    /// Ends every session of a user that started before <paramref name="startedBefore"/> (an administrator disabled, deleted or
+    /// reset them): each live one is deleted and its apps are told, rather than the session lapsing at its next use while the
+    /// apps keep theirs. Returns how many ended. Not cancelled with the administrator's request: the change is made, and a
+    /// dropped connection must not leave sessions deleted but unannounced.
     /// </summary>
-    public async Task<int> EndEveryAsync(string userId, Oidc.AuditOrigin origin, CancellationToken ct)
+    public async Task<int> EndEveryAsync(string userId, DateTimeOffset startedBefore, Oidc.AuditOrigin origin)
     {
         var live = new List<SsoSession>();
         var now = time.GetUtcNow();
-        await foreach (var session in store.ListByUserAsync(userId, ct))
+        var stored = new List<SsoSession>();
+        await foreach (var session in store.ListByUserAsync(userId, CancellationToken.None))
+            stored.Add(session);
+        // A session saved again since the legacy row layout has two rows: one ending each.
+        foreach (var session in stored.DistinctBy(s => s.Id).Where(s => s.AuthenticatedAt <= startedBefore))
         {
-            await store.DeleteAsync(session.Id, ct);
+            await store.DeleteAsync(session.Id, CancellationToken.None);
             if (session.ExpiresAt is not { } expires || expires > now)
                 live.Add(session);
         }

@@ -189,6 +189,22 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndingEverySessionAfterAReset_SparesASessionStartedSince()
+    {
+        var user = await _service.AddUserAsync("bcl.since", Password);
+        var reset = await _service.Services.GetRequiredService<Imprivata.Core.Directory.DirectoryService>().SetPasswordAsync(user.Id, Password, CancellationToken.None);
+        using var browser = new OidcFlow(_service);
+        await IdTokenAsync(browser, "app-a", user.Username); // signed in after the reset, while the scan would still be running
+
+        var ended = await _service.Services.GetRequiredService<Imprivata.Functions.Login.SsoSessions>()
+            .EndEveryAsync(user.Id, reset.Value!.CredentialsChangedAt, new AuditOrigin("192.0.2.7", "request-2", "root"));
+
+        Assert.Equal(0, ended);
+        Assert.Empty(_receiver.Received);
+        Assert.NotNull(OidcFlow.ResponseAt(OidcFlow.LocationOf(await browser.AuthorizeAsync(OidcFlow.NewRequest("app-a", RedirectUri)))).Code);
+    }
+
+    [Fact]
     public async Task AnAppThatRefusesOrIsDown_IsAuditedAsAFailure_AndTheUserIsSignedOutAnyway()
     {
         var user = await _service.AddUserAsync("bcl.refused", Password);
