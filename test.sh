@@ -19,7 +19,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-say "Installing npm tools from package-lock.json (Azurite, openid-client, oidc-provider)"
+say "Installing npm tools from package-lock.json (Azurite, openid-client, jose, oidc-provider)"
 npm ci --no-audit --no-fund --loglevel=error
 
 say "Building the solution (Release)"
