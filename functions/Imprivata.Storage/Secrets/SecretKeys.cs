@@ -30,11 +30,9 @@ public sealed class SecretKeys(TableSet tables, IKeyEncryptionKey? kek = null, I
             : throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Not a data key of this service.");
 
     /// <summary>Opens (creating where missing) every data key: the readiness check, so a vault that refuses shows at start.</summary>
-    public async Task OpenAllAsync(CancellationToken ct)
-    {
-        foreach (var purpose in Purposes)
-            await For(purpose).GetAsync(ct).ConfigureAwait(false);
-    }
+    public Task OpenAllAsync(CancellationToken ct) =>
+        // Side by side: each is a storage read and a vault call or two, and /health waits for all within its timeout.
+        Task.WhenAll(Purposes.Select(purpose => For(purpose).GetAsync(ct).AsTask()));
 
     /// <summary>
     /// Re-seals every data key sealed under an older version of the key-encryption key (or still in the clear) under the
