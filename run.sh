@@ -13,6 +13,18 @@ cleanup() {
   if ((${#pids[@]})); then
     say "Stopping (${pids[*]})"
     kill "${pids[@]}" 2>/dev/null || true
+    # Azurite saves its data and closes its three services on the signal, then its process may stay alive (3.37): once it
+    # has logged them closed (or after 10 s), whatever is left is killed.
+    for _ in $(seq 1 20); do
+      alive=()
+      for pid in "${pids[@]}"; do if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); fi; done
+      ((${#alive[@]})) || break
+      if [ "${alive[*]}" = "${azurite_pid:-}" ] && [ "$(grep -c 'successfully closed' "$data/azurite.log" 2>/dev/null)" -ge 3 ]; then break; fi
+      sleep 0.5
+    done
+    for pid in "${pids[@]}"; do
+      if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+    done
     wait "${pids[@]}" 2>/dev/null || true
   fi
 }
@@ -29,6 +41,7 @@ else
   say "Starting Azurite (data in .data/azurite, log in .data/azurite.log)"
   node_modules/.bin/azurite --silent --skipApiVersionCheck --loose --location "$data/azurite" \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >"$data/azurite.log" 2>&1 &
+  azurite_pid=$!
   pids+=($!)
 fi
 
