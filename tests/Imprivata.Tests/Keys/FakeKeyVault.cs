@@ -24,19 +24,12 @@ public sealed class FakeKeyVault : IDisposable
     public const string KeyName = "idp-signing";
     public const string KekName = "data-kek";
 
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpPeer _peer;
     private readonly ConcurrentDictionary<string, Version> _versions = new();
 
-    public FakeKeyVault()
-    {
-        Port = Ports.FreeTcp();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
+    public FakeKeyVault() => _peer = new LoopbackHttpPeer(HandleAsync, e => Violations.Enqueue("handler crashed: " + e.Message));
 
-    public int Port { get; }
+    public int Port => _peer.Port;
     /// <summary>What the service is configured with; <see cref="Transport"/> carries it to the plain-http listener.</summary>
     public Uri VaultUri => new($"https://127.0.0.1:{Port}/");
     public TestCredential Credential { get; } = new();
@@ -89,35 +82,6 @@ public sealed class FakeKeyVault : IDisposable
         options.Retry.MaxRetries = maxRetries;
         options.Retry.Delay = TimeSpan.FromMilliseconds(1);
         return options;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception e)
-            {
-                Violations.Enqueue("handler crashed: " + e.Message);
-                context.Response.StatusCode = 500;
-            }
-            finally
-            {
-                context.Response.Close();
-            }
-        }
     }
 
     private async Task HandleAsync(HttpListenerContext context)
@@ -211,32 +175,42 @@ public sealed class FakeKeyVault : IDisposable
         });
     }
 
-    private async Task WrapAsync(HttpListenerContext context, Version version, bool unwrap)
+    /// <summary>
+    /// The body of a key operation as documented: Content-Type application/json, exactly {"alg":..., "value":base64url without
+    /// padding}. Null (and a 400 recorded as a violation) when it is not.
+    /// </summary>
+    private async Task<byte[]?> OperationValueAsync(HttpListenerContext context, string operation, string alg)
     {
         if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
         {
-            await RejectAsync(context, "wrapkey / unwrapkey need Content-Type application/json");
-            return;
+            await RejectAsync(context, operation + " needs Content-Type application/json");
+            return null;
         }
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
         var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
-        if (body.Count != 2 || (string?)body["alg"] != "RSA-OAEP-256" || body["value"]?.GetValueKind() != JsonValueKind.String)
+        if (body.Count != 2 || (string?)body["alg"] != alg || body["value"]?.GetValueKind() != JsonValueKind.String)
         {
-            await RejectAsync(context, "wrapkey body must be exactly {\"alg\":\"RSA-OAEP-256\",\"value\":...}: " + body.ToJsonString());
-            return;
+            await RejectAsync(context, $"{operation} body must be exactly {{\"alg\":\"{alg}\",\"value\":...}}: " + body.ToJsonString());
+            return null;
         }
         var encoded = (string)body["value"]!;
         if (encoded.Contains('=') || encoded.Contains('+') || encoded.Contains('/'))
         {
             await RejectAsync(context, "value must be base64url without padding");
-            return;
+            return null;
         }
+        return Base64Url.DecodeFromChars(encoded);
+    }
+
+    private async Task WrapAsync(HttpListenerContext context, Version version, bool unwrap)
+    {
+        if (await OperationValueAsync(context, unwrap ? "unwrapkey" : "wrapkey", "RSA-OAEP-256") is not { } value)
+            return;
         if (!version.Enabled)
         {
             await WriteAsync(context, 403, new JsonObject { ["error"] = new JsonObject { ["code"] = "Forbidden", ["message"] = "Operation is not allowed on a disabled key." } });
             return;
         }
-        var value = Base64Url.DecodeFromChars(encoded);
         byte[] result;
         try
         {
@@ -254,25 +228,8 @@ public sealed class FakeKeyVault : IDisposable
 
     private async Task SignAsync(HttpListenerContext context, Version version)
     {
-        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
-        {
-            await RejectAsync(context, "sign needs Content-Type application/json");
+        if (await OperationValueAsync(context, "sign", "RS256") is not { } digest)
             return;
-        }
-        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-        var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
-        if (body.Count != 2 || (string?)body["alg"] != "RS256" || body["value"]?.GetValueKind() != JsonValueKind.String)
-        {
-            await RejectAsync(context, "sign body must be exactly {\"alg\":\"RS256\",\"value\":...}: " + body.ToJsonString());
-            return;
-        }
-        var encoded = (string)body["value"]!;
-        if (encoded.Contains('=') || encoded.Contains('+') || encoded.Contains('/'))
-        {
-            await RejectAsync(context, "value must be base64url without padding");
-            return;
-        }
-        var digest = Base64Url.DecodeFromChars(encoded);
         if (digest.Length != 32)
         {
             await RejectAsync(context, "RS256 needs a 32-byte digest");
@@ -318,9 +275,7 @@ public sealed class FakeKeyVault : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
+        _peer.Dispose();
         foreach (var version in _versions.Values)
             version.Key.Dispose();
     }

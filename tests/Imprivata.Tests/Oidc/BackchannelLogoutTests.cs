@@ -230,50 +230,24 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
     /// <summary>An app's back-channel logout endpoint: records the logout_token posted to /{clientId}.</summary>
     private sealed class LogoutReceiver : IDisposable
     {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
+        private readonly LoopbackHttpPeer _peer;
 
-        public LogoutReceiver()
-        {
-            var port = Ports.FreeTcp();
-            BaseUri = new Uri($"http://127.0.0.1:{port}/");
-            _listener.Prefixes.Add(BaseUri.ToString());
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
-        }
+        public LogoutReceiver() => _peer = new LoopbackHttpPeer(ReceiveAsync);
 
-        public Uri BaseUri { get; }
+        public Uri BaseUri => _peer.BaseUri;
         public ConcurrentDictionary<string, string> Received { get; } = new();
         public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
-        private async Task ServeAsync()
+        private async Task ReceiveAsync(HttpListenerContext context)
         {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-                using var reader = new StreamReader(context.Request.InputStream);
-                var form = QueryHelpers.ParseQuery(await reader.ReadToEndAsync());
-                if (context.Request.HttpMethod == "POST" && context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true
-                    && form.TryGetValue("logout_token", out var token))
-                    Received[context.Request.Url!.AbsolutePath.Trim('/')] = token.ToString();
-                context.Response.StatusCode = (int)Status;
-                context.Response.Close();
-            }
+            using var reader = new StreamReader(context.Request.InputStream);
+            var form = QueryHelpers.ParseQuery(await reader.ReadToEndAsync());
+            if (context.Request.HttpMethod == "POST" && context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true
+                && form.TryGetValue("logout_token", out var token))
+                Received[context.Request.Url!.AbsolutePath.Trim('/')] = token.ToString();
+            context.Response.StatusCode = (int)Status;
         }
 
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
+        public void Dispose() => _peer.Dispose();
     }
 }

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Azure.Core;
 using Imprivata.Core.Mfa.Codes;
 using Imprivata.Functions.Mfa.Codes;
+using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -125,50 +126,28 @@ public class AcsSmsSenderTests
 /// <summary>An HTTP listener standing in for the ACS endpoint: records each request and answers with a fixed status and body.</summary>
 internal sealed class AcsPeer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpPeer _peer;
 
-    private AcsPeer(int port, int status, string body)
+    private AcsPeer(int status, string body) => _peer = new LoopbackHttpPeer(async context =>
     {
-        Port = port;
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(async () =>
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                using var buffer = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(buffer);
-                var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k], StringComparer.OrdinalIgnoreCase);
-                Requests.Enqueue(new Recorded(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, buffer.ToArray()));
-                context.Response.StatusCode = status;
-                context.Response.ContentType = "application/json";
-                var bytes = Encoding.UTF8.GetBytes(body);
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
-        });
-    }
+        using var buffer = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(buffer);
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k], StringComparer.OrdinalIgnoreCase);
+        Requests.Enqueue(new Recorded(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, buffer.ToArray()));
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
+    });
 
-    public int Port { get; }
+    public int Port => _peer.Port;
     public System.Collections.Concurrent.ConcurrentQueue<Recorded> Requests { get; } = new();
 
-    public static AcsPeer Start(int status, string body) => new(Ports.FreeTcp(), status, body);
+    public static AcsPeer Start(int status, string body) => new(status, body);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
+        _peer.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     internal sealed record Recorded(string Method, string PathAndQuery, IReadOnlyDictionary<string, string?> Headers, byte[] Body);
