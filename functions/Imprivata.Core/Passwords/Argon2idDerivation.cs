@@ -19,6 +19,8 @@ namespace Imprivata.Core.Passwords;
 internal static class Argon2idDerivation
 {
     public const int BlockWords = 128; // one 1 KiB block
+    private const int MaxLanes = (1 << 24) - 1;
+    private const int MaxMemoryKiB = (1 << 24) - 1;
     private const int MinTagBytes = 32; // NSec's smallest BLAKE2b output, which H' needs for short tags
     private static readonly Blake2b Blake2b512 = NSec.Cryptography.HashAlgorithm.Blake2b_512;
 
@@ -33,7 +35,8 @@ internal static class Argon2idDerivation
     {
         if (!IsSupported)
             throw new PlatformNotSupportedException("Argon2id memory fill needs AVX2 on a little-endian CPU.");
-        if (lanes < 1 || memoryKiB < 8 * lanes || passes < 1 || tag.Length < MinTagBytes || salt.Length < 8)
+        // Upper bounds keep every block offset below 2^31 words (RFC 9106 allows p < 2^24; memory is capped at 16 GiB).
+        if (lanes is < 1 or > MaxLanes || memoryKiB < 8 * lanes || memoryKiB > MaxMemoryKiB || passes < 1 || tag.Length < MinTagBytes || salt.Length < 8)
             throw new ArgumentException("Argon2id parameters out of range.");
         var blocks = BlockCount(memoryKiB, lanes);
         if (memory.Length < blocks * BlockWords)
@@ -77,7 +80,7 @@ internal static class Argon2idDerivation
     private static void HashFirst(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> associatedData,
         int memoryKiB, int passes, int lanes, int tagLength, Span<byte> h0)
     {
-        var input = new byte[40 + password.Length + salt.Length + secret.Length + associatedData.Length];
+        var input = Pinned(40 + password.Length + salt.Length + secret.Length + associatedData.Length);
         var at = 0;
         void Word(int value) { BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(at), value); at += 4; }
         void Field(ReadOnlySpan<byte> value) { Word(value.Length); value.CopyTo(input.AsSpan(at)); at += value.Length; }
@@ -87,10 +90,13 @@ internal static class Argon2idDerivation
         CryptographicOperations.ZeroMemory(input);
     }
 
+    /// <summary>A heap buffer the GC never moves, so wiping it leaves no copy of the password behind.</summary>
+    internal static byte[] Pinned(int length) => GC.AllocateArray<byte>(length, pinned: true);
+
     /// <summary>H' of RFC 9106 3.3: BLAKE2b stretched to any output length.</summary>
     private static void LongHash(ReadOnlySpan<byte> input, Span<byte> output)
     {
-        var prefixed = new byte[4 + input.Length];
+        var prefixed = Pinned(4 + input.Length);
         BinaryPrimitives.WriteInt32LittleEndian(prefixed, output.Length);
         input.CopyTo(prefixed.AsSpan(4));
         if (output.Length <= 64)

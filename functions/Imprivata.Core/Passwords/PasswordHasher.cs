@@ -30,7 +30,16 @@ public sealed class PasswordHasher
     // Verified for unknown users so that "no such user" costs the same time as "wrong password" (timing oracle).
     private readonly Lazy<string> _dummyHash;
 
-    public PasswordHasher() => _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+    private readonly bool _vectorFill;
+
+    public PasswordHasher() : this(Argon2idDerivation.IsSupported) { }
+
+    /// <summary>Tests pass false to run the libsodium fallback that CPUs without AVX2 use.</summary>
+    internal PasswordHasher(bool vectorFill)
+    {
+        _vectorFill = vectorFill && Argon2idDerivation.IsSupported;
+        _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+    }
 
     public string Hash(string password)
     {
@@ -52,19 +61,22 @@ public sealed class PasswordHasher
         if (!TryParse(storedHash, out var m, out var t, out var salt, out var expected))
             return false;
         var actual = Derive(password, salt, m, t, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
+        var equal = CryptographicOperations.FixedTimeEquals(actual, expected);
+        CryptographicOperations.ZeroMemory(actual);
+        return equal;
     }
 
     /// <summary>True when the stored hash was made with parameters weaker than every one of OWASP's equivalent settings.</summary>
     public static bool NeedsRehash(string storedHash) =>
         !TryParse(storedHash, out var m, out var t, out _, out _) || !OwaspMinimums.Any(min => m >= min.MemoryKiB && t >= min.Passes);
 
-    private static byte[] Derive(string password, byte[] salt, int memoryKiB, int passes, int length)
+    private byte[] Derive(string password, byte[] salt, int memoryKiB, int passes, int length)
     {
-        var passwordBytes = Encoding.UTF8.GetBytes(password);
+        var passwordBytes = Argon2idDerivation.Pinned(Encoding.UTF8.GetByteCount(password));
+        Encoding.UTF8.GetBytes(password, passwordBytes);
         try
         {
-            if (!Argon2idDerivation.IsSupported || length < 32)
+            if (!_vectorFill || length < 32)
             {
                 var algorithm = memoryKiB == MemoryKiB && passes == Passes
                     ? Argon2
@@ -122,7 +134,8 @@ public sealed class PasswordHasher
         {
             return false;
         }
-        return salt.Length >= 16 && hash.Length >= 16;
+        // libsodium, the fallback, takes exactly 16 bytes of salt; accepting others would make the answer depend on the CPU.
+        return salt.Length == SaltBytes && hash.Length >= 16;
     }
 
     private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');

@@ -66,7 +66,8 @@ public sealed class Argon2idDerivationTests
             var salt = Bytes(random, random.Next(8, 40));
             var secret = Bytes(random, random.Next(0, 3) == 0 ? 0 : random.Next(1, 64));
             var associatedData = Bytes(random, random.Next(0, 3) == 0 ? 0 : random.Next(1, 64));
-            var (memoryKiB, passes) = (random.Next(8 * lanes, 1024), random.Next(1, 5));
+            // Every fourth run is large enough for segments of several address blocks (128 references each) per lane.
+            var (memoryKiB, passes) = (random.Next(8 * lanes, run % 4 == 0 ? 8192 : 1024), random.Next(1, 5));
             var tag = new byte[random.Next(32, 200)];
 
             Argon2idDerivation.Derive(password, salt, secret, associatedData, memoryKiB, passes, lanes, tag, Memory(memoryKiB, lanes));
@@ -101,6 +102,8 @@ public sealed class Argon2idDerivationTests
     [InlineData(64, 1, 0, 32, 16)] // no lane
     [InlineData(64, 1, 1, 31, 16)] // tag shorter than H' can make with NSec's BLAKE2b
     [InlineData(64, 1, 1, 32, 7)] // salt below RFC 9106's 8 bytes
+    [InlineData(1 << 24, 1, 1, 32, 16)] // 16 GiB: block offsets would pass 2^31 words
+    [InlineData(64, 1, 1 << 28, 32, 16)] // 8 KiB per lane would overflow
     public void Derive_ParametersOutOfRange_Refused(int memoryKiB, int passes, int lanes, int tagLength, int saltLength) =>
         Assert.Throws<ArgumentException>(() =>
             Argon2idDerivation.Derive("p"u8, new byte[saltLength], default, default, memoryKiB, passes, lanes, new byte[tagLength], new ulong[64 * 1024]));

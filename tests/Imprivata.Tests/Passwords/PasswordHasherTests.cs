@@ -38,6 +38,16 @@ public sealed class PasswordHasherTests
         }
     }
 
+    [Fact]
+    public void Hash_LibsodiumFallbackAndVectorFill_VerifyEachOthersHashes()
+    {
+        var fallback = new PasswordHasher(vectorFill: false);
+
+        Assert.True(fallback.Verify(Password, _hasher.Hash(Password)));
+        Assert.True(_hasher.Verify(Password, fallback.Hash(Password)));
+        Assert.False(fallback.Verify(Password + "!", _hasher.Hash(Password)));
+    }
+
     [Theory]
     [InlineData(7 * 1024, 5)] // today's setting, made by libsodium as stored hashes were
     [InlineData(19 * 1024, 2)] // the setting used before; OWASP's first recommendation
@@ -49,6 +59,32 @@ public sealed class PasswordHasherTests
         Assert.True(_hasher.Verify(Password, hash));
         Assert.False(_hasher.Verify("wrong", hash));
         Assert.False(PasswordHasher.NeedsRehash(hash));
+    }
+
+    [Fact]
+    public void Verify_ShortTagMadeByLibsodium_VerifiesThroughTheFallback()
+    {
+        var salt = new byte[16];
+        Random.Shared.NextBytes(salt);
+        var tag = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = 7 * 1024, NumberOfPasses = 5 })
+            .DeriveBytes(Encoding.UTF8.GetBytes(Password), salt, 16);
+        var hash = $"$argon2id$v=19$m=7168,t=5,p=1${B64(salt)}${B64(tag)}";
+
+        Assert.True(_hasher.Verify(Password, hash));
+        Assert.False(_hasher.Verify("wrong", hash));
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(32)]
+    public void Verify_SaltOtherThan16Bytes_RejectedOnEveryCpu(int saltBytes)
+    {
+        // The vector fill could hash these, libsodium could not: the same stored hash must not verify on one CPU and fail on another.
+        var salt = new byte[saltBytes];
+        var hash = $"$argon2id$v=19$m=7168,t=5,p=1${B64(salt)}${B64(new byte[32])}";
+
+        Assert.False(_hasher.Verify(Password, hash));
+        Assert.False(new PasswordHasher(vectorFill: false).Verify(Password, hash));
     }
 
     [Theory]
