@@ -93,12 +93,12 @@ internal static class Argon2idDerivation
     /// <summary>A heap buffer the GC never moves, so wiping it leaves no copy of the password behind.</summary>
     internal static byte[] Pinned(int length) => GC.AllocateArray<byte>(length, pinned: true);
 
-    /// <summary>H' of RFC 9106 3.3: BLAKE2b stretched to any output length.</summary>
+    /// <summary>H' of RFC 9106 3.3: BLAKE2b stretched to any output length. Inputs are at most a block (1 KiB): on the stack.</summary>
     private static void LongHash(ReadOnlySpan<byte> input, Span<byte> output)
     {
-        var prefixed = Pinned(4 + input.Length);
+        Span<byte> prefixed = stackalloc byte[4 + input.Length];
         BinaryPrimitives.WriteInt32LittleEndian(prefixed, output.Length);
-        input.CopyTo(prefixed.AsSpan(4));
+        input.CopyTo(prefixed[4..]);
         if (output.Length <= 64)
         {
             new Blake2b(output.Length).Hash(prefixed, output);

@@ -7,6 +7,8 @@ public sealed record AdminPrincipal(DirectoryUser User, string SessionKey, Admin
 {
     public AdminRole Role => User.AdminRole;
     public bool IsSuperadmin => Role == AdminRole.Superadmin;
+    /// <summary>Where this administrator's action came from, for audits written by other features (back-channel logout).</summary>
+    public Oidc.AuditOrigin Origin => new(Ip, RequestId, User.Username);
 
     /// <summary>
     /// Reason code when a helpdesk administrator acts on an administrator's account. Only a superadmin resets, removes or

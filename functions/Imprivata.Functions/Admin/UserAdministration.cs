@@ -6,8 +6,7 @@ namespace Imprivata.Functions.Admin;
 /// <summary>User administration shared by the JSON API and the console pages: rules from DirectoryService, plus audit
 /// and the guard that an administrator cannot lock themselves out.</summary>
 public sealed class UserAdministration(IDirectoryStore directory, DirectoryService users, GroupMembership membership, AdminAudit audit,
-    PasswordAttempts attempts, Core.Mfa.TemporaryCodes.TemporaryCodes temporaryCodes, Login.SsoSessions sessions, TimeProvider time,
-    ILogger<UserAdministration> logger)
+    PasswordAttempts attempts, Core.Mfa.TemporaryCodes.TemporaryCodes temporaryCodes, Login.SsoSessions sessions, TimeProvider time)
 {
     public const int MaxListed = 500;
 
@@ -62,7 +61,7 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
             (await temporaryCodes.RevokeAsync(id, actor.User.Username, ct).ConfigureAwait(false)).Succeeded)
             await audit.SucceededAsync(actor, "admin.temporary_code.revoke", ct, id, fields.Username, detail: "the user became an administrator").ConfigureAwait(false);
         if (result.Succeeded && before is { Enabled: true } && !fields.Enabled)
-            await EndSessionsAsync(actor, id, time.GetUtcNow()).ConfigureAwait(false);
+            await sessions.EndEveryAfterChangeAsync(id, time.GetUtcNow(), actor.Origin).ConfigureAwait(false);
         return result;
     }
 
@@ -73,7 +72,7 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
         var result = AdminResult<DirectoryUser>.From(await users.SetEnabledAsync(id, enabled, ct).ConfigureAwait(false));
         await AuditAsync(actor, enabled ? "admin.user.enable" : "admin.user.disable", result, id, result.Value?.Username, null, ct).ConfigureAwait(false);
         if (result.Succeeded && !enabled)
-            await EndSessionsAsync(actor, id, time.GetUtcNow()).ConfigureAwait(false);
+            await sessions.EndEveryAfterChangeAsync(id, time.GetUtcNow(), actor.Origin).ConfigureAwait(false);
         return result;
     }
 
@@ -84,7 +83,7 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
         await AuditAsync(actor, "admin.user.password", result, id, result.Value?.Username, forgotten ? "password failures cleared" : null, ct)
             .ConfigureAwait(false);
         if (result.Value is { } changed)
-            await EndSessionsAsync(actor, id, changed.CredentialsChangedAt).ConfigureAwait(false);
+            await sessions.EndEveryAfterChangeAsync(id, changed.CredentialsChangedAt, actor.Origin).ConfigureAwait(false);
         return result;
     }
 
@@ -98,24 +97,8 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
             : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
         await AuditAsync(actor, "admin.user.delete", result, id, user?.Username, null, ct).ConfigureAwait(false);
         if (result.Succeeded)
-            await EndSessionsAsync(actor, id, time.GetUtcNow()).ConfigureAwait(false);
+            await sessions.EndEveryAfterChangeAsync(id, time.GetUtcNow(), actor.Origin).ConfigureAwait(false);
         return result;
-    }
-
-    /// <summary>
-    /// The change already ends the user's sessions at their next use; ending them now also tells their apps (back-channel
-    /// logout). The change is made and audited by then: a failure here (storage, the vault) is logged, not the admin's error.
-    /// </summary>
-    private async Task EndSessionsAsync(AdminPrincipal actor, string userId, DateTimeOffset startedBefore)
-    {
-        try
-        {
-            await sessions.EndEveryAsync(userId, startedBefore, new Oidc.AuditOrigin(actor.Ip, actor.RequestId, actor.User.Username)).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Could not end the sessions of user {UserId} after an administrator's change; they end at their next use", userId);
-        }
     }
 
     private static string RoleDetail(AdminRole role) => "role=" + role;

@@ -20,7 +20,8 @@ public sealed class SsoSessions(
     ISettingsStore settings,
     IOptions<ServiceOptions> options,
     TimeProvider time,
-    Oidc.BackchannelLogout backchannel)
+    Oidc.BackchannelLogout backchannel,
+    ILogger<SsoSessions> logger)
 {
     private readonly bool _secure = options.Value.PublicBase.Scheme == Uri.UriSchemeHttps;
 
@@ -136,6 +137,23 @@ public sealed class SsoSessions(
         // All at once: a user signed in on many workstations must not hold the administrator's request for 3 s each.
         await Task.WhenAll(live.Select(session => backchannel.NotifyAsync(session, origin)));
         return live.Count;
+    }
+
+    /// <summary>
+    /// <see cref="EndEveryAsync"/> after an administrator's change, which already ends the sessions at their next use: ending
+    /// them now also tells their apps. The change is made and audited by then, so a failure (storage, the vault) is logged,
+    /// not the administrator's error.
+    /// </summary>
+    public async Task EndEveryAfterChangeAsync(string userId, DateTimeOffset startedBefore, Oidc.AuditOrigin origin)
+    {
+        try
+        {
+            await EndEveryAsync(userId, startedBefore, origin).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not end the sessions of user {UserId} after an administrator's change; they end at their next use", userId);
+        }
     }
 
     private async Task<SsoSession?> FindByCookieAsync(HttpContext http, CancellationToken ct) =>

@@ -147,7 +147,8 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
         var sessions = new Imprivata.Functions.Login.SsoSessions(services.GetRequiredService<Imprivata.Core.Sessions.ISsoSessionStore>(),
             services.GetRequiredService<Imprivata.Core.Directory.IDirectoryStore>(), services.GetRequiredService<Imprivata.Core.Settings.ISettingsStore>(),
             Microsoft.Extensions.Options.Options.Create(new Imprivata.Functions.Infrastructure.ServiceOptions { PublicBaseUrl = "https://idp.example.org" }),
-            TimeProvider.System, services.GetRequiredService<Imprivata.Functions.Oidc.BackchannelLogout>());
+            TimeProvider.System, services.GetRequiredService<Imprivata.Functions.Oidc.BackchannelLogout>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Imprivata.Functions.Login.SsoSessions>.Instance);
         var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
 
         await sessions.StartAsync(http, user, ["pwd"], [], CancellationToken.None);

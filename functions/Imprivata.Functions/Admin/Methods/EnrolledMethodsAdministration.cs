@@ -16,7 +16,7 @@ public sealed record EnrolledMethodView(string Id, string Factor, string FactorN
 /// (<see cref="AdminPrincipal.MayManage"/>); every change is audited with the actor.
 /// </summary>
 public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, IDirectoryStore directory, DirectoryService users, AdminAudit audit,
-    HardwareTokenInventory tokens, Login.SsoSessions sessions, ILogger<EnrolledMethodsAdministration> logger)
+    HardwareTokenInventory tokens, Login.SsoSessions sessions)
 {
     public async Task<AdminResult<IReadOnlyList<EnrolledMethodView>>> ListAsync(string userId, CancellationToken ct)
     {
@@ -71,19 +71,9 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
         }
         var result = marked.Succeeded ? AdminResult<int>.Ok(removed.Count) : AdminResult<int>.Fail(marked.Error!);
         await AuditAsync(actor, "admin.user.mfa.reset", result, userId, user.Username, $"removed={removed.Count};factors={string.Join('+', removed)}", ct).ConfigureAwait(false);
-        // Ended above at their next use; ended now, their apps are told too (back-channel logout). The reset is done by then:
-        // a failure here is logged, not the helpdesk's error.
+        // Ended above at their next use; ended now, their apps are told too (back-channel logout).
         if (marked.Value is { } changed)
-        {
-            try
-            {
-                await sessions.EndEveryAsync(userId, changed.CredentialsChangedAt, new Oidc.AuditOrigin(actor.Ip, actor.RequestId, actor.User.Username)).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Could not end the sessions of user {UserId} after a second-factor reset; they end at their next use", userId);
-            }
-        }
+            await sessions.EndEveryAfterChangeAsync(userId, changed.CredentialsChangedAt, actor.Origin).ConfigureAwait(false);
         return result;
     }
 
