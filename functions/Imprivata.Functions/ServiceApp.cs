@@ -1,5 +1,5 @@
 using Imprivata.Functions.Admin;
-using Imprivata.Functions.Directory;
+using Imprivata.Functions.UserDirectory;
 using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;

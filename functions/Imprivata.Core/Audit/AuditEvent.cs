@@ -4,7 +4,7 @@ namespace Imprivata.Core.Audit;
 public sealed record AuditEvent
 {
     public required DateTimeOffset Time { get; init; }
-    /// <summary>What happened, dotted: "login.password", "oidc.authorize", "admin.user.create".</summary>
+    /// <summary>What happened, one of <see cref="AuditKinds"/> ("login.password", "oidc.authorize", "admin.user.create").</summary>
     public required string Kind { get; init; }
     /// <summary>"success" or "failure".</summary>
     public required string Result { get; init; }

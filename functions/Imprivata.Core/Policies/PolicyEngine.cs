@@ -1,4 +1,4 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 
 namespace Imprivata.Core.Policies;

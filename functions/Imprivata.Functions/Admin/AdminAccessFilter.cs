@@ -1,5 +1,5 @@
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 
 namespace Imprivata.Functions.Admin;
 
@@ -54,6 +54,6 @@ public sealed class AdminAccessFilter(AdminRole minimum, AdminSurface surface) :
     }
 
     private static Task AuditAsync(HttpContext http, AdminPrincipal principal, string reason) =>
-        http.RequestServices.GetRequiredService<AdminAudit>().RecordAsync(principal, "admin.access", AuditResults.Failure, reason, http.RequestAborted,
+        http.RequestServices.GetRequiredService<AdminAudit>().RecordAsync(principal, AuditKinds.AdminAccess, AuditResults.Failure, reason, http.RequestAborted,
             detail: http.Request.Method + " " + http.Request.Path);
 }

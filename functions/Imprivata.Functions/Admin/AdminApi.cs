@@ -1,5 +1,5 @@
 using Imprivata.Core.Apps;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.Reports;

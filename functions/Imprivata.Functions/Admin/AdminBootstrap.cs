@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 
 namespace Imprivata.Functions.Admin;
 

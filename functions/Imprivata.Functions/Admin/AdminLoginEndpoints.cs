@@ -45,6 +45,6 @@ public static class AdminLoginEndpoints
         {
             await sessions.SignOutAsync(http, http.RequestAborted);
             return AdminHttp.SeeOther("/admin/login");
-        }).AddEndpointFilter(new AdminAccessFilter(Core.Directory.AdminRole.Helpdesk, AdminSurface.Pages));
+        }).AddEndpointFilter(new AdminAccessFilter(Core.UserDirectory.AdminRole.Helpdesk, AdminSurface.Pages));
     }
 }

@@ -1,5 +1,5 @@
 using Imprivata.Core.Apps;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Admin.Console;
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;

@@ -1,4 +1,4 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Microsoft.Extensions.Options;
 
 namespace Imprivata.Functions.Admin;

@@ -1,5 +1,5 @@
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
 
 namespace Imprivata.Functions.Admin;
@@ -11,7 +11,7 @@ namespace Imprivata.Functions.Admin;
 /// </summary>
 public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
 {
-    public const string AuditKind = "admin.login";
+    public const string AuditKind = AuditKinds.AdminLogin;
 
     public async Task<DirectoryUser?> CheckAsync(string? username, string? password, string? ip, string requestId, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
+using Imprivata.Core.Audit;
 using Imprivata.Core.Apps;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -41,7 +42,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
     {
         if (CheckFields(fields, out var redirects, out var postLogout, out var backchannel) is { } invalid)
         {
-            await audit.RecordAsync(actor, "admin.app.create", "failure", invalid, ct).ConfigureAwait(false);
+            await audit.RecordAsync(actor, AuditKinds.AdminAppCreate, "failure", invalid, ct).ConfigureAwait(false);
             return AdminResult<ClientCredentials>.Fail(invalid);
         }
         var profile = new AppProfile
@@ -55,7 +56,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         };
         var secret = await registry.CreateAsync(profile.ClientId, profile.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
         await profiles.SaveAsync(profile, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.app.create", ct, clientId: profile.ClientId, detail: "redirect_uris=" + redirects.Count).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminAppCreate, ct, clientId: profile.ClientId, detail: "redirect_uris=" + redirects.Count).ConfigureAwait(false);
         return AdminResult<ClientCredentials>.Ok(new ClientCredentials(profile, secret, MetadataUrl));
     }
 
@@ -66,13 +67,13 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
             return AdminResult<AppProfile>.Fail(DirectoryErrors.NotFound);
         if (CheckFields(fields, out var redirects, out var postLogout, out var backchannel) is { } invalid)
         {
-            await audit.RecordAsync(actor, "admin.app.update", "failure", invalid, ct, clientId: clientId).ConfigureAwait(false);
+            await audit.RecordAsync(actor, AuditKinds.AdminAppUpdate, "failure", invalid, ct, clientId: clientId).ConfigureAwait(false);
             return AdminResult<AppProfile>.Fail(invalid);
         }
         var updated = profile with { AdminName = fields.AdminName.Trim(), DisplayName = fields.DisplayName.Trim(), BackchannelLogoutUri = backchannel };
         await registry.UpdateAsync(clientId, updated.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
         await profiles.SaveAsync(updated, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.app.update", ct, clientId: clientId).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminAppUpdate, ct, clientId: clientId).ConfigureAwait(false);
         return AdminResult<AppProfile>.Ok(updated);
     }
 
@@ -82,7 +83,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         if (profile is null)
             return AdminResult<ClientCredentials>.Fail(DirectoryErrors.NotFound);
         var secret = await registry.RegenerateSecretAsync(clientId, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.app.secret.regenerate", ct, clientId: clientId).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminAppSecretRegenerate, ct, clientId: clientId).ConfigureAwait(false);
         return AdminResult<ClientCredentials>.Ok(new ClientCredentials(profile, secret, MetadataUrl));
     }
 
@@ -93,7 +94,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         // Registry first: a profile without a client is harmless, a client without a profile would still sign people in.
         await registry.DeleteAsync(clientId, ct).ConfigureAwait(false);
         await profiles.DeleteAsync(clientId, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.app.delete", ct, clientId: clientId).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminAppDelete, ct, clientId: clientId).ConfigureAwait(false);
         return AdminResult<bool>.Ok(true);
     }
 
@@ -113,7 +114,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         };
         var updated = profile with { Deployment = clean };
         await profiles.SaveAsync(updated, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.app.deploy", ct, clientId: clientId,
+        await audit.SucceededAsync(actor, AuditKinds.AdminAppDeploy, ct, clientId: clientId,
             detail: $"deployed={clean.Deployed};all={clean.AllUsersAndGroups};domains={clean.Domains.Count};ous={clean.OrganizationalUnits.Count};groups={clean.GroupIds.Count};users={clean.UserIds.Count}").ConfigureAwait(false);
         return AdminResult<AppProfile>.Ok(updated);
     }

@@ -1,4 +1,5 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.Audit;
+using Imprivata.Core.UserDirectory;
 
 namespace Imprivata.Functions.Admin;
 
@@ -20,28 +21,28 @@ public sealed class GroupAdministration(IDirectoryStore directory, GroupService 
     public async Task<AdminResult<DirectoryGroup>> CreateAsync(AdminPrincipal actor, string name, string description, CancellationToken ct)
     {
         var result = AdminResult<DirectoryGroup>.From(await groups.CreateAsync(name, description, ct).ConfigureAwait(false));
-        await AuditAsync(actor, "admin.group.create", result.Error, $"group={result.Value?.Id}", ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminGroupCreate, result.Error, $"group={result.Value?.Id}", ct).ConfigureAwait(false);
         return result;
     }
 
     public async Task<AdminResult<DirectoryGroup>> UpdateAsync(AdminPrincipal actor, string id, string name, string description, CancellationToken ct)
     {
         var result = AdminResult<DirectoryGroup>.From(await groups.UpdateAsync(id, name, description, ct).ConfigureAwait(false));
-        await AuditAsync(actor, "admin.group.update", result.Error, $"group={id}", ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminGroupUpdate, result.Error, $"group={id}", ct).ConfigureAwait(false);
         return result;
     }
 
     public async Task<AdminResult<bool>> DeleteAsync(AdminPrincipal actor, string id, CancellationToken ct)
     {
         var result = await groups.DeleteAsync(id, ct).ConfigureAwait(false) ? AdminResult<bool>.Ok(true) : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
-        await AuditAsync(actor, "admin.group.delete", result.Error, $"group={id}", ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminGroupDelete, result.Error, $"group={id}", ct).ConfigureAwait(false);
         return result;
     }
 
     public async Task<AdminResult<GroupMember>> AddMemberAsync(AdminPrincipal actor, GroupMember member, CancellationToken ct)
     {
         var result = AdminResult<GroupMember>.From(await groups.AddMemberAsync(member, ct).ConfigureAwait(false));
-        await AuditAsync(actor, "admin.group.member.add", result.Error, Describe(member), ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminGroupMemberAdd, result.Error, Describe(member), ct).ConfigureAwait(false);
         return result;
     }
 
@@ -50,7 +51,7 @@ public sealed class GroupAdministration(IDirectoryStore directory, GroupService 
         if (await directory.FindGroupByIdAsync(member.GroupId, ct).ConfigureAwait(false) is null)
             return AdminResult<GroupMember>.Fail(DirectoryErrors.NotFound);
         await groups.RemoveMemberAsync(member, ct).ConfigureAwait(false);
-        await AuditAsync(actor, "admin.group.member.remove", null, Describe(member), ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminGroupMemberRemove, null, Describe(member), ct).ConfigureAwait(false);
         return AdminResult<GroupMember>.Ok(member);
     }
 

@@ -1,4 +1,5 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.Audit;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
 
 namespace Imprivata.Functions.Admin;
@@ -45,7 +46,7 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
     public async Task<AdminResult<DirectoryUser>> CreateAsync(AdminPrincipal actor, UserFields fields, string? password, CancellationToken ct)
     {
         var result = AdminResult<DirectoryUser>.From(await users.CreateUserAsync(fields, password, ct).ConfigureAwait(false));
-        await AuditAsync(actor, "admin.user.create", result, result.Value?.Id, fields.Username, RoleDetail(fields.AdminRole), ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminUserCreate, result, result.Value?.Id, fields.Username, RoleDetail(fields.AdminRole), ct).ConfigureAwait(false);
         return result;
     }
 
@@ -55,11 +56,11 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
             return AdminResult<DirectoryUser>.Fail("cannot_change_own_access");
         var before = await directory.FindUserByIdAsync(id, ct).ConfigureAwait(false);
         var result = AdminResult<DirectoryUser>.From(await users.UpdateUserAsync(id, fields, ct).ConfigureAwait(false));
-        await AuditAsync(actor, "admin.user.update", result, id, fields.Username, RoleDetail(fields.AdminRole) + (fields.Enabled ? "" : ";disabled"), ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminUserUpdate, result, id, fields.Username, RoleDetail(fields.AdminRole) + (fields.Enabled ? "" : ";disabled"), ct).ConfigureAwait(false);
         // A temporary code the helpdesk issued while the user held no role must not stand in for an administrator's second factor.
         if (result.Succeeded && before is { AdminRole: AdminRole.None } && fields.AdminRole != AdminRole.None &&
             (await temporaryCodes.RevokeAsync(id, actor.User.Username, ct).ConfigureAwait(false)).Succeeded)
-            await audit.SucceededAsync(actor, "admin.temporary_code.revoke", ct, id, fields.Username, detail: "the user became an administrator").ConfigureAwait(false);
+            await audit.SucceededAsync(actor, AuditKinds.AdminTemporaryCodeRevoke, ct, id, fields.Username, detail: "the user became an administrator").ConfigureAwait(false);
         if (result.Succeeded && before is { Enabled: true } && !fields.Enabled)
             await sessions.EndEveryAfterChangeAsync(id, time.GetUtcNow(), actor.Origin).ConfigureAwait(false);
         return result;
@@ -70,7 +71,7 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
         if (id == actor.User.Id && !enabled)
             return AdminResult<DirectoryUser>.Fail("cannot_change_own_access");
         var result = AdminResult<DirectoryUser>.From(await users.SetEnabledAsync(id, enabled, ct).ConfigureAwait(false));
-        await AuditAsync(actor, enabled ? "admin.user.enable" : "admin.user.disable", result, id, result.Value?.Username, null, ct).ConfigureAwait(false);
+        await AuditAsync(actor, enabled ? AuditKinds.AdminUserEnable : AuditKinds.AdminUserDisable, result, id, result.Value?.Username, null, ct).ConfigureAwait(false);
         if (result.Succeeded && !enabled)
             await sessions.EndEveryAfterChangeAsync(id, time.GetUtcNow(), actor.Origin).ConfigureAwait(false);
         return result;
@@ -80,7 +81,7 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
     {
         var result = AdminResult<DirectoryUser>.From(await users.SetPasswordAsync(id, password, ct).ConfigureAwait(false));
         var forgotten = result.Succeeded && await attempts.ForgetFailuresAsync(id, ct).ConfigureAwait(false);
-        await AuditAsync(actor, "admin.user.password", result, id, result.Value?.Username, forgotten ? "password failures cleared" : null, ct)
+        await AuditAsync(actor, AuditKinds.AdminUserPassword, result, id, result.Value?.Username, forgotten ? "password failures cleared" : null, ct)
             .ConfigureAwait(false);
         if (result.Value is { } changed)
             await sessions.EndEveryAfterChangeAsync(id, changed.CredentialsChangedAt, actor.Origin).ConfigureAwait(false);
@@ -95,7 +96,7 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
         var result = user is not null && await users.DeleteUserAsync(id, ct).ConfigureAwait(false)
             ? AdminResult<bool>.Ok(true)
             : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
-        await AuditAsync(actor, "admin.user.delete", result, id, user?.Username, null, ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminUserDelete, result, id, user?.Username, null, ct).ConfigureAwait(false);
         if (result.Succeeded)
             await sessions.EndEveryAfterChangeAsync(id, time.GetUtcNow(), actor.Origin).ConfigureAwait(false);
         return result;

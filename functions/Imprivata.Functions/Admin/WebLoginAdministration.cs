@@ -1,3 +1,4 @@
+using Imprivata.Core.Audit;
 using Imprivata.Core.Settings;
 
 namespace Imprivata.Functions.Admin;
@@ -13,7 +14,7 @@ public sealed class WebLoginAdministration(ISettingsStore settings, AdminAudit a
         var error = WebLoginRules.CheckColour(colour) ?? WebLoginRules.CheckTimeout(timeoutMinutes);
         if (error is not null)
         {
-            await audit.RecordAsync(actor, "admin.settings.weblogin", "failure", error, ct).ConfigureAwait(false);
+            await audit.RecordAsync(actor, AuditKinds.AdminSettingsWeblogin, "failure", error, ct).ConfigureAwait(false);
             return AdminResult<WebLoginSettings>.Fail(error);
         }
         var current = await settings.GetWebLoginAsync(ct).ConfigureAwait(false);
@@ -23,7 +24,7 @@ public sealed class WebLoginAdministration(ISettingsStore settings, AdminAudit a
             SessionTimeout = timeoutMinutes is { } m ? TimeSpan.FromMinutes(m) : null,
         };
         await settings.SaveWebLoginAsync(updated, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.settings.weblogin", ct, detail: $"color={updated.BackgroundColor};timeout={timeoutMinutes?.ToString() ?? "off"}").ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminSettingsWeblogin, ct, detail: $"color={updated.BackgroundColor};timeout={timeoutMinutes?.ToString() ?? "off"}").ConfigureAwait(false);
         return AdminResult<WebLoginSettings>.Ok(updated);
     }
 
@@ -31,12 +32,12 @@ public sealed class WebLoginAdministration(ISettingsStore settings, AdminAudit a
     {
         if (WebLoginRules.CheckLogo(logo, out var header) is { } error)
         {
-            await audit.RecordAsync(actor, "admin.settings.logo", "failure", error, ct).ConfigureAwait(false);
+            await audit.RecordAsync(actor, AuditKinds.AdminSettingsLogo, "failure", error, ct).ConfigureAwait(false);
             return AdminResult<WebLoginSettings>.Fail(error);
         }
         var updated = await settings.GetWebLoginAsync(ct).ConfigureAwait(false) with { Logo = logo, LogoContentType = header!.ContentType };
         await settings.SaveWebLoginAsync(updated, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.settings.logo", ct, detail: $"{header.ContentType};{header.Width}x{header.Height};{logo.Length}").ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminSettingsLogo, ct, detail: $"{header.ContentType};{header.Width}x{header.Height};{logo.Length}").ConfigureAwait(false);
         return AdminResult<WebLoginSettings>.Ok(updated);
     }
 
@@ -44,7 +45,7 @@ public sealed class WebLoginAdministration(ISettingsStore settings, AdminAudit a
     {
         var updated = await settings.GetWebLoginAsync(ct).ConfigureAwait(false) with { Logo = null, LogoContentType = null };
         await settings.SaveWebLoginAsync(updated, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, "admin.settings.logo.remove", ct).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminSettingsLogoRemove, ct).ConfigureAwait(false);
         return updated;
     }
 }

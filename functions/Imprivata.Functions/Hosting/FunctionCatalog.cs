@@ -29,10 +29,10 @@ public sealed class FunctionCatalog(IReadOnlyList<FunctionDefinition> functions)
 
     public static FunctionCatalog Load(string directory)
     {
-        if (!System.IO.Directory.Exists(directory))
+        if (!Directory.Exists(directory))
             throw new InvalidOperationException($"The function definitions folder '{directory}' does not exist.");
         var functions = new List<FunctionDefinition>();
-        foreach (var folder in System.IO.Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
+        foreach (var folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
         {
             var file = Path.Combine(folder, "function.json");
             if (File.Exists(file))

@@ -15,9 +15,9 @@ namespace Imprivata.Functions.Keys;
 public sealed partial class MaintainKeysFunction(
     ISigningKeyRing ring, SecretKeys secretKeys, IAuditLog audit, TimeProvider time, ILogger<MaintainKeysFunction> logger) : IFunctionHandler
 {
-    public const string ResealKind = "keys.reseal";
+    public const string ResealKind = AuditKinds.KeysReseal;
 
-    public const string AuditKind = "keys.rotate";
+    public const string AuditKind = AuditKinds.KeysRotate;
     public const string OverdueReason = "rotation_overdue";
 
     public const string Name = "MaintainKeys";

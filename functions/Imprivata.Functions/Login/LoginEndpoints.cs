@@ -29,7 +29,7 @@ public static class LoginEndpoints
     {
         if (!http.Request.HasFormContentType)
         {
-            await audit.WriteAsync(http, "login.password", AuditResults.Failure, AuditReasons.InvalidRequest);
+            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, AuditReasons.InvalidRequest);
             return await RenderAsync(http, settings, apps, csrf, target: null, username: null, "The sign-in form was not submitted correctly.", StatusCodes.Status400BadRequest);
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
@@ -37,7 +37,7 @@ public static class LoginEndpoints
         var username = form["username"].ToString();
         if (!csrf.IsValid(http, form[FormCsrf.FieldName]))
         {
-            await audit.WriteAsync(http, "login.password", AuditResults.Failure, AuditReasons.BadCsrf, username: username);
+            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, AuditReasons.BadCsrf, username: username);
             return await RenderAsync(http, settings, apps, csrf, target, username, "Your sign-in form expired. Please try again.", StatusCodes.Status400BadRequest);
         }
 
@@ -45,7 +45,7 @@ public static class LoginEndpoints
         var clientId = ClientIdOf(target);
         if (!result.Succeeded)
         {
-            await audit.WriteAsync(http, "login.password", AuditResults.Failure, result.Reason, username: username, clientId: clientId, methods: "pwd");
+            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, result.Reason, username: username, clientId: clientId, methods: "pwd");
             return await RenderAsync(http, settings, apps, csrf, target, username, GenericError, StatusCodes.Status200OK);
         }
 
@@ -53,10 +53,10 @@ public static class LoginEndpoints
         var plan = await engine.PlanAsync(user, WorkflowKind.WebSso, http.RequestAborted);
         if (plan.Outcome == PlanOutcome.Deny)
         {
-            await audit.WriteAsync(http, "login.password", AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId, methods: "pwd");
+            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId, methods: "pwd");
             return await RenderAsync(http, settings, apps, csrf, target, username, GenericError, StatusCodes.Status200OK);
         }
-        await audit.WriteAsync(http, "login.password", AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id, clientId: clientId,
+        await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id, clientId: clientId,
             methods: "pwd", detail: plan.Reason);
         if (plan.Outcome != PlanOutcome.Allow)
             return await mfa.BeginAsync(http, user, target, clientId);

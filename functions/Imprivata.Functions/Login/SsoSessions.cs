@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Sessions;
 using Imprivata.Core.Settings;
 using Imprivata.Functions.Infrastructure;

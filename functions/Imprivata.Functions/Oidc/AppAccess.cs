@@ -1,6 +1,6 @@
 using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 
 namespace Imprivata.Functions.Oidc;
 

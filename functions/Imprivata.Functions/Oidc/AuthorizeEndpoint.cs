@@ -34,7 +34,7 @@ public static class AuthorizeEndpoint
             var hintSubject = hint.Principal?.GetClaim(Claims.Subject);
             if (hintSubject is null || (current is not null && !string.Equals(hintSubject, current.User.Id, StringComparison.Ordinal)))
             {
-                await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, AuditReasons.HintMismatch, userId: current?.User.Id, clientId: clientId);
+                await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, AuditReasons.HintMismatch, userId: current?.User.Id, clientId: clientId);
                 return OidcResults.Error(Errors.LoginRequired, "The signed-in user is not the user named by id_token_hint.");
             }
         }
@@ -46,7 +46,7 @@ public static class AuthorizeEndpoint
             // prompt=none: OIDC Core 3.1.2.6, never show UI.
             if (request.HasPromptValue(PromptValues.None))
             {
-                await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, AuditReasons.LoginRequired, clientId: clientId);
+                await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, AuditReasons.LoginRequired, clientId: clientId);
                 return OidcResults.Error(Errors.LoginRequired, "The user is not signed in.");
             }
             return Results.Redirect(QueryHelpers.AddQueryString(LoginEndpoints.Path, "returnUrl", ReturnUrlAfterLogin(request)));
@@ -56,7 +56,7 @@ public static class AuthorizeEndpoint
         var decision = await access.CheckAsync(user, clientId, ct);
         if (!decision.Allowed)
         {
-            await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, decision.Reason, username: user.Username, userId: user.Id, clientId: clientId);
+            await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, decision.Reason, username: user.Username, userId: user.Id, clientId: clientId);
             return OidcResults.Error(Errors.AccessDenied, "This application is not available to your account.");
         }
 
@@ -65,24 +65,24 @@ public static class AuthorizeEndpoint
         var sessionHasMfa = current.Session.Amr.Contains(FactorAmr.Mfa);
         if (plan.Outcome == PlanOutcome.Deny)
         {
-            await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId);
+            await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId);
             return OidcResults.Error(Errors.AccessDenied, "Your account cannot sign in to this application.");
         }
         if (!sessionHasMfa && (plan.Outcome == PlanOutcome.SecondFactor || (plan.Outcome == PlanOutcome.Enroll && !plan.MayDelay)))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
-                await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, PlanReasons.SecondFactorRequired, userId: user.Id, clientId: clientId);
+                await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, PlanReasons.SecondFactorRequired, userId: user.Id, clientId: clientId);
                 return OidcResults.Error(Errors.InteractionRequired, "A second factor is required.");
             }
-            await audit.WriteAsync(http, "oidc.authorize", AuditResults.Failure, PlanReasons.SecondFactorRequired, username: user.Username,
+            await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, PlanReasons.SecondFactorRequired, username: user.Username,
                 userId: user.Id, clientId: clientId, detail: "step-up");
             return await mfa.BeginAsync(http, user, ReturnUrlAfterLogin(request), clientId);
         }
 
         await sessions.RecordClientAsync(current.Session, clientId, ct);
         var principal = claims.ForUser(user, current.Session, request.GetScopes());
-        await audit.WriteAsync(http, "oidc.authorize", AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
+        await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
             clientId: clientId, methods: string.Join(' ', current.Session.Amr));
         return Results.SignIn(principal, properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

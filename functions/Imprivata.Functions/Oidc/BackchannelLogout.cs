@@ -14,14 +14,14 @@ namespace Imprivata.Functions.Oidc;
 /// OIDC Back-Channel Logout 1.0: when an SSO session ends (RP-initiated logout, or another user signing in in the same browser,
 /// the shared-workstation case), every app that received tokens in it and registered a back-channel logout URI is told so
 /// server to server with a signed logout token, and can end its own session of that user. Apps are told in parallel, each
-/// within <see cref="Timeout"/>; every delivery is audited ("oidc.backchannel_logout"), and a failed one never keeps the
+/// within <see cref="Timeout"/>; every delivery is audited (AuditKinds.OidcBackchannelLogout), and a failed one never keeps the
 /// user signed in here.
 /// </summary>
 public sealed class BackchannelLogout(
     IAppProfileStore profiles, ISigningKeyRing ring, IHttpClientFactory clients, IAuditLog audit, IOptions<ServiceOptions> options, TimeProvider time)
 {
     public const string HttpClientName = "backchannel-logout";
-    public const string AuditKind = "oidc.backchannel_logout";
+    public const string AuditKind = AuditKinds.OidcBackchannelLogout;
     public const string EventType = "http://schemas.openid.net/event/backchannel-logout";
     public const string TokenType = "logout+jwt";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);

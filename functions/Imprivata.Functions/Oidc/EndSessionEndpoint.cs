@@ -41,7 +41,7 @@ public static class EndSessionEndpoint
             return Confirm(http, request, csrf);
 
         await sessions.EndAsync(http, ct);
-        await audit.WriteAsync(http, "oidc.logout", AuditResults.Success, AuditReasons.LoggedOut, username: current?.User.Username,
+        await audit.WriteAsync(http, AuditKinds.OidcLogout, AuditResults.Success, AuditReasons.LoggedOut, username: current?.User.Username,
             userId: current?.User.Id, clientId: request.ClientId, detail: current is null ? "no_session" : null);
         // OpenIddict redirects to the validated post_logout_redirect_uri with state; without one, our signed-out page.
         return Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);

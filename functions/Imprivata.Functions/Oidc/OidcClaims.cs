@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Sessions;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;

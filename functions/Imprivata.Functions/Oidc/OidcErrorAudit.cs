@@ -23,13 +23,13 @@ internal static class OidcErrorAudit
     public static void AddOidcErrorAudit(this OpenIddictServerBuilder server)
     {
         server.AddEventHandler<ApplyTokenResponseContext>(handler => handler
-            .UseInlineHandler(context => AuditAsync(context.Transaction, "oidc.token"))
+            .UseInlineHandler(context => AuditAsync(context.Transaction, AuditKinds.OidcToken))
             .SetOrder(Order).SetType(OpenIddictServerHandlerType.Custom));
         server.AddEventHandler<ApplyRevocationResponseContext>(handler => handler
-            .UseInlineHandler(context => AuditAsync(context.Transaction, "oidc.revocation"))
+            .UseInlineHandler(context => AuditAsync(context.Transaction, AuditKinds.OidcRevocation))
             .SetOrder(Order).SetType(OpenIddictServerHandlerType.Custom));
         server.AddEventHandler<ApplyUserInfoResponseContext>(handler => handler
-            .UseInlineHandler(context => AuditAsync(context.Transaction, "oidc.userinfo"))
+            .UseInlineHandler(context => AuditAsync(context.Transaction, AuditKinds.OidcUserinfo))
             .SetOrder(Order).SetType(OpenIddictServerHandlerType.Custom));
     }
 

@@ -18,9 +18,9 @@ internal static class OidcErrorPage
         if (http.GetOpenIddictServerResponse() is not { Error: not null } error)
             return;
         var endpoint = http.Request.Path.Value ?? "";
-        var kind = endpoint.StartsWith(OidcSetup.EndSessionPath, StringComparison.Ordinal) ? "oidc.logout"
-            : endpoint.StartsWith(OidcSetup.AuthorizePath, StringComparison.Ordinal) ? "oidc.authorize"
-            : "oidc.request";
+        var kind = endpoint.StartsWith(OidcSetup.EndSessionPath, StringComparison.Ordinal) ? AuditKinds.OidcLogout
+            : endpoint.StartsWith(OidcSetup.AuthorizePath, StringComparison.Ordinal) ? AuditKinds.OidcAuthorize
+            : AuditKinds.OidcRequest;
         var clientId = http.GetOpenIddictServerRequest()?.ClientId;
         await http.RequestServices.GetRequiredService<AuditTrail>().WriteAsync(http, kind, AuditResults.Failure, AuditReasons.InvalidRequest,
             clientId: clientId is { Length: > 200 } ? clientId[..200] : clientId, detail: error.Error);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Audit;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -25,7 +25,7 @@ public static class TokenEndpoint
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict request missing at the token endpoint.");
         if (request.IsClientCredentialsGrantType())
         {
-            await audit.WriteAsync(http, "oidc.token", AuditResults.Success, AuditReasons.Ok, clientId: request.ClientId, detail: request.GrantType);
+            await audit.WriteAsync(http, AuditKinds.OidcToken, AuditResults.Success, AuditReasons.Ok, clientId: request.ClientId, detail: request.GrantType);
             return ForClient(request);
         }
 
@@ -49,12 +49,12 @@ public static class TokenEndpoint
             : null;
         if (reason is not null)
         {
-            await audit.WriteAsync(http, "oidc.token", AuditResults.Failure, reason, userId: principal.GetClaim(Claims.Subject), clientId: request.ClientId, detail: request.GrantType);
+            await audit.WriteAsync(http, AuditKinds.OidcToken, AuditResults.Failure, reason, userId: principal.GetClaim(Claims.Subject), clientId: request.ClientId, detail: request.GrantType);
             return OidcResults.Error(Errors.InvalidGrant, "The grant is no longer valid.");
         }
 
         if (request.IsRefreshTokenGrantType())
-            await audit.WriteAsync(http, "oidc.token", AuditResults.Success, AuditReasons.Ok, username: user!.Username, userId: user.Id,
+            await audit.WriteAsync(http, AuditKinds.OidcToken, AuditResults.Success, AuditReasons.Ok, username: user!.Username, userId: user.Id,
                 clientId: request.ClientId, detail: request.GrantType);
         var identity = (ClaimsIdentity)principal.Identity!;
         OidcClaims.AddProfile(identity, user!);

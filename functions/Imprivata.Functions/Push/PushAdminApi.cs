@@ -1,4 +1,5 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.Audit;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa.Push;
 using Imprivata.Functions.Admin;
 
@@ -24,14 +25,14 @@ public static class PushAdminApi
             var actor = AdminPrincipal.Required(http);
             if (await directory.FindUserByIdAsync(userId, http.RequestAborted) is { } user && !actor.MayManage(user))
             {
-                await audit.RecordAsync(actor, "admin.push.fraud_clear", "failure", AdminPrincipal.AdministratorAccount, http.RequestAborted,
+                await audit.RecordAsync(actor, AuditKinds.AdminPushFraudClear, "failure", AdminPrincipal.AdministratorAccount, http.RequestAborted,
                     userId: userId, username: user.Username);
                 return AdminHttp.Forbidden(AdminPrincipal.AdministratorAccount);
             }
             var state = await push.UserStateAsync(userId, http.RequestAborted);
             if (!await push.ClearFraudBlockAsync(userId, http.RequestAborted))
                 return AdminHttp.Error(404, "not_found", "pushes for this user are not stopped");
-            await audit.SucceededAsync(actor, "admin.push.fraud_clear", http.RequestAborted, userId: userId, username: state.Username,
+            await audit.SucceededAsync(actor, AuditKinds.AdminPushFraudClear, http.RequestAborted, userId: userId, username: state.Username,
                 detail: $"reported_at={state.FraudReportedAt:O} app={state.FraudAppName}");
             return Results.NoContent();
         });

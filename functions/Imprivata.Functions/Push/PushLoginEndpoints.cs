@@ -22,9 +22,9 @@ public static class PushLoginEndpoints
 {
     public const string LoginPath = MfaLogin.StepPath + "/push";
     public const string EnrollPath = MfaLogin.EnrollPath + "/push";
-    private const string ChallengeKey = "push.challenge";
-    private const string CountedKey = "push.counted";
-    private const string EnrollHandleKey = "push.enroll.handle";
+    private const string ChallengeKey = AuditKinds.PushChallenge;
+    private const string CountedKey = AuditKinds.PushCounted;
+    private const string EnrollHandleKey = AuditKinds.PushEnrollHandle;
 
     public static void MapPushLogin(this IEndpointRouteBuilder app)
     {
@@ -98,7 +98,7 @@ public static class PushLoginEndpoints
             return Results.Redirect(MfaLogin.StepPath);
         if (!await MfaEndpoints.ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.mfa", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: Factor.Push.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: Factor.Push.Name());
             return MfaEndpoints.Expired(http);
         }
         var (sent, error) = await SendAsync(http, step, mfa, push, policies, apps);
@@ -183,7 +183,7 @@ public static class PushLoginEndpoints
             return Results.Redirect(MfaLogin.StepPath);
         if (!await MfaEndpoints.ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: Factor.Push.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: Factor.Push.Name());
             return MfaEndpoints.Expired(http);
         }
         // Only the invitation shown to this pending login counts, not any handle of the user's.

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Imprivata.Core.Apps;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Functions.Admin;
@@ -35,7 +35,7 @@ public sealed class DemoSeed(
         if (!configuration.GetValue<bool>("Imprivata:Demo:Seed"))
             return;
         var folder = configuration["Imprivata:Demo:Folder"] ?? ".data";
-        System.IO.Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(folder);
         var statePath = Path.Combine(folder, "demo.json");
         var state = File.Exists(statePath) ? JsonSerializer.Deserialize<DemoState>(await File.ReadAllTextAsync(statePath, ct), Json) : null;
 

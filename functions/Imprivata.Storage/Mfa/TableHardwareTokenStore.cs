@@ -4,7 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.HardwareTokens;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Mfa;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Mfa.Push;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Mfa;

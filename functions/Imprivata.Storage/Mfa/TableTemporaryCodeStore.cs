@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Mfa.TemporaryCodes;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Mfa;

@@ -4,7 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Policies;
 using Imprivata.Storage.Caching;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 
 namespace Imprivata.Storage.Policies;

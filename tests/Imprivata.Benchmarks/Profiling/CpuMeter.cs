@@ -25,7 +25,7 @@ public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes, IReadOn
     /// <summary>The pid of the process whose command line contains every one of <paramref name="parts"/>, or null.</summary>
     public static int? FindProcess(params string[] parts)
     {
-        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
                 continue;

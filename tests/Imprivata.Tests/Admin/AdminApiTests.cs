@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
 using Imprivata.Functions.Admin;
 using Microsoft.Extensions.DependencyInjection;

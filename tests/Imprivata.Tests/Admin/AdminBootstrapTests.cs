@@ -1,7 +1,7 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
 using Imprivata.Functions.Admin;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

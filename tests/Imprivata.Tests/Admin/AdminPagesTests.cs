@@ -1,5 +1,5 @@
 using System.Net;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprivata.Tests.Admin;

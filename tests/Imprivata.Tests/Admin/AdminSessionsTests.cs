@@ -1,8 +1,8 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
 using Imprivata.Functions.Admin;
 using Imprivata.Functions.Infrastructure;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;

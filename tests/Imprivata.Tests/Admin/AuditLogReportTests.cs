@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 
 namespace Imprivata.Tests.Admin;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Tests.Oidc;
 using Microsoft.Extensions.DependencyInjection;

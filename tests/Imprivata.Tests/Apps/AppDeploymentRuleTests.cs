@@ -1,5 +1,5 @@
 using Imprivata.Core.Apps;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Moq;
 
 namespace Imprivata.Tests.Apps;

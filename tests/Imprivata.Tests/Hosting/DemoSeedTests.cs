@@ -10,7 +10,7 @@ public sealed class DemoSeedTests
     [Fact]
     public async Task FirstSeed_MakesWebSsoMfaLive_WithAPromptThatMayBeDelayed()
     {
-        var folder = System.IO.Directory.CreateTempSubdirectory("imp-demo-").FullName;
+        var folder = Directory.CreateTempSubdirectory("imp-demo-").FullName;
         try
         {
             await using var service = await TestService.StartAsync(new Dictionary<string, string?>
@@ -29,7 +29,7 @@ public sealed class DemoSeedTests
         }
         finally
         {
-            System.IO.Directory.Delete(folder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -27,7 +27,7 @@ public class BicepTests
             return bicep;
         // NuGet may extract without the execute bit: run a private executable copy.
         var copy = Path.Combine(Path.GetTempPath(), "imprivata-bicep-" + new FileInfo(bicep).Length, "bicep");
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
         if (!File.Exists(copy))
             File.Copy(bicep, copy);
         File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -85,7 +85,7 @@ public class BicepTests
     public async Task Lint_WarningLevelFinding_FailsAsError()
     {
         // Proves the configuration turns linter findings into failures: an unused parameter next to the real config.
-        var dir = System.IO.Directory.CreateTempSubdirectory("bicep-lint-").FullName;
+        var dir = Directory.CreateTempSubdirectory("bicep-lint-").FullName;
         try
         {
             File.Copy(Path.Combine(RepoPaths.Root, "infra", "bicepconfig.json"), Path.Combine(dir, "bicepconfig.json"));
@@ -98,7 +98,7 @@ public class BicepTests
         }
         finally
         {
-            System.IO.Directory.Delete(dir, recursive: true);
+            Directory.Delete(dir, recursive: true);
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        System.IO.Directory.Delete(Path.GetDirectoryName(ZipPath)!, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(ZipPath)!, recursive: true);
         return Task.CompletedTask;
     }
 }
@@ -50,7 +50,7 @@ public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture
     public void Zip_EveryFunctionFolder_HasItsFunctionJsonAtRoot()
     {
         using var zip = Open();
-        var functions = System.IO.Directory.GetDirectories(Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", "FunctionApp")).Select(Path.GetFileName).ToList();
+        var functions = Directory.GetDirectories(Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", "FunctionApp")).Select(Path.GetFileName).ToList();
 
         Assert.NotEmpty(functions);
         foreach (var name in functions)

@@ -1,5 +1,5 @@
 using Imprivata.Core.Apps;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Functions;
 using Imprivata.Functions.Admin;
 using Microsoft.AspNetCore.Builder;

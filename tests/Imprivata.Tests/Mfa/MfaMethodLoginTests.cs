@@ -1,5 +1,5 @@
 using System.Net;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Otp;
 using Imprivata.Core.Mfa.TemporaryCodes;

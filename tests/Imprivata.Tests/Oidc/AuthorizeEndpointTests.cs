@@ -32,7 +32,7 @@ public sealed class AuthorizeEndpointTests(OidcFixture fx) : IClassFixture<OidcF
         return await AssertErrorPageAsync(response);
     }
 
-    private async Task<OidcFlow> SignedInBrowserAsync(Imprivata.Core.Directory.DirectoryUser user)
+    private async Task<OidcFlow> SignedInBrowserAsync(Imprivata.Core.UserDirectory.DirectoryUser user)
     {
         var browser = fx.NewBrowser();
         await browser.GetCodeAsync(fx.NewRequest(), user.Username, OidcFixture.Password);

@@ -147,7 +147,7 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
         using var browser = new OidcFlow(_service);
         var before = await IdTokenAsync(browser, "app-a", "bcl.reset");
         // The helpdesk resets the password of a possibly compromised account; the browser still holds the old cookie.
-        await _service.Services.GetRequiredService<Imprivata.Core.Directory.DirectoryService>().SetPasswordAsync(user.Id, Password, CancellationToken.None);
+        await _service.Services.GetRequiredService<Imprivata.Core.UserDirectory.DirectoryService>().SetPasswordAsync(user.Id, Password, CancellationToken.None);
 
         var after = await IdTokenAsync(browser, "app-b", "bcl.reset");
 
@@ -163,7 +163,7 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
     public async Task AnAdministratorDisablingOrResettingAUser_EndsEveryOneOfTheirSessions_AndTellsTheirApps(string action)
     {
         var user = await _service.AddUserAsync("bcl.leaver." + action, Password);
-        var admin = await _service.AddUserAsync("bcl.root." + action, Password, role: Imprivata.Core.Directory.AdminRole.Superadmin);
+        var admin = await _service.AddUserAsync("bcl.root." + action, Password, role: Imprivata.Core.UserDirectory.AdminRole.Superadmin);
         using var desk = new OidcFlow(_service);
         using var ward = new OidcFlow(_service);
         var onDesk = await IdTokenAsync(desk, "app-a", user.Username);
@@ -192,7 +192,7 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
     public async Task EndingEverySessionAfterAReset_SparesASessionStartedSince()
     {
         var user = await _service.AddUserAsync("bcl.since", Password);
-        var reset = await _service.Services.GetRequiredService<Imprivata.Core.Directory.DirectoryService>().SetPasswordAsync(user.Id, Password, CancellationToken.None);
+        var reset = await _service.Services.GetRequiredService<Imprivata.Core.UserDirectory.DirectoryService>().SetPasswordAsync(user.Id, Password, CancellationToken.None);
         using var browser = new OidcFlow(_service);
         await IdTokenAsync(browser, "app-a", user.Username); // signed in after the reset, while the scan would still be running
 

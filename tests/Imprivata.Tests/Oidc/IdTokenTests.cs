@@ -12,7 +12,7 @@ namespace Imprivata.Tests.Oidc;
 /// <summary>The ID token as a relying party checks it (OIDC Core 2, 3.1.3.6, 3.1.3.7): claims present, true and signed with our active key.</summary>
 public sealed class IdTokenTests(OidcFixture fx) : IClassFixture<OidcFixture>
 {
-    private async Task<(TokenResponse Tokens, AuthorizeRequest Request, Imprivata.Core.Directory.DirectoryUser User)> SignInAsync(AuthorizeRequest? request = null)
+    private async Task<(TokenResponse Tokens, AuthorizeRequest Request, Imprivata.Core.UserDirectory.DirectoryUser User)> SignInAsync(AuthorizeRequest? request = null)
     {
         var user = await fx.NewUserAsync();
         using var browser = fx.NewBrowser();

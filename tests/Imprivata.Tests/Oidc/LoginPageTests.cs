@@ -145,7 +145,7 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
         var user = await fx.NewUserAsync();
         var services = fx.Service.Services;
         var sessions = new Imprivata.Functions.Login.SsoSessions(services.GetRequiredService<Imprivata.Core.Sessions.ISsoSessionStore>(),
-            services.GetRequiredService<Imprivata.Core.Directory.IDirectoryStore>(), services.GetRequiredService<Imprivata.Core.Settings.ISettingsStore>(),
+            services.GetRequiredService<Imprivata.Core.UserDirectory.IDirectoryStore>(), services.GetRequiredService<Imprivata.Core.Settings.ISettingsStore>(),
             Microsoft.Extensions.Options.Options.Create(new Imprivata.Functions.Infrastructure.ServiceOptions { PublicBaseUrl = "https://idp.example.org" }),
             TimeProvider.System, services.GetRequiredService<Imprivata.Functions.Oidc.BackchannelLogout>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Imprivata.Functions.Login.SsoSessions>.Instance);
@@ -277,7 +277,7 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
         }
     }
 
-    private async Task<List<AuditEvent>> AuditOfAsync(Imprivata.Core.Directory.DirectoryUser user)
+    private async Task<List<AuditEvent>> AuditOfAsync(Imprivata.Core.UserDirectory.DirectoryUser user)
     {
         var events = new List<AuditEvent>();
         await foreach (var e in fx.Service.Services.GetRequiredService<IAuditLog>().QueryAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None))

@@ -110,5 +110,5 @@ public sealed class OidcRoundTripTests(ITestOutputHelper output)
     }
 
     private static readonly TimeSpan RecentViewLifetime =
-        TimeSpan.FromTicks(Math.Min(Imprivata.Storage.Directory.TableDirectoryStore.RecentLifetime.Ticks, Imprivata.Storage.Sessions.TableSsoSessionStore.RecentLifetime.Ticks));
+        TimeSpan.FromTicks(Math.Min(Imprivata.Storage.UserDirectory.TableDirectoryStore.RecentLifetime.Ticks, Imprivata.Storage.Sessions.TableSsoSessionStore.RecentLifetime.Ticks));
 }

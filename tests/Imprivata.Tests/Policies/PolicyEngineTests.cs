@@ -1,7 +1,7 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Policies;
 using Imprivata.Storage.Secrets;

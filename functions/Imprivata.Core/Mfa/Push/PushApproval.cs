@@ -39,7 +39,7 @@ public sealed class PushApproval
         var device = await DeviceAsync(request.UserId, request.EnrollmentId, ct).ConfigureAwait(false);
         if (device is null)
         {
-            await _audit.WriteAsync("push.send", AuditResults.Failure, PushReasons.NoDevice, ct, request.UserId, request.Username, request.ClientIp,
+            await _audit.WriteAsync(AuditKinds.PushSend, AuditResults.Failure, PushReasons.NoDevice, ct, request.UserId, request.Username, request.ClientIp,
                 $"app={request.AppName}").ConfigureAwait(false);
             return PushSendResult.Refused(PushReasons.NoDevice);
         }
@@ -82,7 +82,7 @@ public sealed class PushApproval
             if (state.PendingChallengeId is { } previous)
                 await CancelAsync(previous, ct).ConfigureAwait(false);
             await _deadlines.ScheduleAsync(challenge.Id, challenge.ExpiresAt, ct).ConfigureAwait(false);
-            await _audit.ChallengeAsync(challenge, "push.send", AuditResults.Success, AuditReasons.Ok, ct,
+            await _audit.ChallengeAsync(challenge, AuditKinds.PushSend, AuditResults.Success, AuditReasons.Ok, ct,
                 extra: challenge.MatchNumber is null ? "number_matching=off" : "number_matching=on").ConfigureAwait(false);
             return PushSendResult.Sent(challenge);
         }
@@ -98,7 +98,7 @@ public sealed class PushApproval
         var challenge = await _store.FindAsync(decision.ChallengeId, ct).ConfigureAwait(false);
         if (challenge is null)
         {
-            await _audit.WriteAsync("push.decision", AuditResults.Failure, PushReasons.UnknownChallenge, ct, ip: decision.DeviceIp).ConfigureAwait(false);
+            await _audit.WriteAsync(AuditKinds.PushDecision, AuditResults.Failure, PushReasons.UnknownChallenge, ct, ip: decision.DeviceIp).ConfigureAwait(false);
             return PushDecisionResult.Rejected(PushReasons.UnknownChallenge);
         }
         var device = await _enrollments.FindAsync(challenge.UserId, challenge.EnrollmentId, ct).ConfigureAwait(false);
@@ -168,7 +168,7 @@ public sealed class PushApproval
                 return DeadlineOutcome.NotYetDue;
             if (await TryFinishAsync(challenge, PushState.Expired, PushReasons.Expired, ct).ConfigureAwait(false) is { } expired)
             {
-                await _audit.ChallengeAsync(expired, "push.expire", AuditResults.Failure, PushReasons.Expired, ct).ConfigureAwait(false);
+                await _audit.ChallengeAsync(expired, AuditKinds.PushExpire, AuditResults.Failure, PushReasons.Expired, ct).ConfigureAwait(false);
                 return DeadlineOutcome.Expired;
             }
         }
@@ -240,9 +240,9 @@ public sealed class PushApproval
     {
         var kind = finished.Reason switch
         {
-            PushReasons.Approved => "push.approve",
-            PushReasons.FraudReported => "push.fraud_reported",
-            _ => "push.deny",
+            PushReasons.Approved => AuditKinds.PushApprove,
+            PushReasons.FraudReported => AuditKinds.PushFraudReported,
+            _ => AuditKinds.PushDeny,
         };
         await _audit.ChallengeAsync(finished, kind, finished.State == PushState.Approved ? AuditResults.Success : AuditResults.Failure,
             finished.Reason ?? PushReasons.Denied, ct, decision.DeviceIp).ConfigureAwait(false);
@@ -280,7 +280,7 @@ public sealed class PushApproval
             // security-tests "Push": a new push cancels the pending one.
             if (await TryFinishAsync(previous, PushState.Cancelled, PushReasons.Superseded, ct).ConfigureAwait(false) is { } cancelled)
             {
-                await _audit.ChallengeAsync(cancelled, "push.cancel", AuditResults.Failure, PushReasons.Superseded, ct).ConfigureAwait(false);
+                await _audit.ChallengeAsync(cancelled, AuditKinds.PushCancel, AuditResults.Failure, PushReasons.Superseded, ct).ConfigureAwait(false);
                 return;
             }
         }
@@ -291,14 +291,14 @@ public sealed class PushApproval
 
     private async Task<PushSendResult> RefuseAsync(PushRequest request, string reason, CancellationToken ct)
     {
-        await _audit.WriteAsync("push.send", AuditResults.Failure, reason, ct, request.UserId, request.Username, request.ClientIp, $"app={request.AppName}").ConfigureAwait(false);
+        await _audit.WriteAsync(AuditKinds.PushSend, AuditResults.Failure, reason, ct, request.UserId, request.Username, request.ClientIp, $"app={request.AppName}").ConfigureAwait(false);
         return PushSendResult.Refused(reason);
     }
 
     private async Task<PushDecisionResult> RejectAsync(PushChallenge challenge, PushDecision decision, string error, CancellationToken ct)
     {
         // "Late approvals ignored and audited": the event names what was attempted and the state it found.
-        await _audit.ChallengeAsync(challenge, "push.decision", AuditResults.Failure, error, ct, decision.DeviceIp,
+        await _audit.ChallengeAsync(challenge, AuditKinds.PushDecision, AuditResults.Failure, error, ct, decision.DeviceIp,
             $"decision={decision.Kind.Name()} state={challenge.EffectiveState(_time.GetUtcNow()).Name()}").ConfigureAwait(false);
         return PushDecisionResult.Rejected(error);
     }

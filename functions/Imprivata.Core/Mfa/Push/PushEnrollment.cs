@@ -20,7 +20,7 @@ public sealed class PushEnrollment(IPushEnrollmentTokenStore tokens, IEnrollment
         var now = time.GetUtcNow();
         var row = new PushEnrollmentToken { Hash = HashOf(token), UserId = userId, Username = username, CreatedAt = now, ExpiresAt = now + options.EnrollmentTokenLifetime };
         await tokens.AddAsync(row, ct).ConfigureAwait(false);
-        await _audit.WriteAsync("push.enroll.issue", AuditResults.Success, AuditReasons.Ok, ct, userId, username).ConfigureAwait(false);
+        await _audit.WriteAsync(AuditKinds.PushEnrollIssue, AuditResults.Success, AuditReasons.Ok, ct, userId, username).ConfigureAwait(false);
         return new PushEnrollmentInvite(token, row.Hash, row.ExpiresAt);
     }
 
@@ -73,7 +73,7 @@ public sealed class PushEnrollment(IPushEnrollmentTokenStore tokens, IEnrollment
             Otp = new OtpParameters(),
             PublicKey = publicKeySpki,
         }, ct).ConfigureAwait(false);
-        await _audit.WriteAsync("push.enroll", AuditResults.Success, AuditReasons.Ok, ct, row.UserId, row.Username, ip, $"enrollment={enrollmentId}").ConfigureAwait(false);
+        await _audit.WriteAsync(AuditKinds.PushEnroll, AuditResults.Success, AuditReasons.Ok, ct, row.UserId, row.Username, ip, $"enrollment={enrollmentId}").ConfigureAwait(false);
         return PushDeviceRegistration.Registered(enrollment, seed, row.Username);
     }
 
@@ -81,7 +81,7 @@ public sealed class PushEnrollment(IPushEnrollmentTokenStore tokens, IEnrollment
 
     private async Task<PushDeviceRegistration> FailAsync(PushEnrollmentToken? row, string error, string? ip, CancellationToken ct)
     {
-        await _audit.WriteAsync("push.enroll", AuditResults.Failure, error, ct, row?.UserId, row?.Username, ip).ConfigureAwait(false);
+        await _audit.WriteAsync(AuditKinds.PushEnroll, AuditResults.Failure, error, ct, row?.UserId, row?.Username, ip).ConfigureAwait(false);
         return PushDeviceRegistration.Failed(error);
     }
 }

@@ -14,7 +14,7 @@ namespace Imprivata.Core.Mfa.TemporaryCodes;
 /// An administrator's code works only if a superadmin issued it (<see cref="TemporaryCodeState.IssuerMayNotStandIn"/>), checked
 /// at every use: a user promoted after the helpdesk gave them a code keeps no helpdesk-issued stand-in for their second factor.
 /// </summary>
-public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher, IEnrollmentStore enrollments, Directory.IDirectoryStore directory,
+public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher, IEnrollmentStore enrollments, UserDirectory.IDirectoryStore directory,
     TemporaryCodeOptions options, TimeProvider time)
 {
     /// <param name="issuerId">The administrator's user id: nobody issues a code for themselves (NIST SP 800-63B 6.1.2.3:
@@ -112,8 +112,8 @@ public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher
         var list = await enrollments.ListAsync(code.UserId, ct).ConfigureAwait(false);
         if (list.Any(e => e.Confirmed && (e.CreatedAt > code.IssuedAt || e.LastUsedAt > code.IssuedAt)))
             return TemporaryCodeState.Superseded;
-        if (await directory.FindUserByIdAsync(code.UserId, ct).ConfigureAwait(false) is { AdminRole: not Directory.AdminRole.None } &&
-            await directory.FindUserByUsernameAsync(code.IssuedBy, ct).ConfigureAwait(false) is not { AdminRole: Directory.AdminRole.Superadmin })
+        if (await directory.FindUserByIdAsync(code.UserId, ct).ConfigureAwait(false) is { AdminRole: not UserDirectory.AdminRole.None } &&
+            await directory.FindUserByUsernameAsync(code.IssuedBy, ct).ConfigureAwait(false) is not { AdminRole: UserDirectory.AdminRole.Superadmin })
             return TemporaryCodeState.IssuerMayNotStandIn;
         return TemporaryCodeState.Active;
     }

@@ -1,4 +1,5 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.Audit;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.HardwareTokens;
 
@@ -35,7 +36,7 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
         var removed = enrollment is not null && await DeleteAsync(enrollment, ct).ConfigureAwait(false);
         var result = removed ? AdminResult<bool>.Ok(true) : AdminResult<bool>.Fail(allowed ? DirectoryErrors.NotFound : AdminPrincipal.AdministratorAccount);
         var detail = $"enrollment={enrollmentId}" + (enrollment is null ? "" : ";factor=" + enrollment.Factor.Name());
-        await AuditAsync(actor, "admin.user.mfa.remove", result, userId, user?.Username, detail, ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminUserMfaRemove, result, userId, user?.Username, detail, ct).ConfigureAwait(false);
         return result;
     }
 
@@ -49,13 +50,13 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
         if (user is null)
         {
             var missing = AdminResult<int>.Fail(DirectoryErrors.NotFound);
-            await AuditAsync(actor, "admin.user.mfa.reset", missing, userId, null, null, ct).ConfigureAwait(false);
+            await AuditAsync(actor, AuditKinds.AdminUserMfaReset, missing, userId, null, null, ct).ConfigureAwait(false);
             return missing;
         }
         if (!actor.MayManage(user))
         {
             var refused = AdminResult<int>.Fail(AdminPrincipal.AdministratorAccount);
-            await AuditAsync(actor, "admin.user.mfa.reset", refused, userId, user.Username, null, ct).ConfigureAwait(false);
+            await AuditAsync(actor, AuditKinds.AdminUserMfaReset, refused, userId, user.Username, null, ct).ConfigureAwait(false);
             return refused;
         }
         // Sessions end first: if a delete below fails, the user is still signed out and the reset can be repeated.
@@ -70,7 +71,7 @@ public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, 
             }
         }
         var result = marked.Succeeded ? AdminResult<int>.Ok(removed.Count) : AdminResult<int>.Fail(marked.Error!);
-        await AuditAsync(actor, "admin.user.mfa.reset", result, userId, user.Username, $"removed={removed.Count};factors={string.Join('+', removed)}", ct).ConfigureAwait(false);
+        await AuditAsync(actor, AuditKinds.AdminUserMfaReset, result, userId, user.Username, $"removed={removed.Count};factors={string.Join('+', removed)}", ct).ConfigureAwait(false);
         // Ended above at their next use; ended now, their apps are told too (back-channel logout).
         if (marked.Value is { } changed)
             await sessions.EndEveryAfterChangeAsync(userId, changed.CredentialsChangedAt, actor.Origin).ConfigureAwait(false);

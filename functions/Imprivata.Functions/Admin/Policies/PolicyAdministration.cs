@@ -1,4 +1,5 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.Audit;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Policies;
 
 namespace Imprivata.Functions.Admin.Policies;
@@ -29,13 +30,13 @@ public sealed class PolicyAdministration(IPolicyStore store, IDirectoryStore dir
     public async Task<AdminResult<UserPolicy>> UpdateUserPolicyAsync(AdminPrincipal actor, string id, UserPolicyRequest request, CancellationToken ct)
     {
         if (await GetUserPolicyAsync(id, ct).ConfigureAwait(false) is null)
-            return await AuditedAsync(actor, "admin.policy.user.update", AdminResult<UserPolicy>.Fail(DirectoryErrors.NotFound), $"policy={id}", ct).ConfigureAwait(false);
+            return await AuditedAsync(actor, AuditKinds.AdminPolicyUserUpdate, AdminResult<UserPolicy>.Fail(DirectoryErrors.NotFound), $"policy={id}", ct).ConfigureAwait(false);
         return await SaveUserPolicyAsync(actor, request.ToPolicy(id), isNew: false, ct).ConfigureAwait(false);
     }
 
     private async Task<AdminResult<UserPolicy>> SaveUserPolicyAsync(AdminPrincipal actor, UserPolicy policy, bool isNew, CancellationToken ct)
     {
-        var kind = isNew ? "admin.policy.user.create" : "admin.policy.user.update";
+        var kind = isNew ? AuditKinds.AdminPolicyUserCreate : AuditKinds.AdminPolicyUserUpdate;
         policy = policy with { Members = PolicyRules.Normalized(policy.Members) };
         var error = PolicyRules.CheckUserPolicy(policy) ?? await CheckReferencesAsync(policy, ct).ConfigureAwait(false);
         if (error is null)
@@ -80,7 +81,7 @@ public sealed class PolicyAdministration(IPolicyStore store, IDirectoryStore dir
                 await store.SaveWorkflowPolicyAsync(cleaned, ct).ConfigureAwait(false);
             result = AdminResult<bool>.Ok(true);
         }
-        return await AuditedAsync(actor, "admin.policy.user.delete", result, $"policy={id}", ct).ConfigureAwait(false);
+        return await AuditedAsync(actor, AuditKinds.AdminPolicyUserDelete, result, $"policy={id}", ct).ConfigureAwait(false);
     }
 
     private static Workflow Without(Workflow w, string policyId) =>
@@ -89,15 +90,15 @@ public sealed class PolicyAdministration(IPolicyStore store, IDirectoryStore dir
     public async Task<AdminResult<EnrollmentRule>> CreateRuleAsync(AdminPrincipal actor, EnrollmentRuleRequest request, CancellationToken ct)
     {
         var error = request.ToRule(DirectoryService.NewId(), out var rule);
-        return await SaveRuleAsync(actor, "admin.policy.rule.create", rule, error, ct).ConfigureAwait(false);
+        return await SaveRuleAsync(actor, AuditKinds.AdminPolicyRuleCreate, rule, error, ct).ConfigureAwait(false);
     }
 
     public async Task<AdminResult<EnrollmentRule>> UpdateRuleAsync(AdminPrincipal actor, string id, EnrollmentRuleRequest request, CancellationToken ct)
     {
         if (await GetRuleAsync(id, ct).ConfigureAwait(false) is null)
-            return await AuditedAsync(actor, "admin.policy.rule.update", AdminResult<EnrollmentRule>.Fail(DirectoryErrors.NotFound), $"rule={id}", ct).ConfigureAwait(false);
+            return await AuditedAsync(actor, AuditKinds.AdminPolicyRuleUpdate, AdminResult<EnrollmentRule>.Fail(DirectoryErrors.NotFound), $"rule={id}", ct).ConfigureAwait(false);
         var error = request.ToRule(id, out var rule);
-        return await SaveRuleAsync(actor, "admin.policy.rule.update", rule, error, ct).ConfigureAwait(false);
+        return await SaveRuleAsync(actor, AuditKinds.AdminPolicyRuleUpdate, rule, error, ct).ConfigureAwait(false);
     }
 
     private async Task<AdminResult<EnrollmentRule>> SaveRuleAsync(AdminPrincipal actor, string kind, EnrollmentRule? rule, string? error, CancellationToken ct)
@@ -123,7 +124,7 @@ public sealed class PolicyAdministration(IPolicyStore store, IDirectoryStore dir
             result = AdminResult<bool>.Fail(PolicyErrors.RuleInUse);
         else
             result = await store.DeleteEnrollmentRuleAsync(id, ct).ConfigureAwait(false) ? AdminResult<bool>.Ok(true) : AdminResult<bool>.Fail(DirectoryErrors.NotFound);
-        return await AuditedAsync(actor, "admin.policy.rule.delete", result, $"rule={id}", ct).ConfigureAwait(false);
+        return await AuditedAsync(actor, AuditKinds.AdminPolicyRuleDelete, result, $"rule={id}", ct).ConfigureAwait(false);
     }
 
     /// <summary>Saves the three workflows and the options, and (when given) which enrollment rule each user policy belongs to.</summary>
@@ -146,7 +147,7 @@ public sealed class PolicyAdministration(IPolicyStore store, IDirectoryStore dir
         if (error is null && enroll.Values.Any(ruleId => rules.All(r => r.Id != ruleId)))
             error = PolicyErrors.RuleNotFound;
         if (error is not null)
-            return await AuditedAsync(actor, "admin.policy.workflow.update", AdminResult<WorkflowPolicy>.Fail(error), null, ct).ConfigureAwait(false);
+            return await AuditedAsync(actor, AuditKinds.AdminPolicyWorkflowUpdate, AdminResult<WorkflowPolicy>.Fail(error), null, ct).ConfigureAwait(false);
 
         foreach (var policy in policies.Where(p => enroll.TryGetValue(p.Id, out var ruleId) && ruleId != RuleOf(p)))
             await store.SaveUserPolicyAsync(policy with { EnrollmentRuleId = enroll[policy.Id] }, ct).ConfigureAwait(false);
@@ -154,7 +155,7 @@ public sealed class PolicyAdministration(IPolicyStore store, IDirectoryStore dir
         var detail = $"websso={Describe(updated.WebSso)};remote={Describe(updated.RemoteAccess)};second={Describe(updated.SecondFactorOnly)}"
             + $";numberMatching={updated.Options.NumberMatching};emailMfa={updated.Options.EmailCodesCountAsMfa};tempWebSso={updated.Options.TemporaryCodesForWebSso}"
             + (enroll.Count == 0 ? "" : ";enroll=" + string.Join(',', enroll.Select(p => p.Key + ":" + p.Value)));
-        return await AuditedAsync(actor, "admin.policy.workflow.update", AdminResult<WorkflowPolicy>.Ok(updated), detail, ct).ConfigureAwait(false);
+        return await AuditedAsync(actor, AuditKinds.AdminPolicyWorkflowUpdate, AdminResult<WorkflowPolicy>.Ok(updated), detail, ct).ConfigureAwait(false);
     }
 
     private static string Describe(Workflow w) =>

@@ -1,4 +1,4 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Policies;
 
 namespace Imprivata.Functions.Admin.Policies;

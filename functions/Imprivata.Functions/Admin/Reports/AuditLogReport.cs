@@ -45,7 +45,7 @@ public sealed class AuditLogReport(IAuditLog log, TimeProvider time)
     // Second-factor decisions are written by several steps: the login's own (login.mfa, login.enroll) and each method's (mfa.*).
     private static readonly Dictionary<string, string[]> KindGroups = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["mfa"] = ["mfa.", "login.mfa", "login.enroll", "enroll."],
+        ["mfa"] = ["mfa.", AuditKinds.LoginMfa, AuditKinds.LoginEnroll, "enroll."],
     };
 
     private static bool KindMatches(string kind, string filter) =>

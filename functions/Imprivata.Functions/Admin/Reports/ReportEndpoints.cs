@@ -96,7 +96,7 @@ public static class ReportEndpoints
             var rows = await reports.EnrolledUsersAsync(filter, http.RequestAborted);
             var csv = await ReportCsv.WriteAsync(EnrolledHeader, rows.Select(r => (IReadOnlyList<string?>)
                 [r.Username, r.DisplayName, r.Email, r.UserPolicy, string.Join("; ", r.Factors), ReportCsv.Time(r.EnrolledAt), ReportCsv.Time(r.LastUsedAt)]), http.RequestAborted);
-            await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={EnrolledUsers};rows={rows.Count}");
+            await audit.SucceededAsync(AdminPrincipal.Required(http), AuditKinds.AdminReportExport, http.RequestAborted, detail: $"report={EnrolledUsers};rows={rows.Count}");
             return ReportCsv.File(csv, EnrolledUsers + ".csv");
         });
 
@@ -105,7 +105,7 @@ public static class ReportEndpoints
             var rows = await reports.UnenrolledRemoteAccessAsync(UnenrolledFilter(http), http.RequestAborted);
             var csv = await ReportCsv.WriteAsync(UnenrolledHeader, rows.Select(r => (IReadOnlyList<string?>)
                 [r.Username, r.DisplayName, r.Email, r.Phone, r.Domain, r.OrganizationalUnit, r.UserPolicy, r.EnrollmentRule]), http.RequestAborted);
-            await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={UnenrolledRemoteAccess};rows={rows.Count}");
+            await audit.SucceededAsync(AdminPrincipal.Required(http), AuditKinds.AdminReportExport, http.RequestAborted, detail: $"report={UnenrolledRemoteAccess};rows={rows.Count}");
             return ReportCsv.File(csv, UnenrolledRemoteAccess + ".csv");
         });
     }
@@ -119,7 +119,7 @@ public static class ReportEndpoints
             var csv = await ReportCsv.WriteAsync(AuditLogHeader, rows.Select(e => (IReadOnlyList<string?>)
                 [ReportCsv.Time(e.Time), e.Kind, e.Result, e.Reason, AuditText.Visible(e.Username), AuditText.Visible(e.Actor), AuditText.Visible(e.ClientId),
                  e.Ip, e.Methods, AuditText.Visible(e.Detail), e.RequestId, e.Seal?.ToString()]), http.RequestAborted);
-            await audit.SucceededAsync(AdminPrincipal.Required(http), "admin.report.export", http.RequestAborted, detail: $"report={AuditLog};rows={rows.Count}");
+            await audit.SucceededAsync(AdminPrincipal.Required(http), AuditKinds.AdminReportExport, http.RequestAborted, detail: $"report={AuditLog};rows={rows.Count}");
             return ReportCsv.File(csv, AuditLog + ".csv");
         });
 

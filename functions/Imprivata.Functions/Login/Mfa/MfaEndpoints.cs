@@ -35,7 +35,7 @@ public static class MfaEndpoints
             case PlanOutcome.Allow:
                 return await mfa.AllowAsync(http, step);
             case PlanOutcome.Deny:
-                await audit.WriteAsync(http, "login.mfa", AuditResults.Failure, plan.Reason, username: step.User.Username, userId: step.User.Id,
+                await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, plan.Reason, username: step.User.Username, userId: step.User.Id,
                     clientId: step.Login.ClientId);
                 await mfa.AbandonAsync(http);
                 return OidcResults.ErrorPage(http, "Sign-in not allowed",
@@ -50,7 +50,7 @@ public static class MfaEndpoints
             .ToList();
         if (options.Count == 0 && !(enrolling && plan.MayDelay))
         {
-            await audit.WriteAsync(http, "login.mfa", AuditResults.Failure, PlanReasons.NoFactorAllowed, username: step.User.Username,
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, PlanReasons.NoFactorAllowed, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, detail: "no routable method");
             return OidcResults.ErrorPage(http, "Sign-in not available",
                 "None of your sign-in methods can be used here. Contact your help desk.", code: PlanReasons.NoFactorAllowed, StatusCodes.Status403Forbidden);
@@ -81,7 +81,7 @@ public static class MfaEndpoints
             return Expired(http);
         if (!await ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id);
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id);
             return Expired(http);
         }
         return await mfa.DelayEnrollmentAsync(http, step);
@@ -114,7 +114,7 @@ public static class MfaEndpoints
             return Results.Redirect(MfaLogin.StepPath);
         if (action != CodeAction.Show && !await ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.mfa", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: factor.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: factor.Name());
             return Expired(http);
         }
 
@@ -122,7 +122,7 @@ public static class MfaEndpoints
         var wait = await mfa.RetryAfterAsync(step.User, ct);
         if (action == CodeAction.Verify && wait > TimeSpan.Zero)
         {
-            await audit.WriteAsync(http, "login.mfa", AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name());
             error = TooManyAttempts(wait);
         }
@@ -132,7 +132,7 @@ public static class MfaEndpoints
             var ok = code.Length is > 0 and <= 64 && await method.VerifyAsync(step.User, step.Login, code, ct);
             if (ok)
             {
-                await audit.WriteAsync(http, "login.mfa", AuditResults.Success, AuditReasons.Ok, username: step.User.Username,
+                await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Success, AuditReasons.Ok, username: step.User.Username,
                     userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name());
                 return await mfa.CompleteAsync(http, step, factor);
             }

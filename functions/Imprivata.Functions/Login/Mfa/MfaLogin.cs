@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Core.Sessions;
@@ -107,7 +107,7 @@ public sealed class MfaLogin(
         };
         if (!offered)
         {
-            await audit.WriteAsync(http, "login.mfa", AuditResults.Failure, AuditReasons.Forbidden, username: step.User.Username,
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.Forbidden, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name(), detail: "factor not offered by policy");
             return Results.Redirect(StepPath);
         }
@@ -123,11 +123,11 @@ public sealed class MfaLogin(
     {
         if (step.Plan.Outcome != PlanOutcome.Enroll || !step.Plan.MayDelay)
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.Forbidden, username: step.User.Username,
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Forbidden, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, detail: "delay not allowed");
             return Results.Redirect(StepPath);
         }
-        await audit.WriteAsync(http, "login.enroll", AuditResults.Success, "delayed", username: step.User.Username, userId: step.User.Id,
+        await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, "delayed", username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId);
         return await FinishAsync(http, step, FactorAmr.Combine(step.Login.Completed, emailCountsAsMfa: false), "delayed");
     }
@@ -140,7 +140,7 @@ public sealed class MfaLogin(
     public async Task FailAsync(HttpContext http, PendingStep step, Factor factor, string reason)
     {
         await throttle.RecordFailureAsync(step.User.Id, http.RequestAborted);
-        await audit.WriteAsync(http, "login.mfa", AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
+        await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: factor.Name());
     }
 
@@ -155,7 +155,7 @@ public sealed class MfaLogin(
     {
         await AbandonAsync(http);
         await sessions.StartAsync(http, step.User, amr, [], http.RequestAborted);
-        await audit.WriteAsync(http, "login.complete", AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
+        await audit.WriteAsync(http, AuditKinds.LoginComplete, AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: string.Join(' ', amr), detail: detail);
         return SeeOther(step.Login.ReturnUrl ?? "/login/done");
     }

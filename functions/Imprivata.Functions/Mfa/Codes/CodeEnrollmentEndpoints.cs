@@ -63,19 +63,19 @@ public static class CodeEnrollmentEndpoints
         var step = context.Step;
         if (!await MfaEndpoints.ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: context.Factor.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: context.Factor.Name());
             return MfaEndpoints.Expired(http);
         }
         var destination = http.Request.Form["destination"].ToString();
         var begun = await enrollments.BeginAsync(step.User.Id, context.Channel, destination, http.RequestAborted);
         if (!begun.Succeeded)
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, begun.Error ?? CodeErrors.NoCode, username: step.User.Username,
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, begun.Error ?? CodeErrors.NoCode, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, methods: context.Factor.Name());
             return await DestinationPageAsync(http, context, settings, csrf, destination, Message(begun.Error));
         }
         await mfa.SaveStateAsync(step.Login, new Dictionary<string, string> { [EnrollmentKey(context.Factor)] = begun.Enrollment!.Id }, http.RequestAborted);
-        await audit.WriteAsync(http, "login.enroll", AuditResults.Success, "code_sent", username: step.User.Username, userId: step.User.Id,
+        await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, "code_sent", username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: context.Factor.Name());
         return MfaLogin.SeeOther(EnrollPath(context.Channel) + "/confirm");
     }
@@ -100,7 +100,7 @@ public static class CodeEnrollmentEndpoints
         var step = context.Step;
         if (!await MfaEndpoints.ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: context.Factor.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: context.Factor.Name());
             return MfaEndpoints.Expired(http);
         }
         if (await PendingAsync(context, store, http.RequestAborted) is not { } pending)
@@ -108,7 +108,7 @@ public static class CodeEnrollmentEndpoints
         var wait = await mfa.RetryAfterAsync(step.User, http.RequestAborted);
         if (wait > TimeSpan.Zero)
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, methods: context.Factor.Name());
             return await ConfirmPageAsync(http, context, pending, settings, csrf, MfaEndpoints.TooManyAttempts(wait));
         }
@@ -118,7 +118,7 @@ public static class CodeEnrollmentEndpoints
             await mfa.FailAsync(http, step, context.Factor, confirmed.Error ?? CodeErrors.WrongCode);
             return await ConfirmPageAsync(http, context, pending, settings, csrf, "That code is not right, or it expired. Try again or ask for a new code.");
         }
-        await audit.WriteAsync(http, "login.enroll", AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
+        await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: context.Factor.Name(), detail: "enrolled " + confirmed.Enrollment!.Label);
         return await mfa.CompleteAsync(http, step, context.Factor);
     }
@@ -131,7 +131,7 @@ public static class CodeEnrollmentEndpoints
             return refusal!;
         if (!await MfaEndpoints.ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.BadCsrf, userId: context.Step.User.Id, methods: context.Factor.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.BadCsrf, userId: context.Step.User.Id, methods: context.Factor.Name());
             return MfaEndpoints.Expired(http);
         }
         if (await PendingAsync(context, store, http.RequestAborted) is not { } pending)

@@ -1,5 +1,5 @@
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Otp;
 using Imprivata.Functions.Audit;
@@ -16,7 +16,7 @@ public sealed class OtpSignIn(OtpTokenVerifier verifier, AuditTrail audit)
     {
         var result = await verifier.VerifyAsync(user.Id, code, http.RequestAborted);
         var detail = result.Enrollment is { } e ? "enrollment=" + e.Id + (e.Serial is { } s ? ";serial=" + s : "") : null;
-        await audit.WriteAsync(http, "mfa.otp", result.Succeeded ? AuditResults.Success : AuditResults.Failure, result.Reason,
+        await audit.WriteAsync(http, AuditKinds.MfaOtp, result.Succeeded ? AuditResults.Success : AuditResults.Failure, result.Reason,
             username: user.Username, userId: user.Id, clientId: clientId, methods: Factor.OtpToken.Name(), detail: detail);
         return result;
     }

@@ -1,5 +1,5 @@
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa.HardwareTokens;
 using Imprivata.Functions.Admin;
 using Imprivata.Storage.Mfa;
@@ -16,9 +16,9 @@ public sealed class OtpTokenAdministration(HardwareTokenInventory inventory, IDi
         var result = await inventory.ImportAsync(csv, actor.User.Username, ct);
         var detail = $"imported={result.Imported};rejected_lines={result.Errors.Count}";
         if (result.Imported > 0)
-            await audit.SucceededAsync(actor, "admin.otp_token.import", ct, detail: detail);
+            await audit.SucceededAsync(actor, AuditKinds.AdminOtpTokenImport, ct, detail: detail);
         else
-            await audit.RecordAsync(actor, "admin.otp_token.import", AuditResults.Failure, result.Errors.FirstOrDefault()?.Reason ?? "no_tokens", ct, detail: detail);
+            await audit.RecordAsync(actor, AuditKinds.AdminOtpTokenImport, AuditResults.Failure, result.Errors.FirstOrDefault()?.Reason ?? "no_tokens", ct, detail: detail);
         return result;
     }
 
@@ -52,7 +52,7 @@ public sealed class OtpTokenAdministration(HardwareTokenInventory inventory, IDi
                 result = TokenResult.Fail(TokenErrors.AlreadyAssigned);
             }
         }
-        await AuditAsync(actor, "admin.otp_token.assign", result, serial, userId, user?.Username, ct);
+        await AuditAsync(actor, AuditKinds.AdminOtpTokenAssign, result, serial, userId, user?.Username, ct);
         return result;
     }
 
@@ -61,7 +61,7 @@ public sealed class OtpTokenAdministration(HardwareTokenInventory inventory, IDi
         var result = await inventory.UnassignAsync(serial, ct);
         var userId = result.Enrollment?.UserId;
         var user = userId is null ? null : await directory.FindUserByIdAsync(userId, ct);
-        await AuditAsync(actor, "admin.otp_token.unassign", result, serial, userId, user?.Username, ct);
+        await AuditAsync(actor, AuditKinds.AdminOtpTokenUnassign, result, serial, userId, user?.Username, ct);
         return result;
     }
 
@@ -69,7 +69,7 @@ public sealed class OtpTokenAdministration(HardwareTokenInventory inventory, IDi
     {
         var result = await inventory.ResyncAsync(serial, first, second, ct);
         var userId = result.Enrollment?.UserId;
-        await AuditAsync(actor, "admin.otp_token.resync", result, serial, userId, null, ct);
+        await AuditAsync(actor, AuditKinds.AdminOtpTokenResync, result, serial, userId, null, ct);
         return result;
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Admin;
 
 namespace Imprivata.Functions.Mfa.Otp;

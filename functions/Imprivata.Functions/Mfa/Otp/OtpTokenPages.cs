@@ -1,5 +1,5 @@
 using System.Text;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa.HardwareTokens;
 using Imprivata.Functions.Admin;
 using Imprivata.Functions.Admin.Console;

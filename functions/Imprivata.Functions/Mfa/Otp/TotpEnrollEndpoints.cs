@@ -42,7 +42,7 @@ public static class TotpEnrollEndpoints
             return refusal!;
         var start = await totp.BeginAsync(step.User.Id, step.User.Username, label: null, http.RequestAborted);
         await mfa.SaveStateAsync(step.Login, new Dictionary<string, string> { [StateKey] = start.EnrollmentId }, http.RequestAborted);
-        await audit.WriteAsync(http, "login.enroll", AuditResults.Success, "started", username: step.User.Username, userId: step.User.Id,
+        await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, "started", username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: Factor.OtpToken.Name());
         return await PageAsync(http, settings, csrf, start.QrPngDataUri, start.ManualEntryKey, error: null);
     }
@@ -56,7 +56,7 @@ public static class TotpEnrollEndpoints
             return refusal!;
         if (!await MfaEndpoints.ValidFormAsync(http, csrf))
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: Factor.OtpToken.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.BadCsrf, userId: step.User.Id, methods: Factor.OtpToken.Name());
             return MfaEndpoints.Expired(http);
         }
         if (!step.Login.State.TryGetValue(StateKey, out var enrollmentId))
@@ -68,7 +68,7 @@ public static class TotpEnrollEndpoints
         var uri = OtpAuthUri.For(options.Issuer, step.User.Username, pending.Secret, pending.Otp);
         if (wait > TimeSpan.Zero)
         {
-            await audit.WriteAsync(http, "login.enroll", AuditResults.Failure, AuditReasons.Throttled, userId: step.User.Id, methods: Factor.OtpToken.Name());
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Throttled, userId: step.User.Id, methods: Factor.OtpToken.Name());
             return await PageAsync(http, settings, csrf, OtpAuthUri.QrPngDataUri(uri), OtpAuthUri.Base32(pending.Secret), MfaEndpoints.TooManyAttempts(wait));
         }
 
@@ -79,7 +79,7 @@ public static class TotpEnrollEndpoints
             return await PageAsync(http, settings, csrf, OtpAuthUri.QrPngDataUri(uri), OtpAuthUri.Base32(pending.Secret),
                 "That code is not right. Check the time on your phone and try the current code.");
         }
-        await audit.WriteAsync(http, "login.enroll", AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
+        await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: Factor.OtpToken.Name());
         return await mfa.CompleteAsync(http, step, Factor.OtpToken);
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Functions.Admin;
 
@@ -43,7 +43,7 @@ public sealed class TemporaryCodeAdministration(Core.Mfa.TemporaryCodes.Temporar
         else
             result = await codes.IssueAsync(actor.User.Id, actor.User.Username, userId, validity, ct);
         var detail = result.Code is { } c ? "expires=" + c.ExpiresAt.ToString("O", CultureInfo.InvariantCulture) : null;
-        await AuditAsync(actor, "admin.temporary_code.issue", result, userId, user?.Username, detail, ct);
+        await AuditAsync(actor, AuditKinds.AdminTemporaryCodeIssue, result, userId, user?.Username, detail, ct);
         return result;
     }
 
@@ -53,7 +53,7 @@ public sealed class TemporaryCodeAdministration(Core.Mfa.TemporaryCodes.Temporar
         var result = user is not null && !actor.MayManage(user)
             ? TemporaryCodeResult.Fail(AdminPrincipal.AdministratorAccount)
             : await codes.RevokeAsync(userId, actor.User.Username, ct);
-        await AuditAsync(actor, "admin.temporary_code.revoke", result, userId, user?.Username, null, ct);
+        await AuditAsync(actor, AuditKinds.AdminTemporaryCodeRevoke, result, userId, user?.Username, null, ct);
         return result;
     }
 

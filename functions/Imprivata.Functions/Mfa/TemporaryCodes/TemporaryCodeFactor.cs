@@ -1,4 +1,4 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Core.Policies;

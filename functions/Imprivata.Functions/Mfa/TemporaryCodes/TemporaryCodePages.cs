@@ -1,4 +1,4 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Admin;
 using Imprivata.Functions.Admin.Console;
 using Microsoft.AspNetCore.Http.HttpResults;

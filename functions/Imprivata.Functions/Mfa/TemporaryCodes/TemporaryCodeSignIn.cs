@@ -1,6 +1,6 @@
 using Imprivata.Core.Policies;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Functions.Audit;
@@ -16,7 +16,7 @@ public sealed class TemporaryCodeSignIn(Core.Mfa.TemporaryCodes.TemporaryCodes c
     public async Task<TemporaryCodeResult> VerifyAsync(HttpContext http, DirectoryUser user, string code, WorkflowKind workflow, string? clientId = null)
     {
         var result = await codes.VerifyAsync(user.Id, code, workflow, http.RequestAborted);
-        await audit.WriteAsync(http, "mfa.temporary_code", result.Succeeded ? AuditResults.Success : AuditResults.Failure, result.Error ?? AuditReasons.Ok,
+        await audit.WriteAsync(http, AuditKinds.MfaTemporaryCode, result.Succeeded ? AuditResults.Success : AuditResults.Failure, result.Error ?? AuditReasons.Ok,
             username: user.Username, userId: user.Id, clientId: clientId, methods: Factor.TemporaryCode.Name(),
             detail: "workflow=" + workflow + (result.Code is { } c ? ";issued_by=" + c.IssuedBy + ";uses=" + c.UseCount : ""));
         return result;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Codes;
 using Imprivata.Core.Passwords;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Mfa.Codes;
 using Imprivata.Storage.Secrets;

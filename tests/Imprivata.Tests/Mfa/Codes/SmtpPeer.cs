@@ -46,7 +46,7 @@ internal sealed class SmtpPeer : IAsyncDisposable
         if (!File.Exists(Python) || Process.Start(new ProcessStartInfo(Python, ["-c", "import aiosmtpd"]) { RedirectStandardError = true }) is not { } probe
             || !probe.WaitForExit(30_000) || probe.ExitCode != 0)
             throw new InvalidOperationException("python3-aiosmtpd is required for the SMTP tests: apt-get install -y python3-aiosmtpd (./test.sh does it).");
-        var folder = System.IO.Directory.CreateTempSubdirectory("smtp-peer").FullName;
+        var folder = Directory.CreateTempSubdirectory("smtp-peer").FullName;
         await File.WriteAllTextAsync(Path.Combine(folder, "capture_handler.py"), HandlerModule);
         var port = Ports.FreeTcp();
         var start = new ProcessStartInfo(Python, ["-u", "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "capture_handler.Capture"])
@@ -72,7 +72,7 @@ internal sealed class SmtpPeer : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
-        System.IO.Directory.Delete(_folder, recursive: true);
+        Directory.Delete(_folder, recursive: true);
     }
 
     internal sealed record Received(

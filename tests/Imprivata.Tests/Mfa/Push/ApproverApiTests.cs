@@ -45,14 +45,14 @@ public class ApproverApiTests
         }
     }
 
-    private static async Task<(TestService Service, HttpClient Http, Core.Directory.DirectoryUser User)> StartAsync()
+    private static async Task<(TestService Service, HttpClient Http, Core.UserDirectory.DirectoryUser User)> StartAsync()
     {
         var service = await TestService.StartAsync(new Dictionary<string, string?> { [PushSetup.DeadlineQueueSetting] = "pa-" + Guid.NewGuid().ToString("N")[..12] });
         var user = await service.AddUserAsync("erin", Password);
         return (service, new HttpClient { BaseAddress = service.BaseUri }, user);
     }
 
-    private static async Task<(Device Device, DeviceRegistrationResponse Body)> RegisterAsync(HttpClient http, TestService service, Core.Directory.DirectoryUser user, ECDsa key)
+    private static async Task<(Device Device, DeviceRegistrationResponse Body)> RegisterAsync(HttpClient http, TestService service, Core.UserDirectory.DirectoryUser user, ECDsa key)
     {
         var invite = await service.Services.GetRequiredService<ApproverInvites>().IssueAsync(user, CancellationToken.None);
         var token = invite.Url[(invite.Url.IndexOf('#') + 1)..];
@@ -62,7 +62,7 @@ public class ApproverApiTests
         return (new Device(http, key, body.UserId, body.EnrollmentId), body);
     }
 
-    private static Task<PushSendResult> SendAsync(TestService service, Core.Directory.DirectoryUser user, bool numberMatching = false) =>
+    private static Task<PushSendResult> SendAsync(TestService service, Core.UserDirectory.DirectoryUser user, bool numberMatching = false) =>
         service.Services.GetRequiredService<PushApproval>().SendAsync(new PushRequest
         {
             UserId = user.Id, Username = user.Username, AppName = "Payroll", ClientIp = "203.0.113.9", NumberMatching = numberMatching,

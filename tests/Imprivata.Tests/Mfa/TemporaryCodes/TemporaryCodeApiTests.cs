@@ -2,7 +2,7 @@ using Imprivata.Core.Policies;
 using System.Net;
 using System.Text.Json;
 using Imprivata.Core.Audit;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Tests.Admin;
 using Microsoft.Extensions.DependencyInjection;

@@ -19,7 +19,7 @@ public sealed class TemporaryCodesTests
 
     public TemporaryCodesTests() =>
         _codes = new(new TableTemporaryCodeStore(_stores.Tables), new TableCodeHasher(new SecretKeys(_stores.Tables)), _stores.Enrollments,
-            new Imprivata.Storage.Directory.TableDirectoryStore(_stores.Tables), new TemporaryCodeOptions(), _time);
+            new Imprivata.Storage.UserDirectory.TableDirectoryStore(_stores.Tables), new TemporaryCodeOptions(), _time);
 
     private async Task<string> IssueAsync(string user = "user-1", TimeSpan? validity = null)
     {

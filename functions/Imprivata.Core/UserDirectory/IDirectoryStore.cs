@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>Persistence of users, groups and memberships. Behaviour (nesting, rules) lives in services.</summary>
 public interface IDirectoryStore

@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>OU container paths like "Clinical/Nursing": normalised, and compared segment by segment, case-insensitively.</summary>
 public static class OrganizationalUnits

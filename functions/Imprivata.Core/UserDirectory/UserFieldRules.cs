@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>Shape rules for user fields: names that are safe to show, log and compare.</summary>
 public static class UserFieldRules

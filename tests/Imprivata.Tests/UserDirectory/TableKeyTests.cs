@@ -1,6 +1,6 @@
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 
-namespace Imprivata.Tests.Directory;
+namespace Imprivata.Tests.UserDirectory;
 
 public sealed class TableKeyTests
 {

@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>Rules for changing groups: valid names, members that exist, and no group nested inside itself.</summary>
 public sealed class GroupService(IDirectoryStore store, GroupMembership membership, TimeProvider time)

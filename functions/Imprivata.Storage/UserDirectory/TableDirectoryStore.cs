@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Storage.Caching;
 using Imprivata.Storage.Tables;
 
-namespace Imprivata.Storage.Directory;
+namespace Imprivata.Storage.UserDirectory;
 
 /// <summary>
 /// Users, groups and memberships in Azure Tables.

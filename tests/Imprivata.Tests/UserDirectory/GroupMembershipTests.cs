@@ -1,7 +1,7 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Moq;
 
-namespace Imprivata.Tests.Directory;
+namespace Imprivata.Tests.UserDirectory;
 
 public sealed class GroupMembershipTests
 {

@@ -1,17 +1,17 @@
 using Imprivata.Core.Apps;
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Core.Passwords;
 using Imprivata.Core.Settings;
 using Imprivata.Storage.Apps;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Settings;
 using Imprivata.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Imprivata.Functions.Directory;
+namespace Imprivata.Functions.UserDirectory;
 
 public static class DirectorySetup
 {

@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>
 /// The groups a user belongs to, directly or through nested groups. Walks parent links breadth first; a visited set

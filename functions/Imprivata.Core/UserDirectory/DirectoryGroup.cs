@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>A group; members are users or other groups (nesting).</summary>
 public sealed record DirectoryGroup

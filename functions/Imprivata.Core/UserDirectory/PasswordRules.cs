@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>
 /// NIST SP 800-63B 5.1.1.2: at least 12 characters here (the product's choice above the 8 minimum), long passphrases

@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>A person in the built-in directory. The Id is stable; the username may be renamed.</summary>
 public sealed record DirectoryUser

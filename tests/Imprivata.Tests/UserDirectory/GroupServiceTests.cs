@@ -1,9 +1,9 @@
-using Imprivata.Core.Directory;
-using Imprivata.Storage.Directory;
+using Imprivata.Core.UserDirectory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 
-namespace Imprivata.Tests.Directory;
+namespace Imprivata.Tests.UserDirectory;
 
 public sealed class GroupServiceTests
 {

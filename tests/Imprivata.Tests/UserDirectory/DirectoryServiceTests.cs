@@ -1,11 +1,11 @@
-using Imprivata.Core.Directory;
+using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
-using Imprivata.Storage.Directory;
+using Imprivata.Storage.UserDirectory;
 using Imprivata.Storage.Tables;
 using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Imprivata.Tests.Directory;
+namespace Imprivata.Tests.UserDirectory;
 
 public sealed class DirectoryServiceTests
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Imprivata.Storage.Directory;
+namespace Imprivata.Storage.UserDirectory;
 
 /// <summary>
 /// Makes arbitrary text safe as a PartitionKey or RowKey. Azure Tables forbid / \ # ? and control characters in keys

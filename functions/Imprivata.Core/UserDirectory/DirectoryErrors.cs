@@ -1,4 +1,4 @@
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>Stable reason codes for rejected directory changes; the admin API returns them as they are.</summary>
 public static class DirectoryErrors

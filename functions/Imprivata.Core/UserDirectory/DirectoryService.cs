@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Imprivata.Core.Passwords;
 
-namespace Imprivata.Core.Directory;
+namespace Imprivata.Core.UserDirectory;
 
 /// <summary>Fields an administrator supplies for a new or edited user.</summary>
 public sealed record UserFields
