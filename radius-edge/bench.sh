@@ -19,7 +19,7 @@ if [ ! -x node_modules/.bin/azurite-queue ]; then
 fi
 
 say "Building the RADIUS edge benchmark (Release)"
-dotnet build radius-edge/Imprivata.RadiusEdge.Benchmarks -c Release -nologo -clp:ErrorsOnly
+dotnet build tests/Imprivata.RadiusEdge.Benchmarks -c Release -nologo -clp:ErrorsOnly
 
 say "Running the RADIUS edge benchmark"
-exec dotnet radius-edge/Imprivata.RadiusEdge.Benchmarks/bin/Release/net10.0/Imprivata.RadiusEdge.Benchmarks.dll "$@"
+exec dotnet tests/Imprivata.RadiusEdge.Benchmarks/bin/Release/net10.0/Imprivata.RadiusEdge.Benchmarks.dll "$@"

@@ -4,15 +4,13 @@ using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Login;
-using Imprivata.Functions.Login.Mfa;
-using Imprivata.Functions.Login.Mfa.WebAuthn;
+using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Mfa;
 using Imprivata.Functions.Mfa.Codes;
-using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Functions.Mfa.Otp;
 using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
-using Imprivata.Functions.Push;
+using Imprivata.Functions.Mfa.Push;
 using Imprivata.Functions.Sample;
 
 namespace Imprivata.Functions;

@@ -9,7 +9,6 @@ using Imprivata.Benchmarks.Driver;
 using Imprivata.Benchmarks.Profiling;
 using Imprivata.Benchmarks.Targets;
 using Imprivata.Storage.Tables;
-using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
-using Imprivata.Tests.Admin;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

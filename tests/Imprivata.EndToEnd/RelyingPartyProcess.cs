@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Imprivata.Tests.Infrastructure;
 
 namespace Imprivata.EndToEnd;
 

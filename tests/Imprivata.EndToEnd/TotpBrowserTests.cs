@@ -3,7 +3,6 @@ using Imprivata.Core.Audit;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Otp;
 using Imprivata.Core.Policies;
-using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

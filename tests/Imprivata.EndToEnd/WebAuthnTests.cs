@@ -2,7 +2,6 @@ using System.Text.Json;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
-using Imprivata.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Imprivata.Core.Apps;
-using Imprivata.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Imprivata.EndToEnd;

@@ -50,7 +50,6 @@ public static class AuditReasons
     public const string UserDisabled = "user_disabled";
     public const string NotLicensed = "not_licensed";
     public const string NotDeployed = "app_not_deployed";
-    public const string SessionReused = "sso_session";
     public const string LoginRequired = "login_required";
     public const string HintMismatch = "id_token_hint_mismatch";
     public const string BadCsrf = "bad_csrf";

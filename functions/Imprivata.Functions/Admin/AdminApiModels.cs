@@ -1,3 +1,4 @@
+using Imprivata.Functions.Oidc;
 using Imprivata.Core.Apps;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Settings;

@@ -1,3 +1,5 @@
+using Imprivata.Core.Sessions;
+using Imprivata.Functions.Audit;
 using Imprivata.Core.UserDirectory;
 
 namespace Imprivata.Functions.Admin;
@@ -8,7 +10,7 @@ public sealed record AdminPrincipal(DirectoryUser User, string SessionKey, Admin
     public AdminRole Role => User.AdminRole;
     public bool IsSuperadmin => Role == AdminRole.Superadmin;
     /// <summary>Where this administrator's action came from, for audits written by other features (back-channel logout).</summary>
-    public Oidc.AuditOrigin Origin => new(Ip, RequestId, User.Username);
+    public AuditOrigin Origin => new(Ip, RequestId, User.Username);
 
     /// <summary>
     /// Reason code when a helpdesk administrator acts on an administrator's account. Only a superadmin resets, removes or

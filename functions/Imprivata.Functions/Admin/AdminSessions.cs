@@ -1,3 +1,4 @@
+using Imprivata.Core.Sessions;
 using Imprivata.Core.UserDirectory;
 using Microsoft.Extensions.Options;
 

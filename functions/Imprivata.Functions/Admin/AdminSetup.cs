@@ -1,3 +1,6 @@
+using Imprivata.Storage.Sessions;
+using Imprivata.Core.Sessions;
+using Imprivata.Functions.Oidc;
 using Imprivata.Core.UserDirectory;
 
 namespace Imprivata.Functions.Admin;
@@ -50,10 +53,6 @@ public static class AdminSetup
         app.MapAdminPages();
         app.MapAdminApi();
     }
-
-    /// <summary>Ensures a superadmin exists; returns the break-glass password to print once, or null. Call from the run script's startup.</summary>
-    public static Task<string?> EnsureBreakGlassAdminAsync(this WebApplication app, CancellationToken ct = default) =>
-        app.Services.GetRequiredService<AdminBootstrap>().EnsureBreakGlassAsync(ct);
 
     private static readonly Lazy<string> Stylesheet = new(() =>
     {

@@ -1,3 +1,4 @@
+using Imprivata.Functions.Oidc;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Apps;
 using Imprivata.Core.UserDirectory;

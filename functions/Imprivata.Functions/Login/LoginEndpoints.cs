@@ -1,7 +1,7 @@
 using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Policies;
-using Imprivata.Functions.Login.Mfa;
+using Imprivata.Functions.Login;
 using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Oidc;

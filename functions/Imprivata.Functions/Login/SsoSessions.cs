@@ -1,3 +1,4 @@
+using Imprivata.Functions.Audit;
 using System.Security.Cryptography;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Sessions;
@@ -120,7 +121,7 @@ public sealed class SsoSessions(
     /// apps keep theirs. Returns how many ended. Not cancelled with the administrator's request: the change is made, and a
     /// dropped connection must not leave sessions deleted but unannounced.
     /// </summary>
-    public async Task<int> EndEveryAsync(string userId, DateTimeOffset startedBefore, Oidc.AuditOrigin origin)
+    public async Task<int> EndEveryAsync(string userId, DateTimeOffset startedBefore, AuditOrigin origin)
     {
         var live = new List<SsoSession>();
         var now = time.GetUtcNow();
@@ -144,7 +145,7 @@ public sealed class SsoSessions(
     /// them now also tells their apps. The change is made and audited by then, so a failure (storage, the vault) is logged,
     /// not the administrator's error.
     /// </summary>
-    public async Task EndEveryAfterChangeAsync(string userId, DateTimeOffset startedBefore, Oidc.AuditOrigin origin)
+    public async Task EndEveryAfterChangeAsync(string userId, DateTimeOffset startedBefore, AuditOrigin origin)
     {
         try
         {

@@ -1,9 +1,8 @@
 using Imprivata.Core.Audit;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
-using Imprivata.Functions.Login.Mfa;
-using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
+using Imprivata.Functions.Audit;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.WebUtilities;

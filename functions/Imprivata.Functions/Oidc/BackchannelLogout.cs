@@ -1,3 +1,4 @@
+using Imprivata.Functions.Audit;
 using System.Security.Cryptography;
 using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
@@ -109,6 +110,3 @@ public sealed class BackchannelLogout(
         }
     }
 }
-
-/// <summary>Where an ending came from, for the audit: the request's address and id, and the administrator if one ended it.</summary>
-public sealed record AuditOrigin(string? Ip, string? RequestId, string? Actor);

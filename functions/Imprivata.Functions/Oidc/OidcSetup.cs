@@ -48,7 +48,7 @@ public static class OidcSetup
         builder.Services.AddHttpClient(BackchannelLogout.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         builder.Services.AddSingleton<AppAccess>();
-        builder.Services.TryAddSingleton<Admin.IOidcClientRegistry, OpenIddictClientRegistry>();
+        builder.Services.TryAddSingleton<IOidcClientRegistry, OpenIddictClientRegistry>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
 
         builder.Services.AddOpenIddict()

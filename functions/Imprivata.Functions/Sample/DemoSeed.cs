@@ -1,3 +1,4 @@
+using Imprivata.Functions.Oidc;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Imprivata.Core.Apps;

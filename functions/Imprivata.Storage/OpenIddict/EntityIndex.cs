@@ -75,17 +75,4 @@ internal sealed class EntityIndex(TableSet tables, string logicalName)
                 yield return target;
         }
     }
-
-    /// <summary>Whether any entry exists in a partition (e.g. an authorization still has tokens).</summary>
-    public async Task<IReadOnlyList<string>> FirstAsync(string partitionKey, int count, CancellationToken ct)
-    {
-        var found = new List<string>(count);
-        await foreach (var target in FindAsync(partitionKey, null, ct).ConfigureAwait(false))
-        {
-            found.Add(target);
-            if (found.Count == count)
-                break;
-        }
-        return found;
-    }
 }

@@ -45,14 +45,6 @@ public sealed class TableSet
             break;
     }
 
-    /// <summary>Deletes every table with this prefix (tests only).</summary>
-    public async Task DeleteAllAsync(CancellationToken ct)
-    {
-        await foreach (var table in _service.QueryAsync(t => t.Name.CompareTo(_prefix) >= 0 && t.Name.CompareTo(_prefix + "~") < 0, cancellationToken: ct))
-            await _service.DeleteTableAsync(table.Name, ct).ConfigureAwait(false);
-        _tables.Clear();
-    }
-
     public static bool IsNotFound(RequestFailedException e) => e.Status == 404;
     public static bool IsConflict(RequestFailedException e) => e.Status == 409;
     public static bool IsPreconditionFailed(RequestFailedException e) => e.Status == 412;

@@ -1,6 +1,6 @@
 namespace Imprivata.RadiusEdge.Clients;
 
-/// <summary>The clients file: <c>{"RadiusClients": [ {...}, ... ]}</c>. The backend will push this list later.</summary>
+/// <summary>The clients file: <c>{"RadiusClients": [ {...}, ... ]}</c>.</summary>
 public sealed class NasClientsFile
 {
     public List<NasClientOptions> RadiusClients { get; set; } = [];

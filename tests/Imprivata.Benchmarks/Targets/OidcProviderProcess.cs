@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Imprivata.Benchmarks.Driver;
-using Imprivata.Tests.Infrastructure;
 
 namespace Imprivata.Benchmarks.Targets;
 

@@ -1,7 +1,6 @@
 using Imprivata.Benchmarks.Driver;
 using Imprivata.Benchmarks.Profiling;
 using Imprivata.Storage.Tables;
-using Imprivata.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 

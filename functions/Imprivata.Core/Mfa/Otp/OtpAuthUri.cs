@@ -1,6 +1,5 @@
 using System.Globalization;
 using OtpNet;
-using QRCoder;
 
 namespace Imprivata.Core.Mfa.Otp;
 
@@ -22,12 +21,4 @@ public static class OtpAuthUri
     /// <summary>Unpadded RFC 4648 base32, what authenticator apps expect.</summary>
     public static string Base32(byte[] secret) => Base32Encoding.ToString(secret).TrimEnd('=');
 
-    /// <summary>A PNG of the QR code as a data: URI for an &lt;img&gt; (the admin CSP allows img-src data:).</summary>
-    public static string QrPngDataUri(string text)
-    {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(data).GetGraphic(6);
-        return "data:image/png;base64," + Convert.ToBase64String(png);
-    }
 }

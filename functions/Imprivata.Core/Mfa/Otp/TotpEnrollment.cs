@@ -35,7 +35,7 @@ public sealed class TotpEnrollment(IEnrollmentStore enrollments, OtpOptions opti
             Otp = AppParameters,
         }, ct).ConfigureAwait(false);
         var uri = OtpAuthUri.For(options.Issuer, username, secret, AppParameters);
-        return new TotpEnrollmentStart(enrollment.Id, uri, OtpAuthUri.QrPngDataUri(uri), OtpAuthUri.Base32(secret));
+        return new TotpEnrollmentStart(enrollment.Id, uri, OtpAuthUri.Base32(secret));
     }
 
     /// <summary>
@@ -69,4 +69,4 @@ public sealed class TotpEnrollment(IEnrollmentStore enrollments, OtpOptions opti
 }
 
 /// <summary>What the enrollment page shows once: the QR code, and the seed in base32 for typing it in by hand.</summary>
-public sealed record TotpEnrollmentStart(string EnrollmentId, string OtpAuthUri, string QrPngDataUri, string ManualEntryKey);
+public sealed record TotpEnrollmentStart(string EnrollmentId, string OtpAuthUri, string ManualEntryKey);

@@ -70,7 +70,7 @@ public sealed class TemporaryCodes(ITemporaryCodeStore store, ICodeHasher hasher
         return [.. active.OrderBy(c => c.ExpiresAt)];
     }
 
-    /// <summary>The login step (web) and RADIUS call this with the code the user typed and the workflow they are in.</summary>
+    /// <summary>Called by a login with the code the user typed and the workflow they are in.</summary>
     public async Task<TemporaryCodeResult> VerifyAsync(string userId, string presented, WorkflowKind workflow, CancellationToken ct)
     {
         if (!options.Allows(workflow))

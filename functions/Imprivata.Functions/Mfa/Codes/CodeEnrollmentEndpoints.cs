@@ -5,7 +5,6 @@ using Imprivata.Core.Policies;
 using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
-using Imprivata.Functions.Login.Mfa;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Imprivata.Functions.Mfa.Codes;

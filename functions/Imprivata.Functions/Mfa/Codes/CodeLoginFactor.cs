@@ -2,7 +2,7 @@ using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Codes;
 using Imprivata.Core.Sessions;
-using Imprivata.Functions.Login.Mfa;
+using Imprivata.Functions.Login;
 
 namespace Imprivata.Functions.Mfa.Codes;
 

@@ -2,7 +2,6 @@ using Azure.Identity;
 using Imprivata.Core.Mfa.Codes;
 using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Login;
-using Imprivata.Functions.Login.Mfa;
 using Imprivata.Storage.Mfa.Codes;
 using Imprivata.Storage.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,7 +1,7 @@
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.HardwareTokens;
 using Imprivata.Core.Mfa.Otp;
-using Imprivata.Functions.Login.Mfa;
+using Imprivata.Functions.Login;
 using Imprivata.Storage.Mfa;
 
 namespace Imprivata.Functions.Mfa.Otp;

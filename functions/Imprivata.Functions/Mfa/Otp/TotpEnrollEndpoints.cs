@@ -1,3 +1,4 @@
+using Imprivata.Functions.Mfa;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Otp;
@@ -5,7 +6,6 @@ using Imprivata.Core.Policies;
 using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
-using Imprivata.Functions.Login.Mfa;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Imprivata.Functions.Mfa.Otp;
@@ -44,7 +44,7 @@ public static class TotpEnrollEndpoints
         await mfa.SaveStateAsync(step.Login, new Dictionary<string, string> { [StateKey] = start.EnrollmentId }, http.RequestAborted);
         await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, "started", username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: Factor.OtpToken.Name());
-        return await PageAsync(http, settings, csrf, start.QrPngDataUri, start.ManualEntryKey, error: null);
+        return await PageAsync(http, settings, csrf, QrCodeImage.PngDataUri(start.OtpAuthUri), start.ManualEntryKey, error: null);
     }
 
     public static async Task<IResult> ConfirmAsync(HttpContext http, MfaLogin mfa, TotpEnrollment totp, IEnrollmentStore enrollments, OtpOptions options,
@@ -69,14 +69,14 @@ public static class TotpEnrollEndpoints
         if (wait > TimeSpan.Zero)
         {
             await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Throttled, userId: step.User.Id, methods: Factor.OtpToken.Name());
-            return await PageAsync(http, settings, csrf, OtpAuthUri.QrPngDataUri(uri), OtpAuthUri.Base32(pending.Secret), MfaEndpoints.TooManyAttempts(wait));
+            return await PageAsync(http, settings, csrf, QrCodeImage.PngDataUri(uri), OtpAuthUri.Base32(pending.Secret), MfaEndpoints.TooManyAttempts(wait));
         }
 
         var result = await totp.ConfirmAsync(step.User.Id, enrollmentId, http.Request.Form["code"].ToString(), ct);
         if (!result.Succeeded)
         {
             await mfa.FailAsync(http, step, Factor.OtpToken, "enroll_" + result.Reason);
-            return await PageAsync(http, settings, csrf, OtpAuthUri.QrPngDataUri(uri), OtpAuthUri.Base32(pending.Secret),
+            return await PageAsync(http, settings, csrf, QrCodeImage.PngDataUri(uri), OtpAuthUri.Base32(pending.Secret),
                 "That code is not right. Check the time on your phone and try the current code.");
         }
         await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,

@@ -3,13 +3,13 @@ using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Core.Policies;
 using Imprivata.Core.Sessions;
-using Imprivata.Functions.Login.Mfa;
+using Imprivata.Functions.Login;
 
 namespace Imprivata.Functions.Mfa.TemporaryCodes;
 
 /// <summary>
 /// The temporary-code step of the web login (/login/mfa/temporary-code), and the policy engine's view of whether a user
-/// holds a working code. The web login is the Web SSO workflow; RADIUS calls the service with RemoteAccess itself.
+/// holds a working code. The web login is the Web SSO workflow; other front doors pass their own to VerifyAsync.
 /// </summary>
 public sealed class TemporaryCodeFactor(Core.Mfa.TemporaryCodes.TemporaryCodes codes) : ICodeFactor, ITemporaryCodeStatus
 {

@@ -1,6 +1,6 @@
 using Imprivata.Core.Mfa.TemporaryCodes;
 using Imprivata.Core.Policies;
-using Imprivata.Functions.Login.Mfa;
+using Imprivata.Functions.Login;
 using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Secrets;
 

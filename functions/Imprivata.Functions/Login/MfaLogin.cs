@@ -1,0 +1,175 @@
+using System.Security.Cryptography;
+using Imprivata.Core.Audit;
+using Imprivata.Core.UserDirectory;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Policies;
+using Imprivata.Core.Sessions;
+using Imprivata.Functions.Audit;
+using Imprivata.Functions.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Imprivata.Functions.Login;
+
+/// <summary>A pending login with its user and the policy engine's current plan for it.</summary>
+public sealed record PendingStep(PendingLogin Login, DirectoryUser User, AuthenticationPlan Plan);
+
+/// <summary>
+/// The part of a web login after the password: keeps the pending login (cookie id, state in Tables), asks the policy engine
+/// what is still due, and ends in an SSO session whose amr lists exactly the factors completed.
+/// </summary>
+public sealed class MfaLogin(
+    IPendingLoginStore store,
+    IDirectoryStore directory,
+    PolicyEngine engine,
+    IPolicyStore policies,
+    SsoSessions sessions,
+    AccountThrottle throttle,
+    AuditTrail audit,
+    IOptions<ServiceOptions> options,
+    TimeProvider time)
+{
+    public const string StepPath = "/login/mfa";
+    public const string EnrollPath = "/login/enroll";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+    private readonly bool _secure = options.Value.PublicBase.Scheme == Uri.UriSchemeHttps;
+
+    public string CookieName => _secure ? "__Host-imp-mfa" : "imp-mfa";
+
+    /// <summary>Called after a correct password when the plan asks for more: remembers the login and sends the browser on.</summary>
+    public async Task<IResult> BeginAsync(HttpContext http, DirectoryUser user, string? returnUrl, string? clientId)
+    {
+        var now = time.GetUtcNow();
+        var pending = new PendingLogin
+        {
+            Id = SsoSessions.Base64Url(RandomNumberGenerator.GetBytes(32)),
+            UserId = user.Id,
+            ReturnUrl = returnUrl,
+            ClientId = clientId,
+            Completed = [Factor.Password],
+            CreatedAt = now,
+            ExpiresAt = now + Lifetime,
+        };
+        await store.SaveAsync(pending, http.RequestAborted);
+        http.Response.Cookies.Append(CookieName, pending.Id, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = _secure,
+            SameSite = SameSiteMode.Lax,
+            Path = "/",
+            IsEssential = true,
+            MaxAge = Lifetime,
+        });
+        return SeeOther(StepPath);
+    }
+
+    /// <summary>The pending login of this browser, if it is alive and its user may still sign in; else null.</summary>
+    public async Task<PendingStep?> GetAsync(HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        if (!http.Request.Cookies.TryGetValue(CookieName, out var id) || string.IsNullOrEmpty(id))
+            return null;
+        var pending = await store.FindAsync(id, ct);
+        if (pending is null || pending.ExpiresAt <= time.GetUtcNow())
+            return null;
+        var user = await directory.FindUserByIdAsync(pending.UserId, ct);
+        if (user is null || !user.Enabled || user.CredentialsChangedAt > pending.CreatedAt)
+            return null;
+        // Re-planned on every step so a policy change or an enrollment made meanwhile takes effect at once.
+        var plan = await engine.PlanAsync(user, WorkflowKind.WebSso, ct);
+        return new PendingStep(pending, user, plan);
+    }
+
+    public async Task<PendingLogin> SaveStateAsync(PendingLogin pending, IReadOnlyDictionary<string, string> changes, CancellationToken ct)
+    {
+        var state = new Dictionary<string, string>(pending.State);
+        foreach (var (k, v) in changes)
+            state[k] = v;
+        var updated = pending with { State = state };
+        await store.SaveAsync(updated, ct);
+        return updated;
+    }
+
+    /// <summary>How long this user must wait before another second-factor attempt (zero = now).</summary>
+    public Task<TimeSpan> RetryAfterAsync(DirectoryUser user, CancellationToken ct) => throttle.RetryAfterAsync(user.Id, ct);
+
+    /// <summary>
+    /// The user completed <paramref name="factor"/> (a second factor the plan offered, or an enrollment it asked for):
+    /// start the SSO session and return to the application.
+    /// </summary>
+    public async Task<IResult> CompleteAsync(HttpContext http, PendingStep step, Factor factor)
+    {
+        var ct = http.RequestAborted;
+        var offered = step.Plan.Outcome switch
+        {
+            PlanOutcome.SecondFactor => step.Plan.SecondFactors.Contains(factor),
+            PlanOutcome.Enroll => step.Plan.Enrollable.Contains(factor),
+            _ => false,
+        };
+        if (!offered)
+        {
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.Forbidden, username: step.User.Username,
+                userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name(), detail: "factor not offered by policy");
+            return Results.Redirect(StepPath);
+        }
+        await throttle.RecordSuccessAsync(step.User.Id, ct);
+        var workflow = await policies.GetWorkflowPolicyAsync(ct);
+        var factors = step.Login.Completed.Append(factor).ToList();
+        var amr = FactorAmr.Combine(factors, workflow.Options.EmailCodesCountAsMfa);
+        return await FinishAsync(http, step, amr, factor.Name());
+    }
+
+    /// <summary>"Remind me later": allowed only when the plan says the user may delay enrolling.</summary>
+    public async Task<IResult> DelayEnrollmentAsync(HttpContext http, PendingStep step)
+    {
+        if (step.Plan.Outcome != PlanOutcome.Enroll || !step.Plan.MayDelay)
+        {
+            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Forbidden, username: step.User.Username,
+                userId: step.User.Id, clientId: step.Login.ClientId, detail: "delay not allowed");
+            return Results.Redirect(StepPath);
+        }
+        await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, "delayed", username: step.User.Username, userId: step.User.Id,
+            clientId: step.Login.ClientId);
+        return await FinishAsync(http, step, FactorAmr.Combine(step.Login.Completed, emailCountsAsMfa: false), "delayed");
+    }
+
+    /// <summary>The policy no longer asks for anything (e.g. the workflow was disassociated): the password stands.</summary>
+    public Task<IResult> AllowAsync(HttpContext http, PendingStep step) =>
+        FinishAsync(http, step, FactorAmr.Combine(step.Login.Completed, emailCountsAsMfa: false), step.Plan.Reason);
+
+    /// <summary>A wrong code, a denied push, a failed ceremony: counted against the account and audited.</summary>
+    public async Task FailAsync(HttpContext http, PendingStep step, Factor factor, string reason)
+    {
+        await throttle.RecordFailureAsync(step.User.Id, http.RequestAborted);
+        await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
+            clientId: step.Login.ClientId, methods: factor.Name());
+    }
+
+    public async Task AbandonAsync(HttpContext http)
+    {
+        if (http.Request.Cookies.TryGetValue(CookieName, out var id) && !string.IsNullOrEmpty(id))
+            await store.DeleteAsync(id, http.RequestAborted);
+        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", Secure = _secure, HttpOnly = true, SameSite = SameSiteMode.Lax });
+    }
+
+    private async Task<IResult> FinishAsync(HttpContext http, PendingStep step, IReadOnlyList<string> amr, string detail)
+    {
+        await AbandonAsync(http);
+        await sessions.StartAsync(http, step.User, amr, [], http.RequestAborted);
+        await audit.WriteAsync(http, AuditKinds.LoginComplete, AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
+            clientId: step.Login.ClientId, methods: string.Join(' ', amr), detail: detail);
+        return SeeOther(step.Login.ReturnUrl ?? "/login/done");
+    }
+
+    /// <summary>303: after a credential POST the browser must GET the next page (security-tests).</summary>
+    internal static IResult SeeOther(string location) => new SeeOtherResult(location);
+
+    private sealed class SeeOtherResult(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = StatusCodes.Status303SeeOther;
+            http.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+}

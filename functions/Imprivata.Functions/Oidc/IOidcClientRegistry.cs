@@ -1,0 +1,18 @@
+namespace Imprivata.Functions.Oidc;
+
+/// <summary>
+/// The OpenID Connect client registration behind an app profile (implemented over OpenIddict's application manager).
+/// The admin console only ever sees a client secret once, as returned here; the registry keeps a hash.
+/// </summary>
+public interface IOidcClientRegistry
+{
+    /// <summary>Registers a confidential client; returns the plain secret.</summary>
+    Task<string> CreateAsync(string clientId, string displayName, IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri> postLogoutRedirectUris, CancellationToken ct);
+    Task UpdateAsync(string clientId, string displayName, IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri> postLogoutRedirectUris, CancellationToken ct);
+    /// <summary>Replaces the secret; returns the new plain secret.</summary>
+    Task<string> RegenerateSecretAsync(string clientId, CancellationToken ct);
+    Task DeleteAsync(string clientId, CancellationToken ct);
+    Task<OidcClientInfo?> FindAsync(string clientId, CancellationToken ct);
+}
+
+public sealed record OidcClientInfo(string ClientId, string DisplayName, IReadOnlyList<Uri> RedirectUris, IReadOnlyList<Uri> PostLogoutRedirectUris);
