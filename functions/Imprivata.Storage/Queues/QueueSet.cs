@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Imprivata.Storage.Tables;
@@ -12,7 +11,7 @@ namespace Imprivata.Storage.Queues;
 public sealed class QueueSet
 {
     private readonly QueueServiceClient _service;
-    private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> _queues = new(StringComparer.Ordinal);
+    private readonly CreatedOnce<QueueClient> _queues;
 
     public QueueSet(TableStorageOptions options)
     {
@@ -20,10 +19,11 @@ public sealed class QueueSet
         _service = options.QueueServiceUri is { } uri
             ? new QueueServiceClient(uri, new DefaultAzureCredential(), clientOptions)
             : new QueueServiceClient(options.ConnectionString, clientOptions);
+        _queues = new CreatedOnce<QueueClient>(CreateAsync);
     }
 
-    public Task<QueueClient> GetAsync(string queueName, CancellationToken ct = default) =>
-        _queues.GetOrAdd(queueName, name => new Lazy<Task<QueueClient>>(() => CreateAsync(name))).Value.WaitAsync(ct);
+    /// <summary>The client for a queue, created on first use; a failed creation is tried again.</summary>
+    public Task<QueueClient> GetAsync(string queueName, CancellationToken ct = default) => _queues.GetAsync(queueName, ct);
 
     private async Task<QueueClient> CreateAsync(string queueName)
     {

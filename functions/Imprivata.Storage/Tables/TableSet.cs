@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -13,7 +12,7 @@ public sealed class TableSet
 {
     private readonly TableServiceClient _service;
     private readonly string _prefix;
-    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
+    private readonly CreatedOnce<TableClient> _tables;
 
     public TableSet(TableStorageOptions options)
     {
@@ -23,13 +22,13 @@ public sealed class TableSet
             ? new TableServiceClient(uri, new DefaultAzureCredential())
             : new TableServiceClient(options.ConnectionString);
         _prefix = options.TablePrefix;
+        _tables = new CreatedOnce<TableClient>(CreateAsync);
     }
 
     public TableServiceClient Service => _service;
 
-    /// <summary>The client for a logical table (e.g. "Users"), created on first use.</summary>
-    public Task<TableClient> GetAsync(string logicalName, CancellationToken ct = default) =>
-        _tables.GetOrAdd(logicalName, name => new Lazy<Task<TableClient>>(() => CreateAsync(name))).Value.WaitAsync(ct);
+    /// <summary>The client for a logical table (e.g. "Users"), created on first use; a failed creation is tried again.</summary>
+    public Task<TableClient> GetAsync(string logicalName, CancellationToken ct = default) => _tables.GetAsync(logicalName, ct);
 
     private async Task<TableClient> CreateAsync(string logicalName)
     {
@@ -38,12 +37,19 @@ public sealed class TableSet
         return client;
     }
 
-    /// <summary>Lists one page-set of the account's tables; used by the health check.</summary>
+    /// <summary>
+    /// The health check: reads one row of a table through the same path requests take (created once, retried after a
+    /// failure), so /health says ready only when a request's first table access would work too.
+    /// </summary>
     public async Task PingAsync(CancellationToken ct)
     {
-        await foreach (var _ in _service.QueryAsync(maxPerPage: 1, cancellationToken: ct).AsPages(pageSizeHint: 1).ConfigureAwait(false))
+        var table = await GetAsync(HealthTable, ct).ConfigureAwait(false);
+        await foreach (var _ in table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: ct).AsPages(pageSizeHint: 1).ConfigureAwait(false))
             break;
     }
+
+    /// <summary>The table the health check reads: the login page reads it on every request.</summary>
+    private const string HealthTable = "Settings";
 
     public static bool IsNotFound(RequestFailedException e) => e.Status == 404;
     public static bool IsConflict(RequestFailedException e) => e.Status == 409;
