@@ -47,7 +47,8 @@ public static class ServiceApp
             builder.AddSample();
 
         var app = builder.Build();
-        app.UseFunctionsHostRequests(mode);
+        app.UsePublicOrigin(mode);
+        app.UseMalformedFormRefusal();
         app.UseHosting(mode);
         app.MapLogin();
         app.MapMfaLogin();

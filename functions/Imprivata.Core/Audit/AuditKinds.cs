@@ -2,7 +2,7 @@ namespace Imprivata.Core.Audit;
 
 /// <summary>
 /// Every audit event kind, in one place: the audit log's filters, reports and alert rules key on these values, so a kind is
-/// never spelled twice. Dotted: the first part is the area (login, oidc, mfa, push, keys, admin).
+/// never spelled twice. Dotted: the first part is the area (login, oidc, mfa, push, keys, admin, http).
 /// </summary>
 public static class AuditKinds
 {
@@ -76,4 +76,6 @@ public static class AuditKinds
     public const string AdminUserMfaReset = "admin.user.mfa.reset";
     public const string AdminUserPassword = "admin.user.password";
     public const string AdminUserUpdate = "admin.user.update";
+
+    public const string HttpBadRequest = "http.bad_request";
 }

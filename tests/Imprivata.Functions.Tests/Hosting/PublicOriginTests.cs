@@ -10,7 +10,7 @@ namespace Imprivata.Functions.Tests.Hosting;
 /// Requests as the Functions host forwards them to the custom handler: plain http on loopback, for a public https origin,
 /// with the client's address in the X-Forwarded-For entry Azure's front end appended.
 /// </summary>
-public sealed class FunctionsHostRequestsTests
+public sealed class PublicOriginTests
 {
     private const string PublicOrigin = "https://idp.example.org";
 
@@ -41,6 +41,45 @@ public sealed class FunctionsHostRequestsTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("evil.example.net", body);
+    }
+
+    [Fact]
+    public async Task Standalone_ForgedHostHeader_DiscoveryNamesTheConfiguredOrigin()
+    {
+        await using var host = await StartAsync(customHandler: false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration");
+        request.Headers.Host = "evil.example.net";
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("evil.example.net", body);
+        using var discovery = JsonDocument.Parse(body);
+        foreach (var endpoint in new[] { "authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint", "end_session_endpoint" })
+            Assert.StartsWith("http://127.0.0.1:7071/", discovery.RootElement.GetProperty(endpoint).GetString());
+    }
+
+    [Fact]
+    public async Task HttpsOrigin_EveryAnswer_CarriesStrictTransportSecurity()
+    {
+        await using var host = await StartAsync(customHandler: true);
+
+        using var page = await host.Client.GetAsync("/login");
+        using var discovery = await host.Client.GetAsync("/.well-known/openid-configuration");
+
+        Assert.Equal("max-age=31536000", page.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.Equal("max-age=31536000", discovery.Headers.GetValues("Strict-Transport-Security").Single());
+    }
+
+    [Fact]
+    public async Task HttpOrigin_NoStrictTransportSecurity()
+    {
+        await using var host = await StartAsync(customHandler: false);
+
+        using var page = await host.Client.GetAsync("/login");
+
+        Assert.False(page.Headers.Contains("Strict-Transport-Security"));
     }
 
     [Fact]
