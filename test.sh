@@ -46,4 +46,7 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     skipped += int(attrs.get("notExecuted", 0))
 print(f"\n{passed} passed, {failed} failed, {skipped} skipped")
 PY
+if [ "$status" -ne 0 ]; then
+  echo "dotnet test exited with status $status (a failed test, or a test assembly that could not run: see above)" >&2
+fi
 exit $status
