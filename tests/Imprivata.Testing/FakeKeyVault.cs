@@ -1,46 +1,76 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Security.KeyVault.Keys;
 using Imprivata.Storage.KeyVault;
 
 namespace Imprivata.Testing;
 
 /// <summary>
 /// A Key Vault keys endpoint on 127.0.0.1 (HttpListener) that holds real RSA keys, signs with them, and enforces the documented
-/// request shape: method, path, api-version=7.4, "Authorization: Bearer {token}", JSON body {"alg":"RS256","value":base64url}
-/// for sign and {"alg":"RSA-OAEP-256","value":base64url} for wrapkey / unwrapkey. It holds two keys as the deployment does: the
-/// signing key (sign, verify) and the key-encryption key (wrapKey, unwrapKey); an operation the key does not allow is refused.
+/// request shape: method, path, api-version=7.6, the challenge flow (a request without a token gets 401 and
+/// "WWW-Authenticate: Bearer authorization=..., resource=https://vault.azure.net"; it must not carry the body), then
+/// "Authorization: Bearer {token}", and JSON body {"alg":"RS256","value":base64url} for sign and
+/// {"alg":"RSA-OAEP-256","value":base64url} for wrapkey / unwrapkey. It holds two keys as the deployment does: the signing key
+/// (sign, verify) and the key-encryption key (wrapKey, unwrapKey); an operation the key does not allow is refused.
 /// A request that breaks the contract gets 400 and is recorded in <see cref="Violations"/>.
+/// Each instance listens on a port no earlier instance in this process used: the SDK caches a vault's challenge per host and
+/// port for the whole process, and a fresh authority is challenged again.
 /// </summary>
-public sealed class FakeKeyVault : IDisposable
+public sealed partial class FakeKeyVault : IDisposable
 {
     public const string KeyName = "idp-signing";
     public const string KekName = "data-kek";
+    public const string ApiVersion = "7.6";
+    /// <summary>The resource a Key Vault challenge names; the token is asked for its "/.default" scope.</summary>
+    public const string Resource = "https://vault.azure.net";
+    public const string TenantId = "5b1d7c2e-4f8a-4c3b-9e6d-0a1b2c3d4e5f";
 
+    private static readonly ConcurrentDictionary<int, bool> UsedPorts = new();
     private readonly LoopbackHttpPeer _peer;
     private readonly ConcurrentDictionary<string, Version> _versions = new();
 
-    public FakeKeyVault() => _peer = new LoopbackHttpPeer(HandleAsync, e => Violations.Enqueue("handler crashed: " + e.Message));
+    public FakeKeyVault()
+    {
+        var taken = new List<LoopbackHttpPeer>();
+        while (true)
+        {
+            var peer = new LoopbackHttpPeer(HandleAsync, e => Violations.Enqueue("handler crashed: " + e.Message));
+            if (UsedPorts.TryAdd(peer.Port, true))
+            {
+                _peer = peer;
+                break;
+            }
+            taken.Add(peer); // held open until a fresh port comes up, so the OS does not offer it again
+        }
+        foreach (var peer in taken)
+            peer.Dispose();
+    }
 
     public int Port => _peer.Port;
-    /// <summary>What the service is configured with; <see cref="Transport"/> carries it to the plain-http listener.</summary>
+    /// <summary>What the service is configured with; <see cref="Options"/>' transport carries it to the plain-http listener.</summary>
     public Uri VaultUri => new($"https://127.0.0.1:{Port}/");
     public TestCredential Credential { get; } = new();
     public ConcurrentQueue<string> Violations { get; } = new();
+    /// <summary>The requests that carried the bearer token, as "METHOD /path", in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
-    /// <summary>When set, every request is answered with this status and a Key Vault error body.</summary>
+    /// <summary>When set, every authenticated request is answered with this status and a Key Vault error body.</summary>
     public int? FailWith { get; set; }
     /// <summary>The nextLink of the versions list's last page (null: none).</summary>
     public string? NextLink { get; set; }
     /// <summary>When set, the versions list comes in pages of this size, each but the last with a nextLink as Key Vault writes
     /// it: same vault, api-version, $skiptoken and maxresults.</summary>
     public int? PageSize { get; set; }
+    /// <summary>The rotate action's timeAfterCreate in the keys' rotation policy; null: the policy only notifies.</summary>
+    public string? RotateAfter { get; set; } = "P90D";
+    /// <summary>Whether the caller may read rotation policies (the Key Vault Crypto User role may not).</summary>
+    public bool RotationPolicyReadable { get; set; } = true;
+    /// <summary>When set, sign answers with a signature that does not verify.</summary>
+    public bool CorruptSignatures { get; set; }
+    public int Challenges => _challenges;
+    private int _challenges;
     public int SignCount => _signCount;
     private int _signCount;
     public int UnwrapCount => _unwrapCount;
@@ -69,14 +99,18 @@ public sealed class FakeKeyVault : IDisposable
 
     public void Enable(Version version) => _versions[version.Id] = version with { Enabled = true };
 
-    public KeyVaultKeysClient NewClient(int maxRetries = 0) => new(VaultUri, Credential, Options(maxRetries));
+    /// <summary>The service's own client (<see cref="KeyVaultClients.Create"/>) over <see cref="Options"/>.</summary>
+    public KeyClient NewClient(int maxRetries = 0) => KeyVaultClients.Create(VaultUri, Credential, Options(maxRetries));
 
-    /// <summary>Azure.Core sends bearer tokens over https only; this transport hands the https request to the local listener.</summary>
-    public static KeyVaultKeysClientOptions Options(int maxRetries = 0)
+    /// <summary>The SDK sends bearer tokens over https only; this transport hands the https request to the local listener.</summary>
+    public static KeyClientOptions Options(int maxRetries = 0)
     {
-        var options = new KeyVaultKeysClientOptions
+        var options = new KeyClientOptions(KeyVaultClients.ServiceVersion)
         {
             Transport = new HttpClientTransport(new HttpClient(new LoopbackTlsTerminator { InnerHandler = new SocketsHttpHandler() })),
+            // The challenge's resource (vault.azure.net) must be a suffix of the vault's host, which 127.0.0.1 is not. Tests only:
+            // the service keeps the check.
+            DisableChallengeResourceVerification = true,
         };
         options.Retry.MaxRetries = maxRetries;
         options.Retry.Delay = TimeSpan.FromMilliseconds(1);
@@ -86,25 +120,36 @@ public sealed class FakeKeyVault : IDisposable
     private async Task HandleAsync(HttpListenerContext context)
     {
         var request = context.Request;
-        var path = request.Url!.AbsolutePath;
+        // Key Vault's paths are case-insensitive (the SDK posts to .../unwrapKey); recorded and matched in lower case.
+        var path = request.Url!.AbsolutePath.ToLowerInvariant();
+        var paging = request.QueryString.AllKeys.Where(k => k is "$skiptoken" or "maxresults").Count();
+        if (request.QueryString["api-version"] != ApiVersion || request.QueryString.Count != 1 + paging || (paging > 0 && !path.EndsWith("/versions", StringComparison.Ordinal)))
+        {
+            await RejectAsync(context, $"api-version must be exactly {ApiVersion}: " + request.Url.Query);
+            return;
+        }
+        var authorization = request.Headers["Authorization"];
+        if (authorization is null)
+        {
+            // The first request to a vault the client has not met: no token yet, and the body held back until it has one.
+            Interlocked.Increment(ref _challenges);
+            if (request.HasEntityBody)
+                Violations.Enqueue($"{request.HttpMethod} {path} sent its body before authenticating");
+            await ChallengeAsync(context);
+            return;
+        }
+        if (authorization != "Bearer " + Credential.Token)
+        {
+            Violations.Enqueue("wrong bearer token");
+            await ChallengeAsync(context);
+            return;
+        }
         Requests.Enqueue($"{request.HttpMethod} {path}");
         if (FailWith is { } status)
         {
             if (status == 429)
                 context.Response.AddHeader("Retry-After", "7");
-            await WriteAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["code"] = status == 401 ? "Unauthorized" : status == 429 ? "Throttled" : "InternalServerError", ["message"] = "token " + Credential.Token + " rejected" } });
-            return;
-        }
-        var paging = request.QueryString.AllKeys.Where(k => k is "$skiptoken" or "maxresults").Count();
-        if (request.QueryString["api-version"] != "7.4" || request.QueryString.Count != 1 + paging || (paging > 0 && !path.EndsWith("/versions", StringComparison.Ordinal)))
-        {
-            await RejectAsync(context, "api-version must be exactly 7.4: " + request.Url.Query);
-            return;
-        }
-        if (request.Headers["Authorization"] != "Bearer " + Credential.Token)
-        {
-            Violations.Enqueue("missing or wrong bearer token");
-            await WriteAsync(context, 401, new JsonObject { ["error"] = new JsonObject { ["code"] = "Unauthorized" } });
+            await WriteAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["code"] = status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : status == 429 ? "Throttled" : "InternalServerError", ["message"] = "token " + Credential.Token + " rejected" } });
             return;
         }
 
@@ -139,8 +184,11 @@ public sealed class FakeKeyVault : IDisposable
                         ["kid"] = Kid(v),
                         ["attributes"] = Attributes(v),
                     }).ToArray()),
-                    ["nextLink"] = more ? $"{VaultUri}keys/{name}/versions?api-version=7.4&$skiptoken={skip + take}&maxresults={take}" : NextLink,
+                    ["nextLink"] = more ? $"{VaultUri}keys/{name}/versions?api-version={ApiVersion}&$skiptoken={skip + take}&maxresults={take}" : NextLink,
                 });
+                return;
+            case ("GET", 3) when segments[2] == "rotationpolicy":
+                await WriteRotationPolicyAsync(context, name);
                 return;
             case ("GET", 3) when versions.TryGetValue(segments[2], out var version):
                 await WriteKeyAsync(context, version);
@@ -157,158 +205,10 @@ public sealed class FakeKeyVault : IDisposable
         }
     }
 
-    private Task WriteKeyAsync(HttpListenerContext context, Version version)
-    {
-        var parameters = version.Key.ExportParameters(false);
-        return WriteAsync(context, 200, new JsonObject
-        {
-            ["key"] = new JsonObject
-            {
-                ["kid"] = Kid(version),
-                ["kty"] = "RSA-HSM",
-                ["key_ops"] = version.Name == KekName ? new JsonArray("wrapKey", "unwrapKey") : new JsonArray("sign", "verify"),
-                ["n"] = Base64Url.EncodeToString(parameters.Modulus),
-                ["e"] = Base64Url.EncodeToString(parameters.Exponent),
-            },
-            ["attributes"] = Attributes(version),
-        });
-    }
-
-    /// <summary>
-    /// The body of a key operation as documented: Content-Type application/json, exactly {"alg":..., "value":base64url without
-    /// padding}. Null (and a 400 recorded as a violation) when it is not.
-    /// </summary>
-    private async Task<byte[]?> OperationValueAsync(HttpListenerContext context, string operation, string alg)
-    {
-        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
-        {
-            await RejectAsync(context, operation + " needs Content-Type application/json");
-            return null;
-        }
-        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-        var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
-        if (body.Count != 2 || (string?)body["alg"] != alg || body["value"]?.GetValueKind() != JsonValueKind.String)
-        {
-            await RejectAsync(context, $"{operation} body must be exactly {{\"alg\":\"{alg}\",\"value\":...}}: " + body.ToJsonString());
-            return null;
-        }
-        var encoded = (string)body["value"]!;
-        if (encoded.Contains('=') || encoded.Contains('+') || encoded.Contains('/'))
-        {
-            await RejectAsync(context, "value must be base64url without padding");
-            return null;
-        }
-        return Base64Url.DecodeFromChars(encoded);
-    }
-
-    private async Task WrapAsync(HttpListenerContext context, Version version, bool unwrap)
-    {
-        if (await OperationValueAsync(context, unwrap ? "unwrapkey" : "wrapkey", "RSA-OAEP-256") is not { } value)
-            return;
-        if (!version.Enabled)
-        {
-            await WriteAsync(context, 403, new JsonObject { ["error"] = new JsonObject { ["code"] = "Forbidden", ["message"] = "Operation is not allowed on a disabled key." } });
-            return;
-        }
-        byte[] result;
-        try
-        {
-            result = unwrap ? version.Key.Decrypt(value, RSAEncryptionPadding.OaepSHA256) : version.Key.Encrypt(value, RSAEncryptionPadding.OaepSHA256);
-        }
-        catch (CryptographicException)
-        {
-            await WriteAsync(context, 400, new JsonObject { ["error"] = new JsonObject { ["code"] = "BadParameter" } });
-            return;
-        }
-        if (unwrap)
-            Interlocked.Increment(ref _unwrapCount);
-        await WriteAsync(context, 200, new JsonObject { ["kid"] = Kid(version), ["value"] = Base64Url.EncodeToString(result) });
-    }
-
-    private async Task SignAsync(HttpListenerContext context, Version version)
-    {
-        if (await OperationValueAsync(context, "sign", "RS256") is not { } digest)
-            return;
-        if (digest.Length != 32)
-        {
-            await RejectAsync(context, "RS256 needs a 32-byte digest");
-            return;
-        }
-        Interlocked.Increment(ref _signCount);
-        var signature = version.Key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        await WriteAsync(context, 200, new JsonObject { ["kid"] = Kid(version), ["value"] = Base64Url.EncodeToString(signature) });
-    }
-
-    private string Kid(Version version) => $"{VaultUri}keys/{version.Name}/{version.Id}";
-
-    private static JsonObject Attributes(Version version)
-    {
-        var attributes = new JsonObject
-        {
-            ["enabled"] = version.Enabled,
-            ["created"] = version.Created.ToUnixTimeSeconds(),
-            ["updated"] = version.Created.ToUnixTimeSeconds(),
-            ["recoveryLevel"] = "Recoverable",
-        };
-        if (version.NotBefore is { } nbf)
-            attributes["nbf"] = nbf.ToUnixTimeSeconds();
-        if (version.Expires is { } exp)
-            attributes["exp"] = exp.ToUnixTimeSeconds();
-        return attributes;
-    }
-
-    private Task RejectAsync(HttpListenerContext context, string violation)
-    {
-        Violations.Enqueue(violation);
-        return WriteAsync(context, 400, new JsonObject { ["error"] = new JsonObject { ["code"] = "BadParameter" } });
-    }
-
-    private static async Task WriteAsync(HttpListenerContext context, int status, JsonObject body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes);
-    }
-
     public void Dispose()
     {
         _peer.Dispose();
         foreach (var version in _versions.Values)
             version.Key.Dispose();
     }
-
-    /// <summary>Plays TLS termination for the test: the listener is plain http on loopback.</summary>
-    private sealed class LoopbackTlsTerminator : DelegatingHandler
-    {
-        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken ct) => base.Send(Downgrade(request), ct);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) => base.SendAsync(Downgrade(request), ct);
-
-        private static HttpRequestMessage Downgrade(HttpRequestMessage request)
-        {
-            if (request.RequestUri is not { Scheme: "https", Host: "127.0.0.1" } uri)
-                throw new InvalidOperationException("The test transport only carries requests to the local fake vault.");
-            request.RequestUri = new UriBuilder(uri) { Scheme = "http" }.Uri;
-            return request;
-        }
-    }
-}
-
-/// <summary>A token credential for the fake vault; records the scopes asked for.</summary>
-public sealed class TestCredential : TokenCredential
-{
-    public string Token { get; } = "test-token-" + Guid.NewGuid().ToString("N");
-    public ConcurrentQueue<string> Scopes { get; } = new();
-
-    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        foreach (var scope in requestContext.Scopes)
-            Scopes.Enqueue(scope);
-        return new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
-    }
-
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        new(GetToken(requestContext, cancellationToken));
 }

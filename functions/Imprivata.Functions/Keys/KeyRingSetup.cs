@@ -1,6 +1,7 @@
 using Imprivata.Functions.Hosting;
 using Azure.Core;
 using Azure.Identity;
+using Azure.Security.KeyVault.Keys;
 using Imprivata.Core.Keys;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Storage.KeyVault;
@@ -56,12 +57,12 @@ public static class KeyRingSetup
 
         // Managed identity in Azure, developer credentials locally; a test or another feature may register its own first.
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
-        services.TryAddSingleton<KeyVaultKeysClientOptions>();
-        services.AddSingleton(sp => new KeyVaultKeysClient(vault, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<KeyVaultKeysClientOptions>()));
+        services.TryAddSingleton(_ => KeyVaultClients.DefaultOptions());
+        services.AddSingleton(sp => KeyVaultClients.Create(vault, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<KeyClientOptions>()));
         services.AddSingleton(sp => new KeyVaultKeyRing(
-            sp.GetRequiredService<KeyVaultKeysClient>(), service.KeyVaultKeyName, sp.GetRequiredService<KeyRingOptions>(),
+            sp.GetRequiredService<KeyClient>(), service.KeyVaultKeyName, sp.GetRequiredService<KeyRingOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KeyVaultKeyRing>>()));
         services.AddSingleton<ISigningKeyRing>(sp => sp.GetRequiredService<KeyVaultKeyRing>());
-        services.AddSingleton<IKeyEncryptionKey>(sp => new KeyVaultKeyEncryptionKey(sp.GetRequiredService<KeyVaultKeysClient>(), service.KeyVaultWrapKeyName));
+        services.AddSingleton<IKeyEncryptionKey>(sp => new KeyVaultKeyEncryptionKey(sp.GetRequiredService<KeyClient>(), service.KeyVaultWrapKeyName));
     }
 }

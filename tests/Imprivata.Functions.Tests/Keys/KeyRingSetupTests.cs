@@ -1,3 +1,4 @@
+using Azure.Security.KeyVault.Keys;
 using Imprivata.Core.Keys;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
@@ -51,6 +52,9 @@ public class KeyRingSetupTests
         // The Secrets table's data keys are sealed by the vault's key-encryption key, a key of its own.
         Assert.Equal("data-kek", Assert.IsType<KeyVaultKeyEncryptionKey>(services.GetRequiredService<IKeyEncryptionKey>()).KeyName);
         Assert.True(services.GetRequiredService<SecretKeys>().Sealed);
+        // A server that is not the vault must not obtain a token: the challenge's resource has to match the vault's host.
+        Assert.False(services.GetRequiredService<KeyClientOptions>().DisableChallengeResourceVerification);
+        Assert.Equal(new Uri("https://example.vault.azure.net/"), services.GetRequiredService<KeyClient>().VaultUri);
     }
 
     [Theory]

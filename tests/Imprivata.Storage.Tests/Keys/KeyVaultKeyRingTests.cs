@@ -72,24 +72,51 @@ public sealed class KeyVaultKeyRingTests : IDisposable
         var change = await ring.MaintainAsync(default);
 
         Assert.NotNull(change.Problem);
-        Assert.Contains("rotation policy", change.Problem);
+        Assert.Contains("rotation policy rotates P90D after creation, yet the vault made no newer version", change.Problem);
         var signing = await ring.GetActiveKeyAsync(default);
         Assert.True(signing.Certificate.NotAfter.ToUniversalTime() > _time.GetUtcNow().UtcDateTime.AddDays(30),
             $"certificate ends {signing.Certificate.NotAfter:O} while the key still signs");
+        Assert.Empty(_vault.Violations);
+    }
+
+    [Theory]
+    [InlineData("P180D", "rotates P180D after creation, later than the service's 90-day lifetime")]
+    [InlineData(null, "has no rotate action")]
+    public async Task MaintainAsync_Overdue_SaysWhatIsWrongWithTheRotationPolicy(string? rotateAfter, string advice)
+    {
+        _vault.AddVersion(_time.GetUtcNow().AddDays(-120));
+        _vault.RotateAfter = rotateAfter;
+
+        var change = await NewRing().MaintainAsync(default);
+
+        Assert.Contains(advice, change.Problem);
     }
 
     [Fact]
-    public async Task MaintainAsync_KeyWithinItsLifetime_NoProblem()
+    public async Task MaintainAsync_OverdueAndThePolicyUnreadable_StillReportsTheOverdueKey()
+    {
+        _vault.AddVersion(_time.GetUtcNow().AddDays(-120));
+        _vault.RotationPolicyReadable = false;
+
+        var change = await NewRing().MaintainAsync(default);
+
+        Assert.Contains("has signed for longer than 90 days", change.Problem);
+        Assert.Contains("could not read it: Key Vault answered 403", change.Problem);
+    }
+
+    [Fact]
+    public async Task MaintainAsync_KeyWithinItsLifetime_NoProblem_PolicyNotRead()
     {
         _vault.AddVersion(_time.GetUtcNow().AddDays(-30));
 
         Assert.Null((await NewRing().MaintainAsync(default)).Problem);
+        Assert.DoesNotContain(_vault.Requests, r => r.EndsWith("/rotationpolicy", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task GetActiveKeyAsync_ManyTokens_NoKeyRequestsAfterFirstLoad()
     {
-        _vault.AddVersion(_time.GetUtcNow().AddDays(-30));
+        var version = _vault.AddVersion(_time.GetUtcNow().AddDays(-30));
         var ring = NewRing();
         await ring.GetActiveKeyAsync(default);
         var requests = _vault.Requests.Count;
@@ -98,23 +125,29 @@ public sealed class KeyVaultKeyRingTests : IDisposable
             await ring.GetActiveKeyAsync(default);
         _time.Advance(TimeSpan.FromMinutes(4));
         await ring.GetPublishedKeysAsync(default);
+        var beforeToken = _vault.Requests.Count;
+        (await ring.GetActiveKeyAsync(default)).Rsa.SignData("token"u8.ToArray(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
-        Assert.Equal(requests, _vault.Requests.Count);
+        Assert.Equal(requests, beforeToken);
+        // A token costs the vault's sign and nothing else: the public key is cached with the version.
+        Assert.Equal([$"POST /keys/{FakeKeyVault.KeyName}/{version.Id}/sign"], _vault.Requests.Skip(beforeToken));
     }
 
     [Fact]
     public async Task GetPublishedKeysAsync_AfterCacheRefresh_SeesNewVersionWithoutReloadingKnownOnes()
     {
-        _vault.AddVersion(_time.GetUtcNow().AddDays(-30));
+        var known = _vault.AddVersion(_time.GetUtcNow().AddDays(-30));
         var ring = NewRing();
         await ring.GetPublishedKeysAsync(default);
+        var knownRequests = _vault.Requests.Count(r => r.Contains(known.Id, StringComparison.Ordinal));
         var rotated = _vault.AddVersion(_time.GetUtcNow());
         _time.Advance(TimeSpan.FromMinutes(5));
 
         var published = await ring.GetPublishedKeysAsync(default);
 
         Assert.Contains(KeyIdOf(rotated), published.Select(k => k.KeyId));
-        Assert.Equal(2, _vault.Requests.Count(r => r.StartsWith("GET /keys/idp-signing/", StringComparison.Ordinal) && !r.EndsWith("/versions", StringComparison.Ordinal)));
+        Assert.Equal(knownRequests, _vault.Requests.Count(r => r.Contains(known.Id, StringComparison.Ordinal)));
+        Assert.Contains($"GET /keys/idp-signing/{rotated.Id}", _vault.Requests);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed class KeyVaultRsaTests : IDisposable
     public KeyVaultRsaTests()
     {
         _version = _vault.AddVersion(DateTimeOffset.UtcNow.AddDays(-1));
-        _rsa = new KeyVaultRsa(_vault.NewClient(), FakeKeyVault.KeyName, _version.Id, _version.Key.ExportParameters(false));
+        _rsa = new KeyVaultRsa(_vault.NewClient().GetCryptographyClient(FakeKeyVault.KeyName, _version.Id), FakeKeyVault.KeyName, _version.Id,
+            _version.Key.ExportParameters(false));
     }
 
     public void Dispose()
@@ -47,10 +48,32 @@ public sealed class KeyVaultRsaTests : IDisposable
         var hash = SHA256.HashData("data"u8);
 
         var signature = _rsa.SignHash(hash, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        _rsa.SignHash(hash, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
-        Assert.Equal(1, _vault.SignCount);
+        Assert.Equal(2, _vault.SignCount);
         Assert.Empty(_vault.Violations);
         Assert.True(_version.Key.VerifyHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        // The SDK reads the version's public key once; every signature is the vault's, the private key never asked for.
+        var path = $"/keys/{FakeKeyVault.KeyName}/{_version.Id}";
+        Assert.Equal([$"GET {path}", $"POST {path}/sign", $"POST {path}/sign"], _vault.Requests);
+    }
+
+    [Fact]
+    public void SignHash_VaultReturnsASignatureThatDoesNotVerify_Throws()
+    {
+        _vault.CorruptSignatures = true;
+
+        Assert.Throws<CryptographicException>(() => _rsa.SignHash(SHA256.HashData("data"u8), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
+    public void SignHash_VaultRefuses_KeyVaultRequestException()
+    {
+        _vault.FailWith = 403;
+
+        var refused = Assert.Throws<KeyVaultRequestException>(() => _rsa.SignHash(SHA256.HashData("data"u8), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+
+        Assert.Equal(403, refused.Status);
     }
 
     [Fact]
@@ -58,6 +81,7 @@ public sealed class KeyVaultRsaTests : IDisposable
     {
         Assert.Throws<CryptographicException>(() => _rsa.SignHash(SHA384.HashData("data"u8), HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1));
         Assert.Throws<CryptographicException>(() => _rsa.SignHash(SHA256.HashData("data"u8), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
+        Assert.Throws<CryptographicException>(() => _rsa.SignHash(new byte[48], HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         Assert.Empty(_vault.Requests);
     }
 

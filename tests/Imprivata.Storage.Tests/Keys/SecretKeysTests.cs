@@ -176,22 +176,6 @@ public sealed class SecretKeysTests : IDisposable
     }
 
     [Fact]
-    public async Task WrapAndUnwrap_FollowTheDocumentedShape()
-    {
-        var client = _vault.NewClient();
-        var dataKey = RandomNumberGenerator.GetBytes(32);
-
-        var wrapped = await client.WrapKeyAsync(FakeKeyVault.KekName, _kek.Id, dataKey, Ct);
-        var unwrapped = await client.UnwrapKeyAsync(FakeKeyVault.KekName, _kek.Id, wrapped, Ct);
-
-        Assert.Equal(dataKey, unwrapped);
-        Assert.Empty(_vault.Violations);
-        Assert.Equal([$"POST /keys/{FakeKeyVault.KekName}/{_kek.Id}/wrapkey", $"POST /keys/{FakeKeyVault.KekName}/{_kek.Id}/unwrapkey"], _vault.Requests);
-        await Assert.ThrowsAsync<ArgumentException>(() => client.UnwrapKeyAsync(FakeKeyVault.KekName, "", wrapped, Ct));
-        Assert.Equal(2, _vault.Requests.Count);
-    }
-
-    [Fact]
     public async Task InstancesRacingToSealTheSameClearKey_AgreeOnIt()
     {
         var clear = await new SecretKeys(_tables).For(SecretKeys.CodeHash).GetAsync(Ct);
