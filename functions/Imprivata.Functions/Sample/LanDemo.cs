@@ -15,7 +15,7 @@ namespace Imprivata.Functions.Sample;
 /// to secure contexts only). Nothing listens on loopback then: every device, this machine included, uses the one origin.
 /// </summary>
 /// <param name="AuthorityCertificate">DER, offered at <see cref="AuthorityPath"/> for a phone to install.</param>
-public sealed record LanDemo(Uri PublicBase, IPAddress Address, IReadOnlyList<string> HostNames, byte[] AuthorityCertificate)
+public sealed record LanDemo(byte[] AuthorityCertificate)
 {
     public const string EnabledKey = "Imprivata:Demo:Lan";
     /// <summary>The address to serve on; without it, the first LAN address (IPv4, with a gateway, private before public).</summary>
@@ -41,7 +41,7 @@ public sealed record LanDemo(Uri PublicBase, IPAddress Address, IReadOnlyList<st
             ["Imprivata:PublicBaseUrl"] = origin,
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = server));
-        builder.Services.AddSingleton(new LanDemo(new Uri(origin + "/"), address, names, authority.RawData));
+        builder.Services.AddSingleton(new LanDemo(authority.RawData));
     }
 
     /// <summary>For the sample's own calls to the provider: certificates chaining to the demo authority, for the right name.</summary>
