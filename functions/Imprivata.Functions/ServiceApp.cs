@@ -28,6 +28,8 @@ public static class ServiceApp
         var mode = HostingMode.Detect(builder.Configuration);
         builder.Services.AddSingleton(mode);
 
+        if (mode.IsStandalone)
+            builder.AddLanDemo(mode);
         builder.AddHosting(mode);
         builder.AddStorage();
         builder.AddKeyRing();

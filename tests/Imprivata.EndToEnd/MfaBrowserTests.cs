@@ -69,6 +69,22 @@ internal static class PushSteps
         return item;
     }
 
+    /// <summary>A time as the console shows it ("2026-03-02 09:00 UTC"; the report may add seconds), never "Never".</summary>
+    public static readonly System.Text.RegularExpressions.Regex ConsoleTime = new("^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}");
+
+    /// <summary>A helpdesk administrator signed in to the admin console in a browser context of their own.</summary>
+    public static async Task<IPage> SignInToConsoleAsync(MfaBrowserFixture f)
+    {
+        var desk = await f.Service.AddUserAsync("desk" + Guid.NewGuid().ToString("N")[..6], MfaBrowserFixture.Password, role: AdminRole.Helpdesk);
+        var console = await f.NewPageAsync();
+        await console.GotoAsync(new Uri(f.Service.BaseUri, "admin/login").ToString());
+        await console.FillAsync("input[name=username]", desk.Username);
+        await console.FillAsync("input[name=password]", MfaBrowserFixture.Password);
+        await console.ClickAsync("button[type=submit]");
+        await MfaBrowserFixture.ArriveAsync(console, f.Service.Issuer + "admin/users**");
+        return console;
+    }
+
     public static string WrongNumber(string number) => number == "99" ? "10" : (int.Parse(number, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
@@ -99,6 +115,15 @@ public sealed class MfaBrowserPushTests(MfaBrowserFixture f) : IClassFixture<Mfa
         Assert.Equal(["pwd", "swk", "mfa"], BrowserSteps.Amr(claims));
         Assert.Equal("urn:imprivata:acr:mfa", claims.GetProperty("acr").GetString());
         await Expect(phone.Locator("#no-challenges")).ToBeVisibleAsync(new() { Timeout = MfaBrowserFixture.Timeout });
+
+        // The approval is a use of the approver: the console's user page and the enrolled-users report say when.
+        var console = await PushSteps.SignInToConsoleAsync(f);
+        await console.GotoAsync(new Uri(f.Service.BaseUri, $"admin/users/{user.Id}").ToString());
+        var row = console.Locator("tr").Filter(new LocatorFilterOptions { HasTextString = "Test phone" });
+        await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(PushSteps.ConsoleTime, new() { Timeout = MfaBrowserFixture.Timeout });
+        await console.GotoAsync(new Uri(f.Service.BaseUri, $"admin/reports/enrolled-users?username={user.Username}").ToString());
+        var reportRow = console.Locator("tbody tr").Filter(new LocatorFilterOptions { HasTextString = user.Username });
+        await Expect(reportRow.Locator("td").Nth(5)).ToHaveTextAsync(PushSteps.ConsoleTime, new() { Timeout = MfaBrowserFixture.Timeout });
     }
 
     [Fact]

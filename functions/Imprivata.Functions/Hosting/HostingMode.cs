@@ -1,7 +1,7 @@
 namespace Imprivata.Functions.Hosting;
 
 /// <summary>
-/// The same binary runs standalone (Kestrel on 127.0.0.1:7071 with an in-process pump for queue and timer work)
+/// The same binary runs standalone (Kestrel on localhost:7071, loopback only, with an in-process pump for queue and timer work)
 /// or as an Azure Functions custom handler (the host sets FUNCTIONS_CUSTOMHANDLER_PORT and invokes non-HTTP functions).
 /// </summary>
 public sealed record HostingMode(bool IsCustomHandler, int Port)

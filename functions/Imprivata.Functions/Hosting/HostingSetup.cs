@@ -5,11 +5,16 @@ namespace Imprivata.Functions.Hosting;
 
 public static class HostingSetup
 {
-    /// <summary>Both modes listen on loopback only: standalone on 7071, custom handler on the port the Functions host gives.</summary>
+    /// <summary>
+    /// Both modes listen on loopback only. Standalone: http://localhost:7071, which Kestrel binds on 127.0.0.1 and ::1 only,
+    /// so that the default public URL (http://localhost:7071) is an origin browsers accept for WebAuthn (they refuse IP
+    /// addresses as relying-party ids) and reach over either loopback. Custom handler: 127.0.0.1 on the port the Functions
+    /// host gives, where the host connects.
+    /// </summary>
     public static void AddHosting(this WebApplicationBuilder builder, HostingMode mode)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-            builder.WebHost.UseUrls($"http://127.0.0.1:{mode.Port}");
+            builder.WebHost.UseUrls(mode.IsStandalone ? $"http://localhost:{mode.Port}" : $"http://127.0.0.1:{mode.Port}");
 
         var services = builder.Services;
         services.Configure<HostingOptions>(builder.Configuration.GetSection(HostingOptions.Section));

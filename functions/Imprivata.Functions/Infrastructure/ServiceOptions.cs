@@ -9,9 +9,10 @@ public sealed class ServiceOptions
 
     /// <summary>
     /// The public base URL, which is also the OIDC issuer. Configure it explicitly in Azure: it is never derived
-    /// from the Host header (the Functions host proxies requests and a forged Host must not change the issuer).
+    /// from the Host header (the Functions host proxies requests and a forged Host must not change the issuer). The
+    /// standalone default is a host name, not 127.0.0.1: browsers refuse an IP address as a WebAuthn relying party.
     /// </summary>
-    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:7071";
+    public string PublicBaseUrl { get; set; } = "http://localhost:7071";
 
     /// <summary>Local key ring ("software", the default) or Azure Key Vault ("keyvault").</summary>
     public string KeyProvider { get; set; } = "software";

@@ -7,6 +7,7 @@ using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Functions.Admin;
 using Imprivata.Functions.Infrastructure;
+using Imprivata.Functions.Login;
 using Microsoft.Extensions.Options;
 
 namespace Imprivata.Functions.Sample;
@@ -14,6 +15,8 @@ namespace Imprivata.Functions.Sample;
 /// <summary>
 /// Standalone demo (run.sh): a break-glass administrator (password handed to the run script once, in a file it deletes after
 /// printing), a demo user and the demo OIDC app behind the sample relying party. Idempotent: a second run reuses all three.
+/// For run.sh it writes, in the demo folder, demo.json (credentials and what the demo user's next sign-in asks for; owner-only
+/// like every file with a password) and public-url (where the service answers, once it listens).
 /// </summary>
 public sealed class DemoSeed(
     IConfiguration configuration,
@@ -25,6 +28,8 @@ public sealed class DemoSeed(
     SampleClient sample,
     IOptions<ServiceOptions> options,
     IPolicyStore policies,
+    PolicyEngine engine,
+    LoginStepRoutes routes,
     TimeProvider time) : IHostedService
 {
     public const string DemoUsername = "demo";
@@ -41,7 +46,7 @@ public sealed class DemoSeed(
         var state = File.Exists(statePath) ? JsonSerializer.Deserialize<DemoState>(await File.ReadAllTextAsync(statePath, ct), Json) : null;
 
         if (await admins.EnsureBreakGlassAsync(ct) is { } breakGlassPassword)
-            await File.WriteAllTextAsync(Path.Combine(folder, "breakglass-once.txt"), breakGlassPassword, ct);
+            OwnerOnlyFile.Write(Path.Combine(folder, "breakglass-once.txt"), breakGlassPassword);
 
         if (state is null)
             await EnableWebSsoMfaAsync(ct);
@@ -49,8 +54,12 @@ public sealed class DemoSeed(
         var secret = await EnsureDemoClientAsync(state?.ClientSecret, ct);
         sample.ClientId = DemoClientId;
         sample.ClientSecret = secret;
-        state = new DemoState(DemoUsername, password, DemoClientId, secret);
-        await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(state, Json), ct);
+        var user = await directory.FindUserByUsernameAsync(DemoUsername, ct)
+            ?? throw new InvalidOperationException("The demo user disappeared while seeding.");
+        var signIn = DemoSignInHint.Describe(await engine.PlanAsync(user, WorkflowKind.WebSso, ct), routes);
+        state = new DemoState(DemoUsername, password, DemoClientId, secret, signIn);
+        OwnerOnlyFile.Write(statePath, JsonSerializer.Serialize(state, Json));
+        await File.WriteAllTextAsync(Path.Combine(folder, "public-url"), options.Value.PublicBase.ToString().TrimEnd('/'), ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
@@ -125,5 +134,6 @@ public sealed class DemoSeed(
         return secret;
     }
 
-    private sealed record DemoState(string Username, string Password, string ClientId, string ClientSecret);
+    /// <param name="SignIn">What the demo user's next Web SSO sign-in asks of them, in a sentence (see <see cref="DemoSignInHint"/>).</param>
+    private sealed record DemoState(string Username, string Password, string ClientId, string ClientSecret, string? SignIn = null);
 }

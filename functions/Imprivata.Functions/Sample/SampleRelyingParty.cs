@@ -63,25 +63,20 @@ public sealed class SampleRelyingParty(SampleClient client, IHttpClientFactory h
         if (query["state"] != state || query["iss"] != _issuer.ToString())
             return Page("Sign-in failed", "<p>The response does not belong to this sign-in (state or iss mismatch).</p>");
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_issuer, OidcSetup.TokenPath[1..]))
+        string? idToken;
+        JsonWebKeySet jwks;
+        try
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "authorization_code",
-                ["code"] = query["code"].ToString(),
-                ["redirect_uri"] = Redirect,
-                ["code_verifier"] = verifier,
-            }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(client.ClientId!)}:{Uri.EscapeDataString(client.ClientSecret!)}")));
-        using var response = await http.CreateClient(nameof(SampleRelyingParty)).SendAsync(request, context.RequestAborted);
-        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(context.RequestAborted)).RootElement;
-        if (!response.IsSuccessStatusCode || !json.TryGetProperty("id_token", out var idToken))
-            return Page("Sign-in failed", $"<p>The token endpoint answered {(int)response.StatusCode}.</p>");
-
-        var jwks = new JsonWebKeySet(await http.CreateClient(nameof(SampleRelyingParty)).GetStringAsync(new Uri(_issuer, OidcSetup.JwksPath[1..]), context.RequestAborted));
-        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(idToken.GetString(), new TokenValidationParameters
+            (idToken, var status) = await RedeemAsync(query["code"].ToString(), verifier, context.RequestAborted);
+            if (idToken is null)
+                return Page("Sign-in failed", $"<p>The token endpoint answered {status}.</p>");
+            jwks = new JsonWebKeySet(await http.CreateClient(nameof(SampleRelyingParty)).GetStringAsync(new Uri(_issuer, OidcSetup.JwksPath[1..]), context.RequestAborted));
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or ArgumentException)
+        {
+            return Page("Sign-in failed", $"<p>The provider could not be asked for the token: {Enc(e.GetBaseException().Message)}</p>");
+        }
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(idToken, new TokenValidationParameters
         {
             ValidIssuer = _issuer.ToString(),
             ValidAudience = client.ClientId,
@@ -92,10 +87,33 @@ public sealed class SampleRelyingParty(SampleClient client, IHttpClientFactory h
             return Page("Sign-in failed", "<p>The ID token did not validate.</p>");
 
         context.Response.Cookies.Delete(FlowCookie, new CookieOptions { Path = SampleSetup.Path });
-        context.Response.Cookies.Append(TokenCookie, idToken.GetString()!, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = SampleSetup.Path });
-        var rows = string.Join("", validation.Claims.OrderBy(c => c.Key).Select(c =>
-            $"<tr><th>{Enc(c.Key)}</th><td><code>{Enc(c.Value is JsonElement e ? e.GetRawText() : Convert.ToString(c.Value, System.Globalization.CultureInfo.InvariantCulture))}</code></td></tr>"));
+        context.Response.Cookies.Append(TokenCookie, idToken, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = SampleSetup.Path });
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(((JsonWebToken)validation.SecurityToken).EncodedPayload));
+        var rows = string.Join("", IdTokenClaims.Rows(payload.RootElement).Select(c =>
+            $"<tr id=\"claim-{Enc(c.Name)}\"><th>{Enc(c.Name)}</th><td><code>{Enc(c.Value)}</code></td></tr>"));
         return Page("Signed in", $"<p>The ID token is valid. Its claims:</p><table id=\"claims\">{rows}</table><p><a class=\"button\" href=\"/sample/signout\">Sign out</a></p>");
+    }
+
+    /// <summary>The code for tokens at the token endpoint (client_secret_basic, PKCE): the ID token, or the status code refusing it.</summary>
+    private async Task<(string? IdToken, int Status)> RedeemAsync(string code, string verifier, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_issuer, OidcSetup.TokenPath[1..]))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "authorization_code",
+                ["code"] = code,
+                ["redirect_uri"] = Redirect,
+                ["code_verifier"] = verifier,
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(client.ClientId!)}:{Uri.EscapeDataString(client.ClientSecret!)}")));
+        using var response = await http.CreateClient(nameof(SampleRelyingParty)).SendAsync(request, ct);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        return response.IsSuccessStatusCode && json.RootElement.TryGetProperty("id_token", out var idToken) && idToken.ValueKind == JsonValueKind.String
+            ? (idToken.GetString(), (int)response.StatusCode)
+            : (null, (int)response.StatusCode);
     }
 
     public IResult SignOut(HttpContext context)

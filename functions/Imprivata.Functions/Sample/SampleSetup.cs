@@ -1,3 +1,5 @@
+using Imprivata.Functions.Hosting;
+
 namespace Imprivata.Functions.Sample;
 
 /// <summary>
@@ -8,10 +10,15 @@ public static class SampleSetup
 {
     public const string Path = "/sample";
 
+    /// <summary><c>./run.sh --lan</c> (see <see cref="LanDemo"/>); called before the hosting layer chooses where to listen.</summary>
+    public static void AddLanDemo(this WebApplicationBuilder builder, HostingMode mode) => LanDemo.Configure(builder, mode);
+
     public static void AddSample(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SampleClient>();
-        builder.Services.AddHttpClient(nameof(SampleRelyingParty));
+        // On the LAN the provider's certificate is the demo's own: the sample trusts that authority (and only it) for its calls.
+        builder.Services.AddHttpClient(nameof(SampleRelyingParty))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetService<LanDemo>()?.TrustingHandler() ?? new SocketsHttpHandler());
         builder.Services.AddSingleton<SampleRelyingParty>();
         builder.Services.AddHostedService<DemoSeed>();
     }
@@ -22,5 +29,7 @@ public static class SampleSetup
         app.MapGet(Path + "/signin", (SampleRelyingParty rp, HttpContext http) => rp.SignIn(http));
         app.MapGet(Path + "/callback", (SampleRelyingParty rp, HttpContext http) => rp.CallbackAsync(http));
         app.MapGet(Path + "/signout", (SampleRelyingParty rp, HttpContext http) => rp.SignOut(http));
+        if (app.Services.GetService<LanDemo>() is { } lan)
+            app.MapGet(LanDemo.AuthorityPath, () => Results.File(lan.AuthorityCertificate, "application/x-x509-ca-cert", "imprivata-demo-ca.crt"));
     }
 }

@@ -1,5 +1,10 @@
 using System.Net;
+using Imprivata.Core.Mfa.WebAuthn;
 using Imprivata.Functions.Hosting;
+using Imprivata.Functions.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -34,5 +39,33 @@ public class StandaloneModeTests
         await using var host = await ServiceAppHost.StartAsync(customHandler: true);
 
         Assert.DoesNotContain(host.App.Services.GetServices<IHostedService>(), s => s is FunctionPump);
+    }
+
+    [Fact]
+    public async Task Standalone_NoUrlsConfigured_ListensOnLocalhost_WhichKestrelBindsOnLoopbackOnly()
+    {
+        await using var host = await ServiceAppHost.StartAsync(customHandler: false);
+
+        var addresses = host.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+
+        // "localhost" is Kestrel's name for 127.0.0.1 and ::1 together (never a resolver's answer, never another interface).
+        Assert.Equal([$"http://localhost:{host.Client.BaseAddress!.Port}"], addresses);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/")).StatusCode);
+    }
+
+    /// <summary>run.sh sets no public URL: the shipped appsettings.json (or, without it, the option's default) is the demo's origin.</summary>
+    [Fact]
+    public void DemoConfiguration_PublicBaseUrl_IsAWebAuthnRelyingPartyOrigin()
+    {
+        var shipped = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", "appsettings.json"))
+            .Build().GetSection(ServiceOptions.Section).Get<ServiceOptions>()!;
+
+        foreach (var options in new[] { shipped, new ServiceOptions() })
+        {
+            var rp = WebAuthnRelyingParty.FromPublicBase(options.PublicBase, "demo");
+            Assert.NotNull(rp);
+            Assert.Equal(("localhost", "http://localhost:7071"), (rp.Id, rp.Origin));
+        }
     }
 }

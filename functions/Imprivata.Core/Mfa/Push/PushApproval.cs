@@ -246,7 +246,9 @@ public sealed class PushApproval
         };
         await _audit.ChallengeAsync(finished, kind, finished.State == PushState.Approved ? AuditResults.Success : AuditResults.Failure,
             finished.Reason ?? PushReasons.Denied, ct, decision.DeviceIp).ConfigureAwait(false);
-        if (finished.Reason == PushReasons.WrongNumber)
+        if (finished.State == PushState.Approved)
+            await MarkDeviceUsedAsync(finished, ct).ConfigureAwait(false);
+        else if (finished.Reason == PushReasons.WrongNumber)
             await UpdateUserStateAsync(finished.UserId, s => s with { WrongNumberFailures = s.WrongNumberFailures + 1, LastFailureAt = _time.GetUtcNow() }, ct).ConfigureAwait(false);
         else if (finished.Reason == PushReasons.FraudReported)
             await UpdateUserStateAsync(finished.UserId, s => s with
@@ -257,6 +259,24 @@ public sealed class PushApproval
                 FraudAppName = finished.AppName,
                 FraudClientIp = finished.ClientIp,
             }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An approval is a use of the approver enrollment ("Last used" in the console and the enrolled-users report), as an
+    /// accepted code is for an OTP token. The approval already stands, so a row that keeps changing under us only costs
+    /// this timestamp, never the decision.
+    /// </summary>
+    private async Task MarkDeviceUsedAsync(PushChallenge approved, CancellationToken ct)
+    {
+        var at = approved.DecidedAt ?? _time.GetUtcNow();
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        {
+            var device = await _enrollments.FindAsync(approved.UserId, approved.EnrollmentId, ct).ConfigureAwait(false);
+            if (device is null || device.LastUsedAt >= at)
+                return;
+            if (await _enrollments.TryUpdateAsync(device with { LastUsedAt = at }, ct).ConfigureAwait(false) is not null)
+                return;
+        }
     }
 
     private async Task UpdateUserStateAsync(string userId, Func<PushUserState, PushUserState> change, CancellationToken ct)

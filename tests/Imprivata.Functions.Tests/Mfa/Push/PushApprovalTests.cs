@@ -180,6 +180,41 @@ public class PushApprovalTests
     }
 
     [Fact]
+    public async Task Decide_Approved_ApproverLastUsedIsTheDecisionTime()
+    {
+        var world = new PushWorld();
+        var phone = await world.EnrollPhoneAsync(User);
+        var sent = await world.SendAsync(User, numberMatching: true);
+        world.Time.Advance(TimeSpan.FromSeconds(12));
+
+        await world.DecideAsync(phone, sent.Challenge!.Id, PushDecisionKind.Approve, sent.MatchNumber!.Value.ToString());
+
+        var device = await world.Enrollments.FindAsync(User, phone.Enrollment.Id, CancellationToken.None);
+        Assert.Equal(PushWorld.Start + TimeSpan.FromSeconds(12), device!.LastUsedAt);
+        // The rest of the enrollment is untouched: the phone keeps signing with the same key and showing the same codes.
+        Assert.Equal(phone.Enrollment.PublicKey, device.PublicKey);
+        Assert.Equal(phone.Enrollment.Secret, device.Secret);
+    }
+
+    [Theory]
+    [InlineData(PushDecisionKind.Deny)]
+    [InlineData(PushDecisionKind.ReportFraud)]
+    [InlineData(PushDecisionKind.Approve)] // with the wrong number
+    public async Task Decide_NotApproved_ApproverNeverMarkedUsed(PushDecisionKind kind)
+    {
+        var world = new PushWorld();
+        var phone = await world.EnrollPhoneAsync(User);
+        var sent = await world.SendAsync(User, numberMatching: true);
+
+        var wrong = (sent.MatchNumber!.Value == 99 ? 10 : sent.MatchNumber.Value + 1).ToString();
+
+        var result = await world.DecideAsync(phone, sent.Challenge!.Id, kind, wrong);
+
+        Assert.Equal(PushState.Denied, result.State);
+        Assert.Null((await world.Enrollments.FindAsync(User, phone.Enrollment.Id, CancellationToken.None))!.LastUsedAt);
+    }
+
+    [Fact]
     public async Task Decide_NumberMatchingOnButNoNumber_Denied()
     {
         var world = new PushWorld();

@@ -39,6 +39,22 @@ public sealed class OtpTokenVerifierTests
     }
 
     [Fact]
+    public async Task ApproverTokenCode_Accepted_ApproverEnrollmentMarkedUsed()
+    {
+        // The code an approver device shows comes from its own enrollment's seed: using it is a use of the approver.
+        var approver = await _stores.Enrollments.AddAsync(new Enrollment
+        {
+            Id = Guid.NewGuid().ToString("N"), UserId = "u-approver", Factor = Factor.Push, Confirmed = true,
+            Secret = RandomNumberGenerator.GetBytes(20), PublicKey = [1, 2, 3], CreatedAt = _time.GetUtcNow().AddDays(-1),
+        }, default);
+
+        var result = await _verifier.VerifyAsync("u-approver", OtpCode.Compute(approver.Secret!, new OtpParameters(), Step), default);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(_time.GetUtcNow(), (await _stores.Enrollments.FindAsync("u-approver", approver.Id, default))!.LastUsedAt);
+    }
+
+    [Fact]
     public async Task Totp_SameCodeSubmittedConcurrently_ExactlyOneSucceeds()
     {
         for (var round = 0; round < 5; round++)
