@@ -1,3 +1,5 @@
+using Imprivata.Functions.Infrastructure;
+using Microsoft.Extensions.Options;
 using System.Net;
 using System.Text.Json;
 using Imprivata.Core.Audit;
@@ -56,8 +58,9 @@ public sealed class PublicOriginTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("evil.example.net", body);
         using var discovery = JsonDocument.Parse(body);
+        var configured = host.App.Services.GetRequiredService<IOptions<ServiceOptions>>().Value.PublicBase.ToString();
         foreach (var endpoint in new[] { "authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint", "end_session_endpoint" })
-            Assert.StartsWith("http://127.0.0.1:7071/", discovery.RootElement.GetProperty(endpoint).GetString());
+            Assert.StartsWith(configured, discovery.RootElement.GetProperty(endpoint).GetString());
     }
 
     [Fact]
