@@ -1,4 +1,7 @@
-namespace Imprivata.Core.Mfa.WebAuthn;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Mfa.WebAuthn;
+
+namespace Imprivata.Functions.Mfa.WebAuthn;
 
 /// <summary>
 /// The RFC 8176 amr values a WebAuthn ceremony proves. "fido" always, "user" because user presence is required.
@@ -19,7 +22,7 @@ public sealed record RegistrationResult
     public bool Succeeded { get; private init; }
     public WebAuthnError Error { get; private init; }
     public byte[] CredentialId { get; private init; } = [];
-    /// <summary>The COSE_Key bytes exactly as the authenticator sent them (stored as <see cref="Enrollment.PublicKey"/>).</summary>
+    /// <summary>The credential's COSE_Key (stored as <see cref="Enrollment.PublicKey"/>).</summary>
     public byte[] PublicKey { get; private init; } = [];
     public int Algorithm { get; private init; }
     public uint SignCount { get; private init; }
@@ -27,22 +30,27 @@ public sealed record RegistrationResult
     public bool UserVerified { get; private init; }
     public bool BackupEligible { get; private init; }
     public bool BackedUp { get; private init; }
-    public AttestationKind Attestation { get; private init; }
+    /// <summary>The attestation statement format (L3 §8: "none", "packed", "tpm", "android-key", ...).</summary>
+    public string AttestationFormat { get; private init; } = "none";
+    /// <summary>What the statement proved (L3 §6.5.3: "none", "self", "basic", "attca", "anonca"); no trust in a model is implied.</summary>
+    public string AttestationType { get; private init; } = "none";
 
     public static RegistrationResult Fail(WebAuthnError error) => new() { Error = error == WebAuthnError.None ? WebAuthnError.MalformedAttestation : error };
 
-    internal static RegistrationResult Ok(AuthenticatorData data, AttestationKind attestation) => new()
+    internal static RegistrationResult Ok(byte[] credentialId, byte[] publicKey, int algorithm, uint signCount, Guid aaguid, bool userVerified,
+        bool backupEligible, bool backedUp, string format, string type) => new()
     {
         Succeeded = true,
-        CredentialId = data.Credential!.CredentialId,
-        PublicKey = data.Credential.KeyBytes,
-        Algorithm = data.Credential.Key.Algorithm,
-        SignCount = data.SignCount,
-        Aaguid = new Guid(data.Credential.Aaguid, bigEndian: true),
-        UserVerified = data.UserVerified,
-        BackupEligible = data.Flags.HasFlag(AuthenticatorFlags.BackupEligible),
-        BackedUp = data.Flags.HasFlag(AuthenticatorFlags.BackedUp),
-        Attestation = attestation,
+        CredentialId = credentialId,
+        PublicKey = publicKey,
+        Algorithm = algorithm,
+        SignCount = signCount,
+        Aaguid = aaguid,
+        UserVerified = userVerified,
+        BackupEligible = backupEligible,
+        BackedUp = backedUp,
+        AttestationFormat = format,
+        AttestationType = type,
     };
 }
 
@@ -59,11 +67,11 @@ public sealed record AssertionResult
 
     public static AssertionResult Fail(WebAuthnError error) => new() { Error = error == WebAuthnError.None ? WebAuthnError.SignatureInvalid : error };
 
-    internal static AssertionResult Ok(AuthenticatorData data) => new()
+    internal static AssertionResult Ok(uint signCount, bool userVerified) => new()
     {
         Succeeded = true,
-        SignCount = data.SignCount,
-        UserVerified = data.UserVerified,
+        SignCount = signCount,
+        UserVerified = userVerified,
         Amr = WebAuthnAmr.Values,
     };
 }

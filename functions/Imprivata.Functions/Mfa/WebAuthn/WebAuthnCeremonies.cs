@@ -1,7 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Mfa.WebAuthn;
 
-namespace Imprivata.Core.Mfa.WebAuthn;
+namespace Imprivata.Functions.Mfa.WebAuthn;
 
 /// <summary>Registration and assertion of WebAuthn credentials as enrollments of a user.</summary>
 /// <remarks>
@@ -34,7 +36,7 @@ public sealed class WebAuthnCeremonies(IEnrollmentStore enrollments, IWebAuthnCh
             ? Base64Url.DecodeFromChars(kept)
             : RandomNumberGenerator.GetBytes(UserHandleLength);
         var challenge = NewChallenge(userId, WebAuthnCeremony.Registration) with { UserHandle = handle };
-        return new WebAuthnStart(challenge, WebAuthnOptions.Creation(rp, challenge, handle, userName, displayName, existing));
+        return new WebAuthnStart(challenge, WebAuthnOptions.Creation(rp, challenge.Value, handle, userName, displayName, existing).ToJson());
     }
 
     public async Task<WebAuthnStart?> BeginRegistrationAsync(string userId, string userName, string displayName, CancellationToken ct)
@@ -63,7 +65,7 @@ public sealed class WebAuthnCeremonies(IEnrollmentStore enrollments, IWebAuthnCh
         var challengeError = Check(expected, userId, WebAuthnCeremony.Registration);
         if (challengeError != WebAuthnError.None)
             return (RegistrationResult.Fail(challengeError), null);
-        var result = RegistrationVerifier.Verify(rp, expected.Value, response.ClientDataJson, response.AttestationObject);
+        var result = await RegistrationVerifier.VerifyAsync(rp, expected.Value, expected.UserHandle!, response, ct: ct).ConfigureAwait(false);
         if (!result.Succeeded)
             return (result, null);
 
@@ -79,7 +81,8 @@ public sealed class WebAuthnCeremonies(IEnrollmentStore enrollments, IWebAuthnCh
             Transports = response.Transports.Length == 0 ? null : response.Transports,
             UserVerified = result.UserVerified,
             BackupEligible = result.BackupEligible,
-            Attestation = result.Attestation switch { AttestationKind.Self => "self", AttestationKind.BasicUntrusted => "basic-untrusted", _ => "none" },
+            Attestation = result.AttestationType,
+            AttestationFormat = result.AttestationFormat,
         };
         var enrollment = new Enrollment
         {
@@ -116,7 +119,7 @@ public sealed class WebAuthnCeremonies(IEnrollmentStore enrollments, IWebAuthnCh
         if (credentials.Count == 0)
             return null;
         var challenge = NewChallenge(userId, WebAuthnCeremony.Assertion);
-        return new WebAuthnStart(challenge, WebAuthnOptions.Request(rp, challenge, credentials));
+        return new WebAuthnStart(challenge, WebAuthnOptions.Request(rp, challenge.Value, credentials).ToJson());
     }
 
     public async Task<WebAuthnStart?> BeginAssertionAsync(string userId, CancellationToken ct)
@@ -150,8 +153,8 @@ public sealed class WebAuthnCeremonies(IEnrollmentStore enrollments, IWebAuthnCh
         if (!string.Equals(enrollment.UserId, userId, StringComparison.Ordinal))
             return AssertionResult.Fail(WebAuthnError.CredentialOfAnotherUser);
         var handle = WebAuthnCredentialProperties.Read(enrollment).UserHandle;
-        var result = AssertionVerifier.Verify(rp, expected.Value, enrollment.PublicKey, enrollment.SignCount,
-            handle is null ? [] : Base64Url.DecodeFromChars(handle), response.ClientDataJson, response.AuthenticatorData, response.Signature, response.UserHandle);
+        var result = await AssertionVerifier.VerifyAsync(rp, expected.Value, enrollment.PublicKey, enrollment.SignCount,
+            handle is null ? [] : Base64Url.DecodeFromChars(handle), response, ct: ct).ConfigureAwait(false);
         if (!result.Succeeded)
             return result;
         // Step 22 persisted with optimistic concurrency: of two assertions racing on one counter value, one loses.
@@ -175,6 +178,9 @@ public sealed class WebAuthnCeremonies(IEnrollmentStore enrollments, IWebAuthnCh
     {
         // A challenge issued to another user or for the other ceremony is not this ceremony's challenge.
         if (expected.Ceremony != ceremony || !string.Equals(expected.UserId, userId, StringComparison.Ordinal) || expected.Value.Length < 16)
+            return WebAuthnError.ChallengeMismatch;
+        // A registration challenge carries the user.id the authenticator was given (L3 §5.4.3: 1-64 bytes).
+        if (ceremony == WebAuthnCeremony.Registration && expected.UserHandle is not { Length: >= 1 and <= 64 })
             return WebAuthnError.ChallengeMismatch;
         return time.GetUtcNow() >= expected.ExpiresAt ? WebAuthnError.ChallengeExpired : WebAuthnError.None;
     }

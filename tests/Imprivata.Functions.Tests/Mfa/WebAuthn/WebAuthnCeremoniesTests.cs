@@ -1,13 +1,15 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.WebAuthn;
+using Imprivata.Functions.Mfa.WebAuthn;
 using Imprivata.Storage.Mfa;
 using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Imprivata.Storage.Tests.Mfa.WebAuthn;
+namespace Imprivata.Functions.Tests.Mfa.WebAuthn;
 
 /// <summary>Registration and login through the ceremonies, with enrollments and challenges in real Tables (Azurite).</summary>
 public sealed class WebAuthnCeremoniesTests
@@ -134,9 +136,46 @@ public sealed class WebAuthnCeremoniesTests
         await RegisterAsync("judy", key);
         var start = (await _ceremonies.BeginRegistrationAsync("kim", "kim", "Kim", default))!;
         var (clientData, attestation) = key.Register(Rp.Id, Origin, start.Challenge.Value);
-        var (result, stored) = await _ceremonies.CompleteRegistrationAsync("kim", start.CeremonyId!, new RegistrationResponse(clientData, attestation, []), "key", default);
+        var (result, stored) = await _ceremonies.CompleteRegistrationAsync("kim", start.CeremonyId!, new RegistrationResponse(key.CredentialId, clientData, attestation, []), "key", default);
         Assert.Equal(WebAuthnError.CredentialAlreadyRegistered, result.Error);
         Assert.Null(stored);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CredentialStoredBeforeTheLibrary_StillSignsIn(bool rsa)
+    {
+        // An enrollment exactly as the hand-written verifier stored it: COSE_Key bytes as sent, its properties JSON, a counter.
+        using var key = new SoftwareAuthenticator(rsa) { SignCount = 41 };
+        var handle = RandomNumberGenerator.GetBytes(32);
+        var stored = await _enrollments.AddAsync(new Enrollment
+        {
+            Id = "wa-" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12)),
+            UserId = "olga",
+            Factor = Factor.WebAuthn,
+            Label = "Old key",
+            CreatedAt = _time.GetUtcNow(),
+            Confirmed = true,
+            PublicKey = key.CoseKey(),
+            CredentialId = key.CredentialIdText,
+            SignCount = 41,
+            Properties = $"{{\"userHandle\":\"{Base64Url.EncodeToString(handle)}\",\"aaguid\":\"{Guid.Empty}\",\"algorithm\":{key.Algorithm},"
+                + "\"transports\":[\"usb\",\"nfc\"],\"userVerified\":true,\"backupEligible\":false,\"attestation\":\"basic-untrusted\"}",
+        }, default);
+
+        var start = (await _ceremonies.BeginAssertionAsync("olga", default))!;
+        using (var options = JsonDocument.Parse(start.OptionsJson))
+        {
+            var allowed = Assert.Single(options.RootElement.GetProperty("allowCredentials").EnumerateArray());
+            Assert.Equal(key.CredentialIdText, allowed.GetProperty("id").GetString());
+            Assert.Equal(["usb", "nfc"], allowed.GetProperty("transports").EnumerateArray().Select(t => t.GetString()));
+        }
+        var (clientData, authData, signature) = key.Assert(Rp.Id, Origin, start.Challenge.Value);
+        var result = await _ceremonies.CompleteAssertionAsync("olga", start.CeremonyId!, new AssertionResponse(key.CredentialId, clientData, authData, signature, handle), default);
+        Assert.True(result.Succeeded, result.Error.ToString());
+        Assert.Equal(42, (await _enrollments.FindAsync("olga", stored.Id, default))!.SignCount);
+        Assert.Equal("basic-untrusted", WebAuthnCredentialProperties.Read(result.Enrollment!).Attestation);
     }
 
     [Fact]
@@ -163,8 +202,9 @@ public sealed class WebAuthnCeremoniesTests
     {
         Assert.Null(AssertionResponse.TryParse("AAAA", "e30", "AA", "AA", null)); // credential id too short
         Assert.Null(AssertionResponse.TryParse(new string('A', 22) + "==", "e30", "AA", "AA", null)); // padding
-        Assert.Null(RegistrationResponse.TryParse("e30", new string('A', 200_000), null));
-        var ok = RegistrationResponse.TryParse("e30", "oA", "usb, internal,carrier-pigeon");
+        Assert.Null(RegistrationResponse.TryParse(new string('A', 22), "e30", new string('A', 200_000), null));
+        Assert.Null(RegistrationResponse.TryParse("AAAA", "e30", "oA", null)); // credential id too short
+        var ok = RegistrationResponse.TryParse(new string('A', 22), "e30", "oA", "usb, internal,carrier-pigeon");
         Assert.Equal(["usb", "internal"], ok!.Transports);
     }
 
@@ -172,7 +212,7 @@ public sealed class WebAuthnCeremoniesTests
     {
         var start = (await _ceremonies.BeginRegistrationAsync(user, user, user, default))!;
         var (clientData, attestation) = key.Register(Rp.Id, Origin, start.Challenge.Value);
-        var (result, enrollment) = await _ceremonies.CompleteRegistrationAsync(user, start.CeremonyId!, new RegistrationResponse(clientData, attestation, ["usb"]), "My key", default);
+        var (result, enrollment) = await _ceremonies.CompleteRegistrationAsync(user, start.CeremonyId!, new RegistrationResponse(key.CredentialId, clientData, attestation, ["usb"]), "My key", default);
         Assert.True(result.Succeeded, result.Error.ToString());
         return enrollment!;
     }
