@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text;
+
 namespace Imprivata.Core.UserDirectory;
 
-/// <summary>Shape rules for user fields: names that are safe to show, log and compare.</summary>
+/// <summary>Shape rules for user fields: names that are safe to show, log, compare and use as a table key.</summary>
 public static class UserFieldRules
 {
     public const int MaxUsernameLength = 64;
@@ -8,9 +11,7 @@ public static class UserFieldRules
 
     public static string? Check(UserFields f)
     {
-        var username = f.Username?.Trim() ?? "";
-        // Letters, digits and . _ - @ only: no whitespace, control characters or markup in an identifier.
-        if (username.Length is 0 or > MaxUsernameLength || !username.All(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' or '@'))
+        if (!IsUsername(NormalizeUsername(f.Username)))
             return DirectoryErrors.UsernameInvalid;
         if (!Enum.IsDefined(f.AdminRole))
             return DirectoryErrors.FieldInvalid;
@@ -21,4 +22,49 @@ public static class UserFieldRules
             return DirectoryErrors.FieldInvalid;
         return null;
     }
+
+    /// <summary>
+    /// Trimmed and in Unicode normalization form C, so "Zoë" typed with a combining diaeresis and "Zoë" typed as one
+    /// character are one name (UAX #15), not two that look alike.
+    /// </summary>
+    public static string NormalizeUsername(string? username)
+    {
+        var trimmed = username?.Trim() ?? "";
+        return trimmed.IsNormalized(NormalizationForm.FormC) ? trimmed : trimmed.Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>
+    /// The names people have in directories: letters of any alphabet with their combining marks, digits, and . _ - ' + @
+    /// (O'Brien, jean-luc, anna+lab@example.org, José, Łukasz). Refused: whitespace, control and format characters (invisible,
+    /// or able to reorder what an administrator reads), / \ # ? % (forbidden in, or escapes of, Azure Tables keys, and
+    /// meaningful in URLs), and markup or quoting characters (&lt; &gt; &amp; " `) that other systems reading the name mishandle.
+    /// </summary>
+    public static bool IsUsername(string username)
+    {
+        if (username.Length is 0 or > MaxUsernameLength)
+            return false;
+        var hasLetterOrDigit = false;
+        for (var i = 0; i < username.Length; i++)
+        {
+            var c = username[i];
+            if (char.IsHighSurrogate(c) && i + 1 < username.Length && char.IsLowSurrogate(username[i + 1]))
+            {
+                // Letters outside the basic plane (historic and some East Asian scripts) arrive as surrogate pairs.
+                if (!char.IsLetterOrDigit(username, i))
+                    return false;
+                hasLetterOrDigit = true;
+                i++;
+                continue;
+            }
+            if (char.IsLetterOrDigit(c))
+                hasLetterOrDigit = true;
+            else if (i > 0 && CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark)
+                continue; // a vowel sign or accent that did not compose onto its letter (Devanagari, Thai...)
+            else if (!IsUsernamePunctuation(c))
+                return false;
+        }
+        return hasLetterOrDigit;
+    }
+
+    private static bool IsUsernamePunctuation(char c) => c is '.' or '_' or '-' or '\'' or '+' or '@';
 }

@@ -40,10 +40,35 @@ public sealed class DirectoryServiceTests
     [InlineData("has space")]
     [InlineData("<script>")]
     [InlineData("")]
+    [InlineData("a/b")]
+    [InlineData("nul\0")]
     public async Task CreateUser_BadUsername_IsRejected(string username)
     {
         var result = await _service.CreateUserAsync(new UserFields { Username = username }, null, default);
         Assert.Equal(DirectoryErrors.UsernameInvalid, result.Error);
+    }
+
+    [Theory]
+    [InlineData("O'Brien")]
+    [InlineData("anna+lab@example.org")]
+    [InlineData("jean-luc.picard")]
+    [InlineData("Łukasz")]
+    public async Task CreateUser_RealWorldUsername_IsStoredAndFoundByName(string username)
+    {
+        var result = await _service.CreateUserAsync(new UserFields { Username = username }, null, default);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(result.Value!.Id, (await _store.FindUserByUsernameAsync(username.ToUpperInvariant(), default))?.Id);
+    }
+
+    [Fact]
+    public async Task CreateUser_DecomposedAccent_IsStoredComposed_SoTheComposedSpellingIsTaken()
+    {
+        var created = await _service.CreateUserAsync(new UserFields { Username = "Zoe\u0308" }, null, default);
+        var again = await _service.CreateUserAsync(new UserFields { Username = "Zo\u00EB" }, null, default);
+
+        Assert.Equal("Zo\u00EB", created.Value!.Username);
+        Assert.Equal(DirectoryErrors.UsernameTaken, again.Error);
     }
 
     [Fact]
