@@ -31,7 +31,7 @@ public sealed class DirectoryService(IDirectoryStore store, PasswordHasher hashe
         if (password is not null && PasswordRules.Check(password) is { } weak)
             return DirectoryResult<DirectoryUser>.Fail(weak);
         var now = time.GetUtcNow();
-        var user = Apply(new DirectoryUser { Id = NewId(), Username = UserFieldRules.NormalizeUsername(fields.Username) }, fields) with
+        var user = Apply(new DirectoryUser { Id = NewId(), Username = fields.Username }, fields) with
         {
             PasswordHash = password is null ? null : hasher.Hash(password),
             CreatedAt = now,
@@ -112,7 +112,7 @@ public sealed class DirectoryService(IDirectoryStore store, PasswordHasher hashe
 
     private static DirectoryUser Apply(DirectoryUser user, UserFields f) => user with
     {
-        Username = UserFieldRules.NormalizeUsername(f.Username),
+        Username = f.Username.Trim(),
         DisplayName = f.DisplayName.Trim(),
         Email = string.IsNullOrWhiteSpace(f.Email) ? null : f.Email.Trim(),
         Phone = string.IsNullOrWhiteSpace(f.Phone) ? null : f.Phone.Trim(),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Imprivata.Core.UserDirectory;
 
@@ -11,7 +10,7 @@ public static class UserFieldRules
 
     public static string? Check(UserFields f)
     {
-        if (!IsUsername(NormalizeUsername(f.Username)))
+        if (!IsUsername(f.Username?.Trim() ?? ""))
             return DirectoryErrors.UsernameInvalid;
         if (!Enum.IsDefined(f.AdminRole))
             return DirectoryErrors.FieldInvalid;
@@ -21,16 +20,6 @@ public static class UserFieldRules
         if (string.IsNullOrWhiteSpace(f.Domain))
             return DirectoryErrors.FieldInvalid;
         return null;
-    }
-
-    /// <summary>
-    /// Trimmed and in Unicode normalization form C, so "Zoë" typed with a combining diaeresis and "Zoë" typed as one
-    /// character are one name (UAX #15), not two that look alike.
-    /// </summary>
-    public static string NormalizeUsername(string? username)
-    {
-        var trimmed = username?.Trim() ?? "";
-        return trimmed.IsNormalized(NormalizationForm.FormC) ? trimmed : trimmed.Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>

@@ -100,12 +100,12 @@ public static class AppPages
         if (await services.Apps.GetAsync(clientId, ct) is not { } profile)
             return AdminHttp.SeeOther(Back("/admin/apps", DirectoryErrors.NotFound));
         var deployment = draft ?? profile.Deployment;
-        var allUsers = await services.Users.ListOrganizationalUnitsAsync(ct);
+        var directoryOus = await services.Users.ListOrganizationalUnitsAsync(ct);
         return Page<AppDeployPage>(new
         {
             Admin = Actor(http), Profile = profile, Deployment = deployment,
             Domains = await DomainsAsync(services.Users, deployment, ct),
-            OrganizationalUnits = allUsers.Concat(deployment.OrganizationalUnits).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList(),
+            OrganizationalUnits = directoryOus.Concat(deployment.OrganizationalUnits).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList(),
             ChosenGroups = await services.Picker.GroupsByIdAsync(deployment.GroupIds, ct),
             ChosenUsers = await services.Picker.UsersByIdAsync(deployment.UserIds, ct),
             GroupQuery = groupQuery, UserQuery = userQuery, Focus = focus,

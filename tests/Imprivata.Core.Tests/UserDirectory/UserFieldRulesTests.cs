@@ -47,10 +47,6 @@ public sealed class UserFieldRulesTests
     }
 
     [Fact]
-    public void NormalizeUsername_TrimsAndComposes() =>
-        Assert.Equal("Zo\u00EB", UserFieldRules.NormalizeUsername("  Zoe\u0308 "));
-
-    [Fact]
     public void Check_UsernameWithApostrophe_NoError() =>
         Assert.Null(UserFieldRules.Check(new UserFields { Username = "O'Brien" }));
 }

@@ -13,7 +13,7 @@ public sealed class AdminMessagesTests
 {
     public static TheoryData<string> AdminCodes()
     {
-        var data = new TheoryData<string>();
+        var data = new SortedSet<string>(StringComparer.Ordinal); // some codes are shared ("not_found", "contended")
         foreach (var type in new[] { typeof(DirectoryErrors), typeof(PolicyErrors), typeof(TokenErrors) })
         {
             foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral))
@@ -27,7 +27,7 @@ public sealed class AdminMessagesTests
                      "redirect_uri_invalid", "redirect_uri_not_https", "redirect_uri_fragment", "redirect_uri_required", "too_many_redirect_uris",
                      "logo_type_invalid", "logo_dimensions_too_large", "logo_too_large", "color_invalid", "timeout_out_of_range", "user_not_found", "member_missing" })
             data.Add(code);
-        return data;
+        return [.. data];
     }
 
     [Theory]
