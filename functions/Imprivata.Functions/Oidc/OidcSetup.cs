@@ -66,8 +66,8 @@ public static class OidcSetup
 
                 // Code flow only: response_type=token/id_token (implicit) and grant_type=password stay unsupported (RFC 9700 2.1.2, 2.4).
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
-                // PKCE for every client, S256 only (RFC 7636 4.2; RFC 9700 2.1.1: plain is not allowed).
-                server.RequireProofKeyForCodeExchange();
+                // PKCE is each client's requirement (OpenIddictClientRegistry: on unless the app profile turns it off for a
+                // confidential app that cannot send it); S256 only (RFC 7636 4.2; RFC 9700 2.1.1: plain is not allowed).
                 server.Configure(o =>
                 {
                     o.CodeChallengeMethods.Clear();
@@ -78,8 +78,8 @@ public static class OidcSetup
                 server.AddHttpRedirectRefusal(issuer);
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifier>()
-                    // Before OpenIddict's own "verifier missing" check, which answers invalid_request.
-                    .SetOrder(Exchange.ValidateProofKeyForCodeExchangeParameters.Descriptor.Order - 1)
+                    // Once the code was read, before OpenIddict's own "verifier missing" checks, which answer invalid_request.
+                    .SetOrder(Exchange.ValidateProofKeyForCodeExchangeRequirement.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifierSyntax>()
