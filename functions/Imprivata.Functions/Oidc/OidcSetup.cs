@@ -75,6 +75,14 @@ public static class OidcSetup
                 });
 
                 server.AddOidcErrorAudit();
+                server.AddEventHandler<ProcessErrorContext>(handler => handler
+                    .UseSingletonHandler<OmitErrorUri>()
+                    .SetOrder(AttachErrorParameters.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<ProcessChallengeContext>(handler => handler
+                    .UseSingletonHandler<OmitErrorUri>()
+                    .SetOrder(AttachDefaultChallengeError.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddHttpRedirectRefusal(issuer);
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifier>()
