@@ -47,7 +47,6 @@ public static class OidcSetup
         // Server to server, to the address the administrator registered: never follow a redirect elsewhere, carry no cookies.
         builder.Services.AddHttpClient(BackchannelLogout.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-        builder.Services.AddSingleton<AppAccess>();
         builder.Services.TryAddSingleton<IOidcClientRegistry, OpenIddictClientRegistry>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
 
@@ -84,6 +83,16 @@ public static class OidcSetup
                     .SetOrder(AttachDefaultChallengeError.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddHttpRedirectRefusal(issuer);
+                // The authorization request's own OIDC rules, after OpenIddict attached the validated id_token_hint; the
+                // endpoint's access steps come after them (AuthorizeEndpoint).
+                server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireHintedUser>()
+                    .SetOrder(Authentication.AttachPrincipal.Descriptor.Order + 1_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireSessionForPromptNone>()
+                    .SetOrder(Authentication.AttachPrincipal.Descriptor.Order + 2_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifier>()
                     // Before OpenIddict's own "verifier missing" check, which answers invalid_request.
