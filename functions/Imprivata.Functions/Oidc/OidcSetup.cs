@@ -47,7 +47,6 @@ public static class OidcSetup
         // Server to server, to the address the administrator registered: never follow a redirect elsewhere, carry no cookies.
         builder.Services.AddHttpClient(BackchannelLogout.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-        builder.Services.AddSingleton<AppAccess>();
         builder.Services.TryAddSingleton<IOidcClientRegistry, OpenIddictClientRegistry>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
 
@@ -75,7 +74,25 @@ public static class OidcSetup
                 });
 
                 server.AddOidcErrorAudit();
+                server.AddEventHandler<ProcessErrorContext>(handler => handler
+                    .UseSingletonHandler<OmitErrorUri>()
+                    .SetOrder(AttachErrorParameters.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<ProcessChallengeContext>(handler => handler
+                    .UseSingletonHandler<OmitErrorUri>()
+                    .SetOrder(AttachDefaultChallengeError.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddHttpRedirectRefusal(issuer);
+                // The authorization request's own OIDC rules, after OpenIddict attached the validated id_token_hint; the
+                // endpoint's access steps come after them (AuthorizeEndpoint).
+                server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireHintedUser>()
+                    .SetOrder(Authentication.AttachPrincipal.Descriptor.Order + 1_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireSessionForPromptNone>()
+                    .SetOrder(Authentication.AttachPrincipal.Descriptor.Order + 2_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifier>()
                     // Once the code was read, before OpenIddict's own "verifier missing" checks, which answer invalid_request.

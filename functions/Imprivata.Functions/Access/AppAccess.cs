@@ -2,7 +2,7 @@ using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
 using Imprivata.Core.UserDirectory;
 
-namespace Imprivata.Functions.Oidc;
+namespace Imprivata.Functions.Access;
 
 public sealed record AccessDecision(bool Allowed, string Reason);
 
