@@ -14,6 +14,8 @@ using OpenIddict.Abstractions;
 
 if (args is ["--drive", var ordersFile])
     return await LoadDriver.RunAsync(ordersFile);
+if (args is ["--cold-start", .. var packages])
+    return await Imprivata.Benchmarks.ColdStart.ColdStartBenchmark.RunAsync(packages);
 
 var total = Stopwatch.StartNew();
 using var watchdog = new Timer(_ =>

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 
 namespace Imprivata.Functions.Tests.Infra;
@@ -72,5 +74,72 @@ public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture
         var mode = (zip.GetEntry(executable)!.ExternalAttributes >> 16) & 0x1FF;
 
         Assert.Equal(0x1ED, mode & 0x1ED); // 0755
+    }
+
+    [Fact]
+    public void Zip_OurAssemblies_AreReadyToRun()
+    {
+        using var zip = Open();
+        var ours = OurAssemblies(zip).ToList();
+        var plainIl = new List<string>();
+        foreach (var (name, image) in ours)
+        {
+            using var pe = new PEReader(new MemoryStream(image));
+            // A ReadyToRun image carries its precompiled code under the CLI header's ManagedNativeHeader (ECMA-335 II.25.3.3).
+            if (pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size == 0)
+                plainIl.Add(name);
+        }
+
+        Assert.Contains(ours, a => a.Name == "Imprivata.Functions.dll");
+        Assert.Empty(plainIl);
+    }
+
+    [Fact]
+    public void Zip_NoDemoAssembly()
+    {
+        using var zip = Open();
+
+        var demo = AppEntries(zip).Select(e => e.Name)
+            .Where(n => n.StartsWith("Imprivata.", StringComparison.Ordinal) && (n.Contains("Demo", StringComparison.OrdinalIgnoreCase) || n.Contains("Sample", StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+
+        Assert.Empty(demo);
+    }
+
+    [Fact]
+    public void Zip_OurAssemblies_ContainNoDemoTypes()
+    {
+        using var zip = Open();
+        var demoTypes = new List<string>();
+        foreach (var (name, image) in OurAssemblies(zip))
+        {
+            using var pe = new PEReader(new MemoryStream(image));
+            var metadata = pe.GetMetadataReader();
+            foreach (var handle in metadata.TypeDefinitions)
+            {
+                var type = metadata.GetTypeDefinition(handle);
+                var ns = metadata.GetString(type.Namespace);
+                var typeName = metadata.GetString(type.Name);
+                if (ns.StartsWith("Imprivata.Functions.Sample", StringComparison.Ordinal) || typeName is "DemoSeed" or "SampleRelyingParty" or "SampleClient")
+                    demoTypes.Add($"{name}: {ns}.{typeName}");
+            }
+        }
+
+        Assert.Empty(demoTypes);
+    }
+
+    private static IEnumerable<ZipArchiveEntry> AppEntries(ZipArchive zip) =>
+        zip.Entries.Where(e => e.FullName.StartsWith("app/", StringComparison.Ordinal) && e.FullName.IndexOf('/', 4) < 0);
+
+    /// <summary>Our own assemblies in the package, copied to memory (PEReader needs to seek; zip entry streams do not).</summary>
+    private static IEnumerable<(string Name, byte[] Image)> OurAssemblies(ZipArchive zip)
+    {
+        foreach (var entry in AppEntries(zip).Where(e => e.Name.StartsWith("Imprivata.", StringComparison.Ordinal) && e.Name.EndsWith(".dll", StringComparison.Ordinal)))
+        {
+            using var stream = entry.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            yield return (entry.Name, copy.ToArray());
+        }
     }
 }
