@@ -36,7 +36,7 @@ public static class AdminSetup
 
     public static void MapAdmin(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/admin"), admin => admin.Use(async (context, next) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(AdminHttp.ConsolePath), admin => admin.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
             // Clickjacking (frame-ancestors 'none', with X-Frame-Options for old browsers); no inline script anywhere.
@@ -50,7 +50,7 @@ public static class AdminSetup
             await next(context);
         }));
 
-        app.MapGet("/admin/admin.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
+        app.MapGet("/console/admin.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
         app.MapAdminLogin();
         app.MapAdminPages();
         app.MapAdminApi();
