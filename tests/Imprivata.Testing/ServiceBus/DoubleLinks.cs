@@ -9,7 +9,7 @@ namespace Imprivata.Testing.ServiceBus;
 /// A sender's link into a queue: every transfer is stored. Azure.Messaging.ServiceBus sends even one message as a batch
 /// (message format 0x80013700: each data section holds one encoded message), so batches are unpacked.
 /// </summary>
-internal sealed class QueueTarget(DoubleEntity entity) : LinkEndpoint
+internal sealed class QueueTarget(DoubleEntity entity, ServiceBusDouble owner) : LinkEndpoint
 {
     public const uint BatchFormat = 0x80013700;
 
@@ -17,7 +17,12 @@ internal sealed class QueueTarget(DoubleEntity entity) : LinkEndpoint
     {
         foreach (var message in Unbatch(messageContext.Message))
             entity.Enqueue(message);
-        messageContext.Complete();
+        // Stored at once, acknowledged after the test's delay: a send that times out at the sender and still lands.
+        var delay = owner.AcceptDelay;
+        if (delay <= TimeSpan.Zero)
+            messageContext.Complete();
+        else
+            _ = Task.Delay(delay).ContinueWith(_ => messageContext.Complete(), TaskScheduler.Default);
     }
 
     public override void OnFlow(FlowContext flowContext)

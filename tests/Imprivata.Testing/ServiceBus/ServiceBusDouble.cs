@@ -25,6 +25,7 @@ public sealed class ServiceBusDouble : IAsyncDisposable
     public const string KeyName = "test-rule";
     private const string SessionFilter = "com.microsoft:session-filter";
     private static readonly TimeSpan SessionLock = TimeSpan.FromMinutes(5);
+    private const ulong MaxMessageSize = 256 * 1024;
     private readonly ContainerHost _host;
     private readonly string _key;
     private readonly Func<string, bool>? _validJwt;
@@ -69,6 +70,9 @@ public sealed class ServiceBusDouble : IAsyncDisposable
 
     /// <summary>While true, every queue link is refused (a namespace that is there but not serving).</summary>
     public volatile bool Refusing;
+
+    /// <summary>How long the double waits before acknowledging a message it already stored (zero: at once).</summary>
+    public TimeSpan AcceptDelay { get; set; }
 
     public ConcurrentQueue<PutToken> PutTokens { get; } = new();
     public ConcurrentQueue<Settlement> Settlements { get; } = new();
@@ -190,10 +194,12 @@ public sealed class ServiceBusDouble : IAsyncDisposable
                 Refuse(context, address, ErrorCode.UnauthorizedAccess, "put a token for the entity on $cbs first");
                 return;
             }
+            // The SDK sizes its batches by the answer's max-message-size (Standard tier: 256 KB).
+            attach.MaxMessageSize = MaxMessageSize;
             if (!attach.Role)
             {
                 owner.Attaches.Enqueue($"send {entity.Name}");
-                context.Complete(new QueueTarget(entity), 100);
+                context.Complete(new QueueTarget(entity, owner), 100);
                 return;
             }
             var (hasFilter, session) = SessionOf((Source)attach.Source);
