@@ -1,4 +1,7 @@
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 
 namespace Imprivata.Functions.Tests.Infra;
@@ -72,5 +75,34 @@ public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture
         var mode = (zip.GetEntry(executable)!.ExternalAttributes >> 16) & 0x1FF;
 
         Assert.Equal(0x1ED, mode & 0x1ED); // 0755
+    }
+
+    /// <summary>
+    /// The demo (a seed that writes passwords to files, the sample app, the LAN certificates) is functions/Imprivata.Demo and
+    /// never ships: no assembly of it, and no type, route or setting of it compiled into the app.
+    /// </summary>
+    [Fact]
+    public void Zip_App_HoldsNoDemoCode()
+    {
+        using var zip = Open();
+        Assert.DoesNotContain(zip.Entries, e => e.Name.StartsWith("Imprivata.Demo", StringComparison.OrdinalIgnoreCase));
+
+        using var dll = new MemoryStream();
+        using (var entry = zip.GetEntry("app/Imprivata.Functions.dll")!.Open())
+            entry.CopyTo(dll);
+        dll.Position = 0;
+        using var pe = new PEReader(dll);
+        var metadata = pe.GetMetadataReader();
+
+        var demoTypes = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+            .Select(t => metadata.GetString(t.Namespace) + "." + metadata.GetString(t.Name))
+            .Where(name => name.StartsWith("Imprivata.Demo.", StringComparison.Ordinal) || name.StartsWith("Imprivata.Functions.Sample.", StringComparison.Ordinal));
+        Assert.Empty(demoTypes);
+        // Route templates and configuration keys are string literals: the #US heap holds every one.
+        var literals = new List<string>();
+        for (var handle = MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = metadata.GetNextHandle(handle))
+            literals.Add(metadata.GetUserString(handle));
+        Assert.NotEmpty(literals);
+        Assert.DoesNotContain(literals, l => l.StartsWith("/sample", StringComparison.OrdinalIgnoreCase) || l.Contains("Imprivata:Demo", StringComparison.OrdinalIgnoreCase));
     }
 }
