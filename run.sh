@@ -102,7 +102,7 @@ print(f"""
   Admin console:                    {base}/admin
   OIDC metadata URL:                {base}/.well-known/openid-configuration
   Demo app client id / secret:      {demo['clientId']} / {demo['clientSecret']}
-  Outbox (SMS and e-mail codes):    {base}/outbox
+  Outbox (SMS and e-mail codes):    {base}/outbox (administrators only: sign in to the admin console first)
   Approver page (push, on a phone): {base}/approve
   Health:                           {base}/health
 """)
