@@ -1,6 +1,6 @@
 // Imprivata serverless: Flex Consumption function app (custom handler), Storage (tables, queues, deployment
-// container), Key Vault (RBAC) with the RSA signing key and the key-encryption key, and one user-assigned identity for all
-// data access.
+// container), Key Vault (RBAC) with the RSA signing key, the key-encryption key and the one-time setup secret, workspace-based
+// Application Insights, and one user-assigned identity for all data access and telemetry.
 targetScope = 'resourceGroup'
 
 @description('Azure region for every resource.')
@@ -11,8 +11,8 @@ param location string = resourceGroup().location
 @maxLength(11)
 param namePrefix string
 
-@description('Public base URL of the service, also the OIDC issuer (e.g. https://login.example.org). Never derived from the Host header.')
-param publicBaseUrl string
+@description('Public base URL of the service, also the OIDC issuer (e.g. https://login.example.org). Never derived from the Host header. Empty: the app\'s default https host name.')
+param publicBaseUrl string = ''
 
 @description('Warm instances kept for the HTTP group so a cold start never exceeds a RADIUS NAS timeout.')
 @minValue(0)
@@ -22,6 +22,40 @@ param alwaysReadyHttpInstances int = 1
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
+
+@description('Memory of each instance in MB (Flex Consumption sizes; CPU grows with memory).')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Days Log Analytics keeps the telemetry.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+@description('Object id of the person or pipeline deploying: granted read on the setup secret so it can hand it to the first administrator. Empty: nobody.')
+param deployerPrincipalId string = ''
+
+@description('Kind of principal deployerPrincipalId is.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param deployerPrincipalType string = 'User'
+
+// Two version-4 GUIDs: 244 random bits. ARM evaluates newGuid() only in a parameter default, once per deployment, and never
+// logs a secure parameter's value, so every deployment writes a fresh value (a new secret version the app reads at first-admin
+// setup); the setup page accepts it only while no administrator exists, so rotating it on a redeploy is harmless.
+@secure()
+@description('One-time secret for creating the first administrator. Leave the default: a fresh random value per deployment.')
+param setupSecretValue string = '${newGuid()}${newGuid()}'
+
+@description('Seconds since the epoch after which the setup secret is expired (default: 7 days after this deployment).')
+param setupSecretExpires int = dateTimeToEpoch(dateTimeAdd(utcNow(), 'P7D'))
 
 @description('Name of the RSA key that signs tokens and assertions.')
 param signingKeyName string = 'idp-signing'
@@ -33,6 +67,9 @@ var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageAccountName = take(toLower('${namePrefix}st${suffix}'), 24)
 var keyVaultName = take('${namePrefix}-kv-${suffix}', 24)
 var deploymentContainerName = 'app-package'
+var setupSecretName = 'setup-secret'
+// azd deploys the package to the site carrying this tag (azure.yaml's service name).
+var azdServiceName = 'app'
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
@@ -40,6 +77,8 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -168,6 +207,45 @@ resource dataKeyEncryptionKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
   }
 }
 
+// The first administrator's one-time setup secret. Only the app's identity (and the deployer, when named) may read it: both
+// roles are scoped to this one secret, not the vault. Key Vault does not enforce "exp" on secrets; the app refuses an expired one.
+resource setupSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: setupSecretName
+  properties: {
+    value: setupSecretValue
+    contentType: 'text/plain; one-time first-administrator setup'
+    attributes: {
+      enabled: true
+      exp: setupSecretExpires
+    }
+  }
+}
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${namePrefix}-log-${suffix}'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: logRetentionDays
+  }
+}
+
+// Workspace-based Application Insights; local (instrumentation-key) auth off, so only Entra identities may send telemetry.
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${namePrefix}-appi-${suffix}'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+    IngestionMode: 'LogAnalytics'
+    DisableLocalAuth: true
+  }
+}
+
 resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   name: guid(storage.id, identity.id, roles.storageTableDataContributor)
@@ -209,6 +287,37 @@ resource cryptoRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+resource setupSecretRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: setupSecret
+  name: guid(setupSecret.id, identity.id, roles.keyVaultSecretsUser)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource deployerSetupSecretRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  scope: setupSecret
+  name: guid(setupSecret.id, deployerPrincipalId, roles.keyVaultSecretsUser)
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+// Entra-authenticated telemetry (DisableLocalAuth) needs this role on the component.
+resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: appInsights
+  name: guid(appInsights.id, identity.id, roles.monitoringMetricsPublisher)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${namePrefix}-plan'
   location: location
@@ -222,10 +331,15 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
+// Flex Consumption runs custom handlers as runtime 'custom' 1.0 (the package is self-contained linux-x64). On Flex the runtime
+// lives in functionAppConfig: no FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION or linuxFxVersion.
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: '${namePrefix}-func-${suffix}'
   location: location
   kind: 'functionapp,linux'
+  tags: {
+    'azd-service-name': azdServiceName
+  }
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
@@ -252,7 +366,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
-        instanceMemoryMB: 2048
+        instanceMemoryMB: instanceMemoryMB
         alwaysReady: [
           {
             name: 'http'
@@ -264,75 +378,60 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
-        // The Functions host's own storage, identity-based (no account key anywhere).
-        {
-          name: 'AzureWebJobsStorage__accountName'
-          value: storage.name
-        }
-        {
-          name: 'AzureWebJobsStorage__credential'
-          value: 'managedidentity'
-        }
-        {
-          name: 'AzureWebJobsStorage__clientId'
-          value: identity.properties.clientId
-        }
-        {
-          name: 'AzureWebJobsDisableHomepage'
-          value: 'true'
-        }
-        // The app's own data access uses the same identity (Azure.Identity reads AZURE_CLIENT_ID).
-        {
-          name: 'AZURE_CLIENT_ID'
-          value: identity.properties.clientId
-        }
-        {
-          name: 'Imprivata__Storage__TableServiceUri'
-          value: storage.properties.primaryEndpoints.table
-        }
-        {
-          name: 'Imprivata__Storage__QueueServiceUri'
-          value: storage.properties.primaryEndpoints.queue
-        }
-        // The push deadline queue: the PushDeadline function's queueTrigger names it as %PushDeadlineQueue%.
-        {
-          name: 'PushDeadlineQueue'
-          value: 'push-deadlines'
-        }
-        {
-          name: 'Imprivata__PublicBaseUrl'
-          value: publicBaseUrl
-        }
-        {
-          name: 'Imprivata__KeyProvider'
-          value: 'keyvault'
-        }
-        {
-          name: 'Imprivata__KeyVaultUrl'
-          value: keyVault.properties.vaultUri
-        }
-        {
-          name: 'Imprivata__KeyVaultKeyName'
-          value: signingKey.name
-        }
-        {
-          name: 'Imprivata__KeyVaultWrapKeyName'
-          value: dataKeyEncryptionKey.name
-        }
-      ]
     }
+  }
+}
+
+var effectivePublicBaseUrl = empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
+
+// A resource of its own so the settings may name the site's own host name. It waits for the role assignments: the host and
+// the app start with these settings and must find their data reachable.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    // The Functions host's own storage, identity-based (no account key anywhere).
+    AzureWebJobsStorage__accountName: storage.name
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identity.properties.clientId
+    AzureWebJobsDisableHomepage: 'true'
+    // The host's telemetry, authenticated with the identity (the component refuses instrumentation-key ingestion).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+    // Keep OpenTelemetry's query-string redaction on (the Azure Monitor distro turns it off): ?code= carries authorization codes.
+    OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION: 'false'
+    OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION: 'false'
+    // The app's own data access uses the same identity (Azure.Identity reads AZURE_CLIENT_ID).
+    AZURE_CLIENT_ID: identity.properties.clientId
+    Imprivata__Storage__TableServiceUri: storage.properties.primaryEndpoints.table
+    Imprivata__Storage__QueueServiceUri: storage.properties.primaryEndpoints.queue
+    // The push deadline queue: the PushDeadline function's queueTrigger names it as %PushDeadlineQueue%.
+    PushDeadlineQueue: 'push-deadlines'
+    Imprivata__PublicBaseUrl: effectivePublicBaseUrl
+    Imprivata__KeyProvider: 'keyvault'
+    Imprivata__KeyVaultUrl: keyVault.properties.vaultUri
+    Imprivata__KeyVaultKeyName: signingKey.name
+    Imprivata__KeyVaultWrapKeyName: dataKeyEncryptionKey.name
+    // Versionless: the app reads the newest version, the one this deployment wrote.
+    Imprivata__Setup__SecretUri: setupSecret.properties.secretUri
   }
   dependsOn: [
     tableRole
     queueRole
     blobRole
     cryptoRole
+    setupSecretRole
+    telemetryRole
   ]
 }
 
+// deploy.sh reads these (BicepTests checks it reads nothing else); azd stores them in its environment.
 output functionAppName string = functionApp.name
 output functionAppHostName string = functionApp.properties.defaultHostName
+output publicBaseUrl string = effectivePublicBaseUrl
+output keyVaultName string = keyVault.name
 output keyVaultUri string = keyVault.properties.vaultUri
+output setupSecretName string = setupSecret.name
 output storageAccountName string = storage.name
 output identityClientId string = identity.properties.clientId
+output appInsightsName string = appInsights.name

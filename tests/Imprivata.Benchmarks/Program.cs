@@ -14,6 +14,8 @@ using OpenIddict.Abstractions;
 
 if (args is ["--drive", var ordersFile])
     return await LoadDriver.RunAsync(ordersFile);
+if (args is ["--cold-start", .. var packages])
+    return await Imprivata.Benchmarks.ColdStart.ColdStartBenchmark.RunAsync(packages);
 
 var total = Stopwatch.StartNew();
 using var watchdog = new Timer(_ =>
@@ -27,7 +29,8 @@ const string Username = "bench.user";
 var password = "Bench-" + Pkce.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
 
 Console.WriteLine($"Imprivata benchmark: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
-                  $"server GC {System.Runtime.GCSettings.IsServerGC}");
+                  $"server GC {System.Runtime.GCSettings.IsServerGC}; load average {Report.F(CpuMeter.LoadAverage(), "0.0")} at the start " +
+                  "(runnable processes: above the core count, other work competes for the cores)");
 Console.WriteLine($"Driver: its own process, one HttpClient (SocketsHttpHandler, keep-alive, loopback) per provider, {LoadDriver.Concurrency} concurrent workers, " +
                   $"warm-up {Budget.Default.WarmUp.TotalSeconds:0} s ({Budget.Default.RedemptionWarmUpRounds} untimed rounds before redemptions), longer while our service is still compiling " +
                   $"(up to {Budget.Default.MaxWarmUp.TotalSeconds:0} s more, the same for oidc-provider); driver, Azurite, node and our service share this machine's cores.");

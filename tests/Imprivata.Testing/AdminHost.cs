@@ -31,7 +31,7 @@ public sealed partial class AdminHost : IAsyncDisposable
         var tables = Azurite.NewTables();
         var audit = new InMemoryAuditLog();
         var registry = new Mock<IOidcClientRegistry>();
-        registry.Setup(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()))
+        registry.Setup(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync("the-client-secret");
         var app = ServiceApp.Build([], builder =>
         {

@@ -86,11 +86,12 @@ public sealed class TestService : IAsyncDisposable
     }
 
     /// <summary>Registers an OIDC app profile the way the admin console does and returns its client secret.</summary>
+    /// <param name="requirePkce">The app profile's "Require PKCE" (on unless a test needs an app that redeems codes with its secret alone).</param>
     public async Task<string> AddOidcAppAsync(string clientId, IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri>? postLogoutRedirectUris = null,
-        AppDeployment? deployment = null, string displayName = "Test app", Uri? backchannelLogoutUri = null)
+        AppDeployment? deployment = null, string displayName = "Test app", Uri? backchannelLogoutUri = null, bool requirePkce = true)
     {
         var secret = await Services.GetRequiredService<IOidcClientRegistry>()
-            .CreateAsync(clientId, displayName, redirectUris, postLogoutRedirectUris ?? [], CancellationToken.None);
+            .CreateAsync(clientId, displayName, redirectUris, postLogoutRedirectUris ?? [], requirePkce, CancellationToken.None);
         await Services.GetRequiredService<IAppProfileStore>().SaveAsync(new AppProfile
         {
             ClientId = clientId,

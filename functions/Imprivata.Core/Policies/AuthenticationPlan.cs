@@ -40,4 +40,6 @@ public static class PlanReasons
     public const string UnenrolledBlocked = "unenrolled_blocked";
     public const string EnrollmentRequired = "enrollment_required";
     public const string NoFactorAllowed = "no_factor_allowed";
+    /// <summary>The session already holds a second factor the workflow would ask for.</summary>
+    public const string SecondFactorProven = "second_factor_proven";
 }

@@ -15,7 +15,18 @@ public interface ITemporaryCodeStatus
 /// </summary>
 public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver, IEnrollmentStore enrollments, ITemporaryCodeStatus temporaryCodes)
 {
-    public async Task<AuthenticationPlan> PlanAsync(DirectoryUser user, WorkflowKind kind, CancellationToken ct)
+    /// <summary>What this user must do after the first step of <paramref name="kind"/> (nothing proven beyond it yet).</summary>
+    public Task<AuthenticationPlan> PlanAsync(DirectoryUser user, WorkflowKind kind, CancellationToken ct) =>
+        PlanAsync(user, kind, secondFactorProven: false, ct);
+
+    /// <summary>
+    /// The same decision for a user who already proved a second factor in this session (amr "mfa"): any plan asking for a
+    /// second factor or an enrollment is then settled, so the answer is <see cref="PlanOutcome.Allow"/>
+    /// (<see cref="PlanReasons.SecondFactorProven"/>) unless it is a refusal. Enrollments and temporary codes are read only
+    /// when they could turn the answer into a refusal (no enrollable factor, unenrolled users blocked): every SSO
+    /// authorization of an MFA session asks this, and those reads are what it would cost.
+    /// </summary>
+    public async Task<AuthenticationPlan> PlanAsync(DirectoryUser user, WorkflowKind kind, bool secondFactorProven, CancellationToken ct)
     {
         var workflowPolicy = await store.GetWorkflowPolicyAsync(ct).ConfigureAwait(false);
         var policy = await resolver.ResolveAsync(user, ct).ConfigureAwait(false);
@@ -44,21 +55,30 @@ public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver
         if (allowed.Count == 0)
             return Plan(PlanOutcome.Deny, PlanReasons.NoFactorAllowed);
 
+        var enrollable = rule.Prompt == EnrollmentPrompt.AtLogin
+            ? rule.EnrollableFactors.Where(allowed.Contains).Where(f => f.IsEnrollable()).ToList()
+            : [];
+        var passwordOnly = rule.UnenrolledAccess == UnenrolledAccess.PasswordOnly && kind != WorkflowKind.SecondFactorOnly;
+        // Whatever the reads below find, the outcome is then SecondFactor, Enroll or Allow: all settled by a proven factor.
+        if (secondFactorProven && (enrollable.Count > 0 || passwordOnly))
+            return Plan(PlanOutcome.Allow, PlanReasons.SecondFactorProven);
+
         var enrolled = (await enrollments.ListAsync(user.Id, ct).ConfigureAwait(false))
             .Where(e => e.Confirmed)
             .SelectMany(ProvidedFactors)
             .ToHashSet();
         var available = allowed.Where(enrolled.Contains).ToList();
+        if (secondFactorProven && available.Count > 0)
+            return Plan(PlanOutcome.Allow, PlanReasons.SecondFactorProven);
         var temporaryAllowed = kind == WorkflowKind.RemoteAccess || options.TemporaryCodesForWebSso;
         if (temporaryAllowed && await temporaryCodes.HasActiveCodeAsync(user, ct).ConfigureAwait(false))
             available.Add(Factor.TemporaryCode);
         if (available.Count > 0)
-            return Plan(PlanOutcome.SecondFactor, PlanReasons.SecondFactorRequired) with { SecondFactors = available };
-
-        var enrollable = rule.Prompt == EnrollmentPrompt.AtLogin
-            ? rule.EnrollableFactors.Where(allowed.Contains).Where(f => f.IsEnrollable()).ToList()
-            : [];
-        var passwordOnly = rule.UnenrolledAccess == UnenrolledAccess.PasswordOnly && kind != WorkflowKind.SecondFactorOnly;
+        {
+            return secondFactorProven
+                ? Plan(PlanOutcome.Allow, PlanReasons.SecondFactorProven)
+                : Plan(PlanOutcome.SecondFactor, PlanReasons.SecondFactorRequired) with { SecondFactors = available };
+        }
         if (enrollable.Count > 0)
         {
             return Plan(PlanOutcome.Enroll, PlanReasons.EnrollmentRequired) with

@@ -11,6 +11,7 @@ public static class DirectoryErrors
     public const string FieldInvalid = "field_invalid";
     public const string NotFound = "not_found";
     public const string GroupNameInvalid = "group_name_invalid";
+    public const string GroupNameTaken = "group_name_taken";
     public const string MemberNotFound = "member_not_found";
     public const string GroupCycle = "group_cycle";
 }

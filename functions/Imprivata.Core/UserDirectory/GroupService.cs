@@ -9,6 +9,8 @@ public sealed class GroupService(IDirectoryStore store, GroupMembership membersh
     {
         if (CheckNames(name, description) is { } invalid)
             return DirectoryResult<DirectoryGroup>.Fail(invalid);
+        if (await NameTakenAsync(name, null, ct).ConfigureAwait(false))
+            return DirectoryResult<DirectoryGroup>.Fail(DirectoryErrors.GroupNameTaken);
         var group = new DirectoryGroup { Id = DirectoryService.NewId(), Name = name.Trim(), Description = description.Trim(), CreatedAt = time.GetUtcNow() };
         return await store.CreateGroupAsync(group, ct).ConfigureAwait(false)
             ? DirectoryResult<DirectoryGroup>.Ok(group)
@@ -22,6 +24,10 @@ public sealed class GroupService(IDirectoryStore store, GroupMembership membersh
         var group = await store.FindGroupByIdAsync(id, ct).ConfigureAwait(false);
         if (group is null)
             return DirectoryResult<DirectoryGroup>.Fail(DirectoryErrors.NotFound);
+        // A rename may not take another group's name; keeping one's own name is always allowed, even where duplicates
+        // from before this rule exist.
+        if (!SameName(group.Name, name) && await NameTakenAsync(name, id, ct).ConfigureAwait(false))
+            return DirectoryResult<DirectoryGroup>.Fail(DirectoryErrors.GroupNameTaken);
         var updated = group with { Name = name.Trim(), Description = description.Trim() };
         await store.UpdateGroupAsync(updated, ct).ConfigureAwait(false);
         return DirectoryResult<DirectoryGroup>.Ok(updated);
@@ -49,6 +55,23 @@ public sealed class GroupService(IDirectoryStore store, GroupMembership membersh
     public Task RemoveMemberAsync(GroupMember member, CancellationToken ct) => store.RemoveMemberAsync(member, ct);
 
     public Task<bool> DeleteAsync(string id, CancellationToken ct) => store.DeleteGroupAsync(id, ct);
+
+    /// <summary>
+    /// Group names are unique regardless of case: pickers, policies and the deployment dialog show groups by name, and two
+    /// "Nurses" would let an administrator grant access to the wrong one. A scan (groups number in the hundreds to thousands);
+    /// two administrators creating the same name at the same instant can still both succeed.
+    /// </summary>
+    private async Task<bool> NameTakenAsync(string name, string? exceptId, CancellationToken ct)
+    {
+        await foreach (var group in store.ListGroupsAsync(ct).ConfigureAwait(false))
+        {
+            if (group.Id != exceptId && SameName(group.Name, name))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool SameName(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private async Task<bool> IsInsideAsync(string groupId, string containerId, CancellationToken ct)
     {

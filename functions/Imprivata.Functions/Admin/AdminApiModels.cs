@@ -46,10 +46,11 @@ public static class AdminRoles
 public sealed record PasswordRequest(string? Password);
 public sealed record GroupRequest(string? Name, string? Description);
 public sealed record MemberRequest(string? Kind, string? Id);
+/// <param name="RequirePkce">Absent means required (the recommended setting); false only where a confidential app cannot send PKCE.</param>
 public sealed record AppRequest(string? AdminName, string? DisplayName, IReadOnlyList<string>? RedirectUris, IReadOnlyList<string>? PostLogoutRedirectUris,
-    string? BackchannelLogoutUri = null)
+    string? BackchannelLogoutUri = null, bool? RequirePkce = null)
 {
-    public OidcAppFields ToFields() => new(AdminName ?? "", DisplayName ?? "", RedirectUris ?? [], PostLogoutRedirectUris ?? [], BackchannelLogoutUri);
+    public OidcAppFields ToFields() => new(AdminName ?? "", DisplayName ?? "", RedirectUris ?? [], PostLogoutRedirectUris ?? [], BackchannelLogoutUri, RequirePkce ?? true);
 }
 /// <summary>PUT /admin/api/settings/web-login. The timeout is minutes, or an explicit null for "off": leaving it out is an error.</summary>
 public sealed class WebLoginRequest
@@ -78,11 +79,11 @@ public sealed record UserView(string Id, string Username, string DisplayName, st
 }
 
 public sealed record AppView(string ClientId, string Protocol, string AdminName, string DisplayName, AppDeployment Deployment, DateTimeOffset CreatedAt,
-    IReadOnlyList<Uri>? RedirectUris, IReadOnlyList<Uri>? PostLogoutRedirectUris, string MetadataUrl, Uri? BackchannelLogoutUri)
+    IReadOnlyList<Uri>? RedirectUris, IReadOnlyList<Uri>? PostLogoutRedirectUris, string MetadataUrl, Uri? BackchannelLogoutUri, bool? RequirePkce)
 {
     public static AppView Of(AppProfile p, OidcClientInfo? client, string metadataUrl) =>
         new(p.ClientId, p.Protocol, p.AdminName, p.DisplayName, p.Deployment, p.CreatedAt, client?.RedirectUris, client?.PostLogoutRedirectUris, metadataUrl,
-            p.BackchannelLogoutUri);
+            p.BackchannelLogoutUri, client?.RequirePkce);
 }
 
 public sealed record CredentialsView(string ClientId, string ClientSecret, string MetadataUrl);

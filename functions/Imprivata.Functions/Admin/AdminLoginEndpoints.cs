@@ -25,7 +25,11 @@ public static class AdminLoginEndpoints
                 await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.InvalidRequest);
                 return AdminHttp.SeeOther("/admin/login?failed=true");
             }
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            if (await AdminForms.ReadAsync(http) is not { Form: { } form })
+            {
+                await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.InvalidRequest);
+                return AdminHttp.SeeOther("/admin/login?failed=true");
+            }
             var expected = http.Request.Cookies[cookies.LoginCsrfName];
             http.Response.Cookies.Delete(cookies.LoginCsrfName, cookies.Options());
             if (string.IsNullOrEmpty(expected) || !SecretText.FixedTimeEquals(form[AdminHttp.CsrfField].ToString(), expected))

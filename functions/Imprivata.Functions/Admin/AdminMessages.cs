@@ -1,18 +1,22 @@
 namespace Imprivata.Functions.Admin;
 
-/// <summary>Human text for the reason codes shown on console pages; unknown codes get a generic sentence (never echoed raw).</summary>
+/// <summary>
+/// Human text for the reason codes shown on console pages, and the labels of form fields for messages that name one.
+/// Unknown codes get a generic sentence (never echoed raw); every code the admin services return has its own sentence.
+/// </summary>
 public static class AdminMessages
 {
     private static readonly Dictionary<string, string> Text = new(StringComparer.Ordinal)
     {
-        ["username_invalid"] = "Usernames use letters, digits and . _ - @ only (at most 64).",
+        ["username_invalid"] = "Usernames use letters (any alphabet), digits and . _ - ' + @ only: no spaces, slashes or other symbols (at most 64 characters).",
         ["username_taken"] = "That username is already taken.",
         ["password_required"] = "A password is required.",
         ["password_too_short"] = "The password is too short: use at least 12 characters.",
         ["password_too_long"] = "The password is too long.",
         ["field_invalid"] = "A field is invalid.",
         ["not_found"] = "It no longer exists.",
-        ["group_name_invalid"] = "The group name is invalid.",
+        ["group_name_invalid"] = "The group needs a name (at most 128 characters) and a description of at most 256 characters.",
+        ["group_name_taken"] = "A group with that name already exists (names are compared without regard to case).",
         ["member_not_found"] = "That member does not exist.",
         ["member_invalid"] = "That member is invalid.",
         ["group_cycle"] = "A group cannot be nested inside itself.",
@@ -22,13 +26,14 @@ public static class AdminMessages
         ["redirect_uri_fragment"] = "Redirect URIs may not contain a fragment (#).",
         ["redirect_uri_not_https"] = "Redirect URIs must use https (http only on a loopback address).",
         ["redirect_uri_required"] = "At least one redirect URI is required.",
-        ["too_many_redirect_uris"] = "Too many redirect URIs.",
+        ["too_many_redirect_uris"] = "Too many redirect URIs (at most 20).",
+        ["backchannel_logout_uri_invalid"] = "The back-channel logout URI must be an absolute https URI without a fragment (http only on a loopback address).",
         ["deployment_invalid"] = "The deployment choices are invalid.",
         ["color_invalid"] = "The colour must be #RRGGBB.",
         ["timeout_out_of_range"] = "The automatic logout must be off or between 30 minutes and 4 days.",
         ["logo_empty"] = "The logo file is empty.",
         ["logo_too_large"] = "The logo is larger than 250 KB.",
-        ["logo_type_invalid"] = "The logo must be a PNG, GIF or JPG image.",
+        ["logo_type_invalid"] = "The file is not a PNG, GIF or JPG image (or it is damaged).",
         ["logo_dimensions_too_large"] = "The logo may be at most 200 x 150 pixels.",
         // OTP tokens
         ["file_invalid"] = "Choose a CSV file of at most 2 MB.",
@@ -63,7 +68,65 @@ public static class AdminMessages
         ["validity_invalid"] = "Choose one of the offered validity periods.",
         ["no_temporary_code"] = "The user has no active temporary code.",
         ["user_disabled"] = "The user is disabled.",
+        ["issuer_may_not_stand_in"] = "Only a superadmin's temporary code stands in for an administrator's second factor.",
+        ["member_missing"] = "Choose a user or group to add.",
+        // Roles
+        [AdminPrincipal.AdministratorAccount] = "Only a superadmin can change an administrator's enrolled methods, temporary codes or push fraud alerts.",
+        // Policies
+        ["policy_name_invalid"] = "The user policy needs a name of at most 128 characters.",
+        ["policy_name_taken"] = "A user policy with that name already exists.",
+        ["rule_name_invalid"] = "The enrollment rule needs a name of at most 128 characters.",
+        ["rule_name_taken"] = "An enrollment rule with that name already exists.",
+        ["description_too_long"] = "The description is too long (at most 1,024 characters).",
+        ["order_invalid"] = "The order must be a whole number from 0 to 100,000.",
+        ["too_many_members"] = "A user policy lists at most 500 users, groups, OUs and domains of each kind.",
+        ["ou_invalid"] = "An OU path is empty or too long.",
+        ["domain_invalid"] = "A domain is not a valid domain name (letters, digits and hyphens, separated by dots).",
+        ["default_policy_has_no_members"] = "The default policy has no members of its own: it applies to everyone no other policy includes.",
+        ["default_policy_cannot_be_deleted"] = "The default policy cannot be deleted.",
+        ["rule_not_found"] = "That enrollment rule no longer exists.",
+        ["policy_not_found"] = "That user policy no longer exists.",
+        ["rule_in_use"] = "User policies still belong to this enrollment rule: move them to another rule first.",
+        ["default_rule_cannot_be_deleted"] = "The default enrollment rule cannot be deleted.",
+        ["factor_invalid"] = "An unknown second factor was chosen.",
+        ["factor_not_allowed"] = "That second factor cannot be chosen here.",
+        ["factor_required"] = "A workflow with user policies needs at least one second factor, or its users could not sign in.",
+        ["unenrolled_access_invalid"] = "Choose what unenrolled users may do.",
+        ["prompt_invalid"] = "Choose where users enroll.",
+        // Fraud alerts
+        ["not_fraud_blocked"] = "Pushes to this user are not stopped (someone may have cleared the alert already).",
     };
 
-    public static string Describe(string code) => Text.GetValueOrDefault(code, "The change could not be made.");
+    /// <summary>Labels of the console's form fields, for messages that name the field.</summary>
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        ["username"] = "Username", ["displayName"] = "Display name", ["email"] = "Email", ["phone"] = "Phone", ["domain"] = "Domain",
+        ["organizationalUnit"] = "OU", ["adminRole"] = "Administrator role", ["password"] = "Password",
+        ["name"] = "Name", ["description"] = "Description", ["order"] = "Order", ["q"] = "Search",
+        ["adminName"] = "Application profile name", ["redirectUris"] = "Redirect URIs", ["postLogoutRedirectUris"] = "Post-logout redirect URIs",
+        ["backchannelLogoutUri"] = "Back-channel logout URI", ["organizationalUnits"] = "OUs", ["domains"] = "Domains",
+        ["backgroundColor"] = "Background colour", ["sessionTimeoutMinutes"] = "Automatic logout", ["serial"] = "Serial",
+        ["firstCode"] = "First code", ["logo"] = "Logo", ["secondCode"] = "Next code", ["validity"] = "Validity", ["userq"] = "Find users", ["groupq"] = "Find groups",
+    };
+
+    /// <summary>A form field's label; unknown names are shown as sent, made printable and short.</summary>
+    public static string FieldLabel(string name) =>
+        Labels.TryGetValue(name, out var label) ? label
+            : new string([.. name.Take(64).Select(c => char.IsControl(c) ? '\uFFFD' : c)]);
+
+    public const string Fallback = "The change could not be made.";
+
+    public static string Describe(string code) => Text.GetValueOrDefault(code, Fallback);
+
+    /// <summary>The sentence for a code, prefixed with the field and line it applies to ("Redirect URIs, line 3: ...").</summary>
+    public static string Describe(string code, string? field, int? line)
+    {
+        var text = Describe(code);
+        if (field is null)
+            return line is { } l ? $"Line {l}: {text}" : text;
+        return line is { } n ? $"{FieldLabel(field)}, line {n}: {text}" : $"{FieldLabel(field)}: {text}";
+    }
+
+    /// <summary>Whether a code has its own sentence (not the generic one).</summary>
+    public static bool Knows(string code) => Text.ContainsKey(code);
 }

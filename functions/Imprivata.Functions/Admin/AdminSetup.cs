@@ -24,6 +24,7 @@ public static class AdminSetup
         builder.Services.AddSingleton<GroupAdministration>();
         builder.Services.AddSingleton<AppAdministration>();
         builder.Services.AddSingleton<WebLoginAdministration>();
+        builder.Services.AddSingleton<DirectoryPicker>();
         // These use the policy engine's stores (AddMfaLogin) and the enrollment store (AddMfa).
         builder.Services.AddSingleton<Policies.PolicyAdministration>();
         builder.Services.AddSingleton<Methods.EnrolledMethodsAdministration>();
@@ -42,7 +43,8 @@ public static class AdminSetup
             headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
             headers.XFrameOptions = "DENY";
             headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
+            // Console URLs (searches, ids) never go to another origin; our own pages see where a refused form came from.
+            headers["Referrer-Policy"] = "same-origin";
             // Pages can carry a client secret once: never cache.
             headers.CacheControl = "no-store";
             await next(context);

@@ -10,9 +10,13 @@ namespace Imprivata.Functions.Admin;
 /// <summary>What the admin console shows once after creating a client or regenerating its secret.</summary>
 public sealed record ClientCredentials(AppProfile Profile, string ClientSecret, string MetadataUrl);
 
-/// <summary>The admin's edit of the Add/Edit web application using OpenID Connect form.</summary>
+/// <summary>
+/// The admin's edit of the Add/Edit web application using OpenID Connect form. The URI lists are one entry per line as
+/// typed, blank lines included, so that an error names the line the administrator sees.
+/// </summary>
+/// <param name="RequirePkce">Whether the app must send a PKCE code_challenge (RFC 7636); on unless a confidential app cannot.</param>
 public sealed record OidcAppFields(string AdminName, string DisplayName, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris,
-    string? BackchannelLogoutUri = null);
+    string? BackchannelLogoutUri = null, bool RequirePkce = true);
 
 /// <summary>
 /// Single sign-on application profiles: the profile (names, deployment) in our store and the OIDC client in the registry
@@ -43,7 +47,7 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
     {
         if (CheckFields(fields, out var redirects, out var postLogout, out var backchannel) is { } invalid)
         {
-            await audit.RecordAsync(actor, AuditKinds.AdminAppCreate, "failure", invalid, ct).ConfigureAwait(false);
+            await audit.RecordAsync(actor, AuditKinds.AdminAppCreate, "failure", invalid.Code, ct, detail: Where(invalid)).ConfigureAwait(false);
             return AdminResult<ClientCredentials>.Fail(invalid);
         }
         var profile = new AppProfile
@@ -55,9 +59,10 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
             CreatedAt = time.GetUtcNow(),
             BackchannelLogoutUri = backchannel,
         };
-        var secret = await registry.CreateAsync(profile.ClientId, profile.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
+        var secret = await registry.CreateAsync(profile.ClientId, profile.DisplayName, redirects, postLogout, fields.RequirePkce, ct).ConfigureAwait(false);
         await profiles.SaveAsync(profile, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, AuditKinds.AdminAppCreate, ct, clientId: profile.ClientId, detail: "redirect_uris=" + redirects.Count).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminAppCreate, ct, clientId: profile.ClientId,
+            detail: $"redirect_uris={redirects.Count};pkce={(fields.RequirePkce ? "required" : "optional")}").ConfigureAwait(false);
         return AdminResult<ClientCredentials>.Ok(new ClientCredentials(profile, secret, MetadataUrl));
     }
 
@@ -68,13 +73,13 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
             return AdminResult<AppProfile>.Fail(DirectoryErrors.NotFound);
         if (CheckFields(fields, out var redirects, out var postLogout, out var backchannel) is { } invalid)
         {
-            await audit.RecordAsync(actor, AuditKinds.AdminAppUpdate, "failure", invalid, ct, clientId: clientId).ConfigureAwait(false);
+            await audit.RecordAsync(actor, AuditKinds.AdminAppUpdate, "failure", invalid.Code, ct, clientId: clientId, detail: Where(invalid)).ConfigureAwait(false);
             return AdminResult<AppProfile>.Fail(invalid);
         }
         var updated = profile with { AdminName = fields.AdminName.Trim(), DisplayName = fields.DisplayName.Trim(), BackchannelLogoutUri = backchannel };
-        await registry.UpdateAsync(clientId, updated.DisplayName, redirects, postLogout, ct).ConfigureAwait(false);
+        await registry.UpdateAsync(clientId, updated.DisplayName, redirects, postLogout, fields.RequirePkce, ct).ConfigureAwait(false);
         await profiles.SaveAsync(updated, ct).ConfigureAwait(false);
-        await audit.SucceededAsync(actor, AuditKinds.AdminAppUpdate, ct, clientId: clientId).ConfigureAwait(false);
+        await audit.SucceededAsync(actor, AuditKinds.AdminAppUpdate, ct, clientId: clientId, detail: "pkce=" + (fields.RequirePkce ? "required" : "optional")).ConfigureAwait(false);
         return AdminResult<AppProfile>.Ok(updated);
     }
 
@@ -129,18 +134,24 @@ public sealed class AppAdministration(IAppProfileStore profiles, IOidcClientRegi
         return AdminResult<bool>.Ok(await deploymentRule.IsDeployedToAsync(profile.Deployment, user, ct).ConfigureAwait(false));
     }
 
-    private string? CheckFields(OidcAppFields fields, out IReadOnlyList<Uri> redirects, out IReadOnlyList<Uri> postLogout, out Uri? backchannel)
+    private FieldError? CheckFields(OidcAppFields fields, out IReadOnlyList<Uri> redirects, out IReadOnlyList<Uri> postLogout, out Uri? backchannel)
     {
         postLogout = [];
         redirects = [];
         backchannel = null;
-        if (!IsName(fields.AdminName) || !IsName(fields.DisplayName))
-            return "name_invalid";
+        if (!IsName(fields.AdminName))
+            return new FieldError("name_invalid", "adminName");
+        if (!IsName(fields.DisplayName))
+            return new FieldError("name_invalid", "displayName");
         var localEvaluation = options.Value.PublicBase.Scheme == Uri.UriSchemeHttp;
-        return RedirectUriRules.CheckAll(fields.RedirectUris, required: true, localEvaluation, out redirects)
-            ?? RedirectUriRules.CheckAll(fields.PostLogoutRedirectUris, required: false, localEvaluation, out postLogout)
-            ?? CheckBackchannel(fields.BackchannelLogoutUri, localEvaluation, out backchannel);
+        if (RedirectUriRules.CheckAll(fields.RedirectUris, required: true, localEvaluation, out redirects) is { } redirect)
+            return redirect with { Field = "redirectUris" };
+        if (RedirectUriRules.CheckAll(fields.PostLogoutRedirectUris, required: false, localEvaluation, out postLogout) is { } logout)
+            return logout with { Field = "postLogoutRedirectUris" };
+        return CheckBackchannel(fields.BackchannelLogoutUri, localEvaluation, out backchannel) is { } invalid ? new FieldError(invalid, "backchannelLogoutUri") : null;
     }
+
+    private static string Where(FieldError e) => e.Field + (e.Line is { } line ? ":" + line : "");
 
     // Back-Channel Logout 1.0 section 2.2: absolute, no fragment; the same rules as a redirect URI (https, no user info).
     private static string? CheckBackchannel(string? text, bool localEvaluation, out Uri? uri)

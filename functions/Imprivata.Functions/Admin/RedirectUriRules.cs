@@ -32,22 +32,29 @@ public static class RedirectUriRules
         return null;
     }
 
-    /// <summary>Parses one URI per line (or entry); null error when all are valid.</summary>
-    public static string? CheckAll(IEnumerable<string> texts, bool required, bool allowLoopbackHttp, out IReadOnlyList<Uri> uris)
+    /// <summary>
+    /// Parses one URI per entry (a text area's lines, blank ones skipped but counted); null when all are valid, else the
+    /// reason and the 1-based line of the first bad entry.
+    /// </summary>
+    public static FieldError? CheckAll(IEnumerable<string> texts, bool required, bool allowLoopbackHttp, out IReadOnlyList<Uri> uris)
     {
         var list = new List<Uri>();
         uris = list;
-        foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0))
+        var line = 0;
+        foreach (var text in texts)
         {
-            if (Check(text, allowLoopbackHttp, out var uri) is { } error)
-                return error;
+            line++;
+            if (text.Trim() is not { Length: > 0 } entry)
+                continue;
+            if (Check(entry, allowLoopbackHttp, out var uri) is { } error)
+                return new FieldError(error, Line: line);
             if (!list.Contains(uri!))
                 list.Add(uri!);
         }
         if (list.Count > MaxCount)
-            return "too_many_redirect_uris";
+            return new FieldError("too_many_redirect_uris");
         if (required && list.Count == 0)
-            return "redirect_uri_required";
+            return new FieldError("redirect_uri_required");
         return null;
     }
 }

@@ -26,6 +26,15 @@ public sealed class UserAdministration(IDirectoryStore directory, DirectoryServi
 
     public Task<DirectoryUser?> GetAsync(string id, CancellationToken ct) => directory.FindUserByIdAsync(id, ct);
 
+    /// <summary>Distinct domains of the directory's users.</summary>
+    public async Task<IReadOnlyList<string>> ListDomainsAsync(CancellationToken ct)
+    {
+        var domains = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        await foreach (var user in directory.ListUsersAsync(ct).ConfigureAwait(false))
+            domains.Add(user.Domain);
+        return [.. domains];
+    }
+
     /// <summary>Distinct OU container paths in use, each with its parent paths ("Clinical", "Clinical/Nursing").</summary>
     public async Task<IReadOnlyList<string>> ListOrganizationalUnitsAsync(CancellationToken ct)
     {

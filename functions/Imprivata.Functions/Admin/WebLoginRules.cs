@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Imprivata.Core.Settings;
+using Imprivata.Functions.Admin.Images;
 
 namespace Imprivata.Functions.Admin;
 
@@ -22,7 +23,7 @@ public static partial class WebLoginRules
             ? null
             : "timeout_out_of_range";
 
-    /// <summary>Validates by magic bytes and header dimensions; the content type comes from the bytes, never the client.</summary>
+    /// <summary>Validates the whole file as a PNG, GIF or JPEG (<see cref="ImageHeader"/>), then its size; the content type comes from the bytes, never the client.</summary>
     public static string? CheckLogo(ReadOnlySpan<byte> logo, out ImageHeader? header)
     {
         header = null;

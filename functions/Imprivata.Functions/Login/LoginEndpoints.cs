@@ -1,9 +1,6 @@
 using Imprivata.Core.Apps;
-using Imprivata.Core.Audit;
-using Imprivata.Core.Policies;
 using Imprivata.Functions.Login;
 using Imprivata.Core.Settings;
-using Imprivata.Functions.Audit;
 using Imprivata.Functions.Oidc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -14,7 +11,6 @@ namespace Imprivata.Functions.Login;
 public static class LoginEndpoints
 {
     public const string Path = "/login";
-    private const string GenericError = "The username or password is incorrect, or your account cannot sign in here.";
 
     public static async Task<IResult> ShowAsync(HttpContext http, ISettingsStore settings, IAppProfileStore apps, FormCsrf csrf,
         string? returnUrl, string? login_hint)
@@ -24,50 +20,8 @@ public static class LoginEndpoints
         return await RenderAsync(http, settings, apps, csrf, target, hint, error: null);
     }
 
-    public static async Task<IResult> SubmitAsync(HttpContext http, ISettingsStore settings, IAppProfileStore apps, FormCsrf csrf,
-        PasswordCheck passwords, SsoSessions sessions, AuditTrail audit, PolicyEngine engine, MfaLogin mfa, AppAccess access)
-    {
-        if (!http.Request.HasFormContentType)
-        {
-            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, AuditReasons.InvalidRequest);
-            return await RenderAsync(http, settings, apps, csrf, target: null, username: null, "The sign-in form was not submitted correctly.", StatusCodes.Status400BadRequest);
-        }
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        var target = SafeReturnUrl(form["returnUrl"]);
-        var username = form["username"].ToString();
-        if (!csrf.IsValid(http, form[FormCsrf.FieldName]))
-        {
-            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, AuditReasons.BadCsrf, username: username);
-            return await RenderAsync(http, settings, apps, csrf, target, username, "Your sign-in form expired. Please try again.", StatusCodes.Status400BadRequest);
-        }
-
-        var result = await passwords.CheckAsync(username, form["password"].ToString(), http.RequestAborted);
-        var clientId = ClientIdOf(target);
-        if (!result.Succeeded)
-        {
-            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, result.Reason, username: username, clientId: clientId, methods: "pwd");
-            return await RenderAsync(http, settings, apps, csrf, target, username, GenericError, StatusCodes.Status200OK);
-        }
-
-        var user = result.User!;
-        var plan = await engine.PlanAsync(user, WorkflowKind.WebSso, http.RequestAborted);
-        if (plan.Outcome == PlanOutcome.Deny)
-        {
-            await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId, methods: "pwd");
-            return await RenderAsync(http, settings, apps, csrf, target, username, GenericError, StatusCodes.Status200OK);
-        }
-        await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id, clientId: clientId,
-            methods: "pwd", detail: plan.Reason);
-        if (plan.Outcome != PlanOutcome.Allow)
-            return await mfa.BeginAsync(http, user, target, clientId);
-        // The app this sign-in returns to goes into the new session now, in its one write, when the user may use it (the
-        // same check the authorization endpoint makes next); a denied app is never recorded, and the endpoint still says no.
-        var allowedClient = clientId is not null && (await access.CheckAsync(user, clientId, http.RequestAborted)).Allowed ? clientId : null;
-        await sessions.StartAsync(http, user, ["pwd"], allowedClient is null ? [] : [allowedClient], http.RequestAborted);
-        // 303: the browser must GET the next step, never re-POST the password (security-tests: 303 after credential POSTs).
-        http.Response.Headers.Location = target ?? "/login/done";
-        return Results.StatusCode(StatusCodes.Status303SeeOther);
-    }
+    /// <summary>The password POST: <see cref="PasswordSignIn"/>.</summary>
+    public static Task<IResult> SubmitAsync(HttpContext http, PasswordSignIn signIn) => signIn.SubmitAsync(http);
 
     public static async Task<IResult> LogoAsync(ISettingsStore settings, HttpContext http)
     {
@@ -104,7 +58,7 @@ public static class LoginEndpoints
             ? returnUrl
             : null;
 
-    private static string? ClientIdOf(string? target) => QueryValue(target, "client_id");
+    internal static string? ClientIdOf(string? target) => QueryValue(target, "client_id");
 
     private static string? LoginHintOf(string? target) => QueryValue(target, "login_hint");
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Imprivata.Core.Audit;
 using Imprivata.Core.Passwords;
 using Imprivata.Core.Sessions;
+using Imprivata.Functions.Access;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Storage.Audit;
@@ -21,6 +22,8 @@ public static class LoginSetup
         builder.Services.TryAddSingleton<IAuditLog, TableAuditLog>();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<SsoSessions>();
+        builder.Services.AddAccessSteps();
+        builder.Services.AddSingleton<PasswordSignIn>();
         builder.Services.AddSingleton(sp => new FormCsrf(sp.GetRequiredService<IOptions<ServiceOptions>>().Value.PublicBase.Scheme == Uri.UriSchemeHttps));
         builder.Services.AddSingleton<Hosting.IPurgeTask, SsoSessionPurge>();
     }

@@ -37,6 +37,21 @@ public sealed class SsoSessions(
     /// <summary>__Host- binds the cookie to our origin (no Domain, Path=/, Secure); plain http (local mode) cannot use it.</summary>
     public string CookieName => _secure ? "__Host-imp-sso" : "imp-sso";
 
+    private static readonly object CurrentKey = new();
+
+    /// <summary>
+    /// <see cref="GetAsync"/> once per request: the authorization endpoint's OpenIddict handlers and the endpoint itself each
+    /// ask for the session, and all of them must judge the same one.
+    /// </summary>
+    public async Task<CurrentSession?> CurrentAsync(HttpContext http, CancellationToken ct)
+    {
+        if (http.Items.TryGetValue(CurrentKey, out var known))
+            return (CurrentSession?)known;
+        var current = await GetAsync(http, ct);
+        http.Items[CurrentKey] = current;
+        return current;
+    }
+
     public async Task<CurrentSession?> GetAsync(HttpContext http, CancellationToken ct)
     {
         if (!http.Request.Cookies.TryGetValue(CookieName, out var id) || string.IsNullOrEmpty(id))

@@ -1,10 +1,10 @@
 using Imprivata.Core.Audit;
-using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
-using Imprivata.Functions.Login;
+using Imprivata.Core.UserDirectory;
+using Imprivata.Functions.Access;
 using Imprivata.Functions.Audit;
+using Imprivata.Functions.Login;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -13,76 +13,74 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Imprivata.Functions.Oidc;
 
 /// <summary>
-/// /connect/authorize after OpenIddict validated the request (client, redirect_uri, PKCE, scopes): decide whether the SSO
-/// session can answer, or whether the user must sign in; then issue the code for a user the app is deployed to.
+/// /connect/authorize after OpenIddict validated the request (client, redirect_uri, PKCE, scopes) and its handlers checked
+/// the OIDC rules of their own (<see cref="RequireHintedUser"/>, <see cref="RequireSessionForPromptNone"/>): the SSO session
+/// goes through the access steps (<see cref="AccessSteps.SessionForApp"/>: fresh enough -> the app is the user's -> the
+/// policy allows -> step up or grant), and this edge renders their outcome: the login page, an OAuth error, the second
+/// factor, or the code.
 /// </summary>
 public static class AuthorizeEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, SsoSessions sessions, OidcClaims claims, AppAccess access,
-        AuditTrail audit, TimeProvider time, PolicyEngine engine, MfaLogin mfa)
+    public static async Task<IResult> HandleAsync(HttpContext http, SsoSessions sessions, AccessSteps steps, OidcClaims claims, AuditTrail audit,
+        MfaLogin mfa)
     {
         var ct = http.RequestAborted;
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict request missing at the authorization endpoint.");
         var clientId = request.ClientId!;
-        var current = await sessions.GetAsync(http, ct);
+        var current = await sessions.CurrentAsync(http, ct);
+        if (current is null)
+            return await SignInAgainAsync(http, request);
 
-        // OIDC Core 3.1.2.1: id_token_hint names who the client expects; a different session user is never switched silently.
-        if (request.IdTokenHint is not null)
+        var attempt = new AccessAttempt
         {
-            var hint = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-            var hintSubject = hint.Principal?.GetClaim(Claims.Subject);
-            if (hintSubject is null || (current is not null && !string.Equals(hintSubject, current.User.Id, StringComparison.Ordinal)))
-            {
-                await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, AuditReasons.HintMismatch, userId: current?.User.Id, clientId: clientId);
-                return OidcResults.Error(Errors.LoginRequired, "The signed-in user is not the user named by id_token_hint.");
-            }
-        }
+            User = current.User,
+            ClientId = clientId,
+            Workflow = WorkflowKind.WebSso,
+            Amr = current.Session.Amr,
+            AuthenticatedAt = current.Session.AuthenticatedAt,
+            Freshness = FreshnessOf(request),
+        };
+        return await AccessSteps.RunAsync(steps.SessionForApp, attempt, ct) switch
+        {
+            AccessOutcome.Refused refused => await AuthorizeRefusals.RefuseAsync(http, refused.Refusal, current.User, clientId),
+            AccessOutcome.SignInAgain => await SignInAgainAsync(http, request),
+            AccessOutcome.StepUp => await StepUpAsync(http, request, current.User, audit, mfa),
+            _ => await IssueAsync(http, request, current, sessions, claims, audit),
+        };
+    }
 
-        var now = time.GetUtcNow();
-        var tooOld = request.MaxAge is { } maxAge && current is not null && (now - current.Session.AuthenticatedAt).TotalSeconds > maxAge;
-        if (current is null || tooOld || request.HasPromptValue(PromptValues.Login))
-        {
-            // prompt=none: OIDC Core 3.1.2.6, never show UI.
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, AuditReasons.LoginRequired, clientId: clientId);
-                return OidcResults.Error(Errors.LoginRequired, "The user is not signed in.");
-            }
-            return Results.Redirect(QueryHelpers.AddQueryString(LoginEndpoints.Path, "returnUrl", ReturnUrlAfterLogin(request)));
-        }
+    /// <summary>The request's freshness rules: max_age in seconds (absurd values mean none), prompt=login (OIDC Core 3.1.2.1).</summary>
+    internal static Freshness FreshnessOf(OpenIddictRequest request) => new(
+        request.MaxAge is { } seconds && seconds <= int.MaxValue ? TimeSpan.FromSeconds(seconds) : null,
+        request.HasPromptValue(PromptValues.Login));
 
-        var user = current.User;
-        var decision = await access.CheckAsync(user, clientId, ct);
-        if (!decision.Allowed)
-        {
-            await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, decision.Reason, username: user.Username, userId: user.Id, clientId: clientId);
-            return OidcResults.Error(Errors.AccessDenied, "This application is not available to your account.");
-        }
+    /// <summary>To the login page, and back here after it; with prompt=none (OIDC Core 3.1.2.6) no page: login_required.</summary>
+    private static async Task<IResult> SignInAgainAsync(HttpContext http, OpenIddictRequest request) =>
+        request.HasPromptValue(PromptValues.None)
+            ? await AuthorizeRefusals.RefuseAsync(http, RequireSessionForPromptNone.NotSignedIn, user: null, request.ClientId)
+            : Results.Redirect(QueryHelpers.AddQueryString(LoginEndpoints.Path, "returnUrl", ReturnUrlAfterLogin(request)));
 
-        // The session may predate a policy that now asks this user for a second factor: step up before any token.
-        var plan = await engine.PlanAsync(user, WorkflowKind.WebSso, ct);
-        var sessionHasMfa = current.Session.Amr.Contains(FactorAmr.Mfa);
-        if (plan.Outcome == PlanOutcome.Deny)
-        {
-            await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, plan.Reason, username: user.Username, userId: user.Id, clientId: clientId);
-            return OidcResults.Error(Errors.AccessDenied, "Your account cannot sign in to this application.");
-        }
-        if (!sessionHasMfa && (plan.Outcome == PlanOutcome.SecondFactor || (plan.Outcome == PlanOutcome.Enroll && !plan.MayDelay)))
-        {
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, PlanReasons.SecondFactorRequired, userId: user.Id, clientId: clientId);
-                return OidcResults.Error(Errors.InteractionRequired, "A second factor is required.");
-            }
-            await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, PlanReasons.SecondFactorRequired, username: user.Username,
-                userId: user.Id, clientId: clientId, detail: "step-up");
-            return await mfa.BeginAsync(http, user, ReturnUrlAfterLogin(request), clientId);
-        }
+    /// <summary>The session predates a policy that now asks this user for a second factor: no token before it is done.</summary>
+    private static async Task<IResult> StepUpAsync(HttpContext http, OpenIddictRequest request, DirectoryUser user, AuditTrail audit, MfaLogin mfa)
+    {
+        if (request.HasPromptValue(PromptValues.None))
+            return await AuthorizeRefusals.RefuseAsync(http, SecondFactorNeedsInteraction, user, request.ClientId);
+        await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Failure, PlanReasons.SecondFactorRequired, username: user.Username,
+            userId: user.Id, clientId: request.ClientId, detail: "step-up");
+        return await mfa.BeginAsync(http, user, ReturnUrlAfterLogin(request), request.ClientId);
+    }
 
-        await sessions.RecordClientAsync(current.Session, clientId, ct);
-        var principal = claims.ForUser(user, current.Session, request.GetScopes());
+    internal static readonly Refusal SecondFactorNeedsInteraction =
+        new(RefusalKind.InteractionRequired, PlanReasons.SecondFactorRequired, "A second factor is required.");
+
+    private static async Task<IResult> IssueAsync(HttpContext http, OpenIddictRequest request, CurrentSession current, SsoSessions sessions,
+        OidcClaims claims, AuditTrail audit)
+    {
+        var (session, user) = (current.Session, current.User);
+        await sessions.RecordClientAsync(session, request.ClientId!, http.RequestAborted);
+        var principal = claims.ForUser(user, session, request.GetScopes());
         await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
-            clientId: clientId, methods: string.Join(' ', current.Session.Amr));
+            clientId: request.ClientId, methods: string.Join(' ', session.Amr));
         return Results.SignIn(principal, properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

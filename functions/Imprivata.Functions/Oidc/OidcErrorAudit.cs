@@ -38,7 +38,7 @@ internal static class OidcErrorAudit
         if (transaction.Response?.Error is not { } error || transaction.GetHttpRequest()?.HttpContext is not { } http || AuditTrail.Audited(http))
             return;
         var request = transaction.Request;
-        var id = transaction.Response.ErrorUri is { } uri && uri.LastIndexOf('/') is var slash and >= 0 ? uri[(slash + 1)..] : null;
+        var id = OmitErrorUri.ErrorIdOf(transaction);
         // Client-supplied values (client_id, grant_type) are bounded where every audit row is: TableAuditLog.
         var detail = string.Join(';', new[] { request?.GrantType is { } grant ? "grant=" + grant : null, id }.Where(part => part is not null));
         await http.RequestServices.GetRequiredService<AuditTrail>().WriteAsync(http, kind, AuditResults.Failure, error,

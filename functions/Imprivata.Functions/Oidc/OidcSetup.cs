@@ -47,7 +47,6 @@ public static class OidcSetup
         // Server to server, to the address the administrator registered: never follow a redirect elsewhere, carry no cookies.
         builder.Services.AddHttpClient(BackchannelLogout.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-        builder.Services.AddSingleton<AppAccess>();
         builder.Services.TryAddSingleton<IOidcClientRegistry, OpenIddictClientRegistry>();
         builder.Services.AddSingleton<Hosting.IPurgeTask, OidcPurge>();
 
@@ -66,8 +65,8 @@ public static class OidcSetup
 
                 // Code flow only: response_type=token/id_token (implicit) and grant_type=password stay unsupported (RFC 9700 2.1.2, 2.4).
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
-                // PKCE for every client, S256 only (RFC 7636 4.2; RFC 9700 2.1.1: plain is not allowed).
-                server.RequireProofKeyForCodeExchange();
+                // PKCE is each client's requirement (OpenIddictClientRegistry: on unless the app profile turns it off for a
+                // confidential app that cannot send it); S256 only (RFC 7636 4.2; RFC 9700 2.1.1: plain is not allowed).
                 server.Configure(o =>
                 {
                     o.CodeChallengeMethods.Clear();
@@ -75,11 +74,29 @@ public static class OidcSetup
                 });
 
                 server.AddOidcErrorAudit();
+                server.AddEventHandler<ProcessErrorContext>(handler => handler
+                    .UseSingletonHandler<OmitErrorUri>()
+                    .SetOrder(AttachErrorParameters.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<ProcessChallengeContext>(handler => handler
+                    .UseSingletonHandler<OmitErrorUri>()
+                    .SetOrder(AttachDefaultChallengeError.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddHttpRedirectRefusal(issuer);
+                // The authorization request's own OIDC rules, after OpenIddict attached the validated id_token_hint; the
+                // endpoint's access steps come after them (AuthorizeEndpoint).
+                server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireHintedUser>()
+                    .SetOrder(Authentication.AttachPrincipal.Descriptor.Order + 1_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler
+                    .UseSingletonHandler<RequireSessionForPromptNone>()
+                    .SetOrder(Authentication.AttachPrincipal.Descriptor.Order + 2_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifier>()
-                    // Before OpenIddict's own "verifier missing" check, which answers invalid_request.
-                    .SetOrder(Exchange.ValidateProofKeyForCodeExchangeParameters.Descriptor.Order - 1)
+                    // Once the code was read, before OpenIddict's own "verifier missing" checks, which answer invalid_request.
+                    .SetOrder(Exchange.ValidateProofKeyForCodeExchangeRequirement.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RequireCodeVerifierSyntax>()

@@ -16,8 +16,24 @@ internal sealed class RejectCriticalHeaders : IOpenIddictServerHandler<ValidateT
 
     public ValueTask HandleAsync(ValidateTokenContext context)
     {
-        if (context.Token is { } token && Reader.CanReadToken(token) && new JsonWebToken(token).TryGetHeaderValue<object>("crit", out _))
+        if (context.Token is { } token && Reader.CanReadToken(token) && HasCriticalHeader(token))
             context.Reject(Errors.InvalidToken, "The token carries a critical header extension that is not supported.");
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// CanReadToken only checks the shape (three or five dot-separated parts): a header that is not base64url JSON throws
+    /// here, and is left to OpenIddict's own validation, which refuses it (never a 500: "abc.def.ghi" as id_token_hint).
+    /// </summary>
+    private static bool HasCriticalHeader(string token)
+    {
+        try
+        {
+            return new JsonWebToken(token).TryGetHeaderValue<object>("crit", out _);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -24,15 +24,17 @@ internal sealed class RequireCodeVerifierSyntax : IOpenIddictServerHandler<Valid
 }
 
 /// <summary>
-/// A code presented without a code_verifier is refused with invalid_grant (security-tests; RFC 7636 4.6, OAuth 2.1 4.1.3: the
-/// grant does not verify), where OpenIddict's own check, which runs at this point of the pipeline, calls it a malformed
-/// request. PKCE is required of every client (OidcSetup): every code we issue was issued for a challenge.
+/// A code issued for a code_challenge and presented without a code_verifier is refused with invalid_grant (security-tests;
+/// RFC 7636 4.6, OAuth 2.1 4.1.3: the grant does not verify), where OpenIddict's own checks, which run next, call it a
+/// malformed request. Runs once the code was read, so it sees whether the code carries a challenge: an app that requires
+/// PKCE got none without one, and an app that does not may redeem a code issued without one using only its secret.
 /// </summary>
 internal sealed class RequireCodeVerifier : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
     public ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
-        if (context.Request.IsAuthorizationCodeGrantType() && string.IsNullOrEmpty(context.Request.CodeVerifier))
+        if (context.Request.IsAuthorizationCodeGrantType() && string.IsNullOrEmpty(context.Request.CodeVerifier) &&
+            !string.IsNullOrEmpty(context.AuthorizationCodePrincipal?.GetClaim(Claims.Private.CodeChallenge)))
             context.Reject(Errors.InvalidGrant, "This code was issued for a code_challenge: the code_verifier is required (RFC 7636 4.5).");
         return ValueTask.CompletedTask;
     }

@@ -75,9 +75,10 @@ internal sealed class TokenMap : EntityMap<TableToken>
     public override string IdOf(Azure.Data.Tables.TableEntity row) =>
         row.RowKey.Length == 0 ? row.PartitionKey : row.PartitionKey + Separator + row.RowKey;
 
+    /// <summary>Reference tokens by reference id; not authorization codes, which name their own row (<see cref="LocatedCodes"/>).</summary>
     public override IEnumerable<IndexEntry> IndexEntries(TableToken token)
     {
-        if (!string.IsNullOrEmpty(token.ReferenceId))
+        if (!string.IsNullOrEmpty(token.ReferenceId) && !LocatedCodes.IsStored(token.ReferenceId))
             yield return IndexEntry.Unique(ReferenceKind, token.ReferenceId);
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Imprivata.Storage.Caching;
@@ -144,6 +146,23 @@ public sealed class TableTokenStore : IOpenIddictTokenStore<TableToken>
         if (token is not null)
             Remember(token, generation);
         return token;
+    }
+
+    /// <summary>
+    /// The code a located reference names (<see cref="LocatedCodes"/>): as this instance issued it, else its row; only when its
+    /// stored reference hash is <paramref name="referenceHash"/>.
+    /// </summary>
+    internal async Task<TableToken?> FindLocatedCodeAsync(string id, string referenceHash, CancellationToken ct)
+    {
+        bool Matches(TableToken t) => t.ReferenceId is { } stored &&
+            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stored), Encoding.UTF8.GetBytes(referenceHash));
+        if (_issued.TakeCode(id) is (var issued, var row) && Matches(issued))
+        {
+            _tokens.Map.RememberIndexed(issued, _tokens.Map.IndexEntries(issued).ToArray());
+            _tokens.Map.RememberStored(issued, row);
+            return issued;
+        }
+        return await _tokens.FindByIdAsync(id, ct).ConfigureAwait(false) is { } token && Matches(token) ? token : null;
     }
 
     public IAsyncEnumerable<TableToken> FindBySubjectAsync(string subject, CancellationToken cancellationToken)

@@ -47,6 +47,38 @@ public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes, IReadOn
         return null;
     }
 
+    /// <summary>
+    /// CPU milliseconds every process of the machine has spent (all cores, /proc/stat: everything but idle and iowait). Its
+    /// delta beside the measured processes' says how much of the machine others took during a phase.
+    /// </summary>
+    public static double MachineBusyMs()
+    {
+        try
+        {
+            var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // cpu user nice system idle iowait irq softirq steal ...
+            var busy = new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(cpu[i], CultureInfo.InvariantCulture));
+            return busy * TickMs;
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>The 1-minute load average (runnable processes, /proc/loadavg).</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
     private static double ReadMs(int pid)
     {
         try

@@ -140,7 +140,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
         Assert.Equal(HttpStatusCode.Forbidden, app.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "made", adminRole = "Superadmin" })).StatusCode);
-        Host.Registry.Verify(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()), Times.Never);
+        Host.Registry.Verify(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.access" && e.Actor == "desk" && e.Reason == AuditReasons.Forbidden);
     }
 
@@ -292,8 +292,9 @@ public sealed class AdminApiTests : SignedInSuperadmin
         var clientId = credentials.GetProperty("clientId").GetString()!;
         Assert.Equal("the-client-secret", credentials.GetProperty("clientSecret").GetString());
         Assert.Equal("http://127.0.0.1:7071/.well-known/openid-configuration", credentials.GetProperty("metadataUrl").GetString());
+        // PKCE stays required when the request does not say otherwise.
         Host.Registry.Verify(r => r.CreateAsync(clientId, "Qlik", It.Is<IReadOnlyList<Uri>>(u => u.Single() == new Uri("https://tenant.qlik.example/login/callback")),
-            It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<CancellationToken>()));
+            It.IsAny<IReadOnlyList<Uri>>(), true, It.IsAny<CancellationToken>()));
         Assert.DoesNotContain("the-client-secret", await Root.Http.GetStringAsync($"/admin/api/apps/{clientId}"));
 
         var pilot = await Host.CreateUserAsync("pilot", ou: "IT");

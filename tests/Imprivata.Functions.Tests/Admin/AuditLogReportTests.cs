@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Globalization;
+using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
 using Imprivata.Core.UserDirectory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprivata.Functions.Tests.Admin;
 
@@ -89,6 +92,26 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
     }
 
     [Fact]
+    public async Task Page_NamesTheApplication_ReadableTimes_SameSealWordAsTheCsv()
+    {
+        await Host.App.Services.GetRequiredService<IAppProfileStore>().SaveAsync(new AppProfile
+        {
+            ClientId = "payroll", Protocol = AppProtocols.OpenIdConnect, AdminName = "Payroll (prod)", DisplayName = "Payroll",
+        }, default);
+        var bob = (await RowsAsync("?username=bob")).Single().GetProperty("time").GetDateTimeOffset();
+
+        var page = await Root.Http.GetStringAsync("/admin/reports/audit-log");
+        var csv = Encoding.UTF8.GetString(await Root.Http.GetByteArrayAsync("/admin/reports/audit-log.csv?username=bob"));
+
+        Assert.Contains("title=\"Client ID payroll\">Payroll (prod)</td>", page);
+        Assert.Contains(">" + bob.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) + "</time>", page);
+        Assert.Contains("class=\"audit-log\"", page);
+        Assert.Contains(",Payroll (prod),payroll,", csv);
+        Assert.Contains(",CHANGED", csv);
+        Assert.Contains(">CHANGED</td>", page);
+    }
+
+    [Fact]
     public async Task Csv_OneLinePerEvent_EscapedAndAudited()
     {
         var response = await Root.Http.GetAsync("/admin/reports/audit-log.csv?username=alice");
@@ -98,7 +121,7 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length); // the header and one event: the username's CR/LF did not start a line
         Assert.Contains(@"alice\r\n2026-11-28 admin.login success root", lines[1]);
-        Assert.Contains("Valid", lines[1]);
+        Assert.EndsWith(",intact", lines[1]); // the page's word for a sealed, unchanged record
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.report.export" && e.Detail == "report=audit-log;rows=1");
     }
 

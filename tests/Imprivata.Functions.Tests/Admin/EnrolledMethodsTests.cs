@@ -158,6 +158,21 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
     }
 
     [Fact]
+    public async Task Helpdesk_ConsoleRefusalOnAnAdministrator_SaysWhy()
+    {
+        await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
+        var boss = await Host.CreateUserAsync("boss", AdminRole.Superadmin);
+        await EnrollAsync(boss.Id, Factor.Push, "iPhone");
+        using var desk = await Host.SignInAsync("desk");
+
+        var refused = await desk.PostFormAsync($"/admin/users/{boss.Id}/methods/reset");
+        var page = await desk.Http.GetStringAsync(refused.Headers.Location!.OriginalString);
+
+        Assert.Contains(ConsoleForms.Html("Only a superadmin can change an administrator's enrolled methods"), page);
+        Assert.DoesNotContain(Imprivata.Functions.Admin.AdminMessages.Fallback, page);
+    }
+
+    [Fact]
     public async Task WithoutAdminSession_MethodsAreRefused()
     {
         await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");

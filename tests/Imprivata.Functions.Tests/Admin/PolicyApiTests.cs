@@ -3,6 +3,7 @@ using System.Text.Json;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
+using Imprivata.Functions.Admin;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprivata.Functions.Tests.Admin;
@@ -299,8 +300,14 @@ public sealed class PolicyApiTests : SignedInSuperadmin
         Assert.Equal($"/admin/user-policies/{nurses.Id}?saved=1", created.Headers.Location?.OriginalString);
         Assert.Contains("Delete user policy", await Root.Http.GetStringAsync($"/admin/user-policies/{nurses.Id}"));
 
-        var bad = await Root.Http.PostAsync("/admin/enrollment-rules", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf, ["name"] = "" }));
-        Assert.Equal("/admin/enrollment-rules/new?error=rule_name_invalid", bad.Headers.Location?.OriginalString);
+        var bad = await Root.Http.PostAsync("/admin/enrollment-rules", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_csrf"] = csrf, ["name"] = " ", ["unenrolledAccess"] = "different-login-method", ["prompt"] = "not-prompted",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode); // the form again, as typed, with the reason
+        var badPage = await bad.Content.ReadAsStringAsync();
+        Assert.Contains(AdminMessages.Describe("rule_name_invalid"), badPage);
+        Assert.Contains("value=\"different-login-method\" checked", badPage);
         var rulePage = await Root.Http.PostAsync("/admin/enrollment-rules", new FormUrlEncodedContent(new List<KeyValuePair<string, string>>
         {
             new("_csrf", csrf), new("name", "Blocked until enrolled"), new("unenrolledAccess", "different-login-method"), new("prompt", "not-prompted"),

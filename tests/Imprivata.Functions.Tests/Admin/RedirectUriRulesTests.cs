@@ -26,5 +26,13 @@ public sealed class RedirectUriRulesTests
 
     [Fact]
     public void CheckAll_NoneWhenRequired_IsRejected() =>
-        Assert.Equal("redirect_uri_required", RedirectUriRules.CheckAll([" "], required: true, allowLoopbackHttp: false, out _));
+        Assert.Equal("redirect_uri_required", RedirectUriRules.CheckAll([" "], required: true, allowLoopbackHttp: false, out _)?.Code);
+
+    [Fact]
+    public void CheckAll_BadEntry_NamesItsLineCountingBlankLines()
+    {
+        var error = RedirectUriRules.CheckAll(["https://rp.example/a", "", "http://rp.example/b", "https://rp.example/c#x"], required: true, allowLoopbackHttp: false, out _);
+
+        Assert.Equal(new FieldError("redirect_uri_not_https", Line: 3), error);
+    }
 }

@@ -58,13 +58,19 @@ public class CronScheduleTests
     [InlineData("0 0 0 0 * *")]
     [InlineData("0 0 0 * 13 *")]
     [InlineData("0 0 0 * * 7")]
-    [InlineData("0 */0 * * * *")]
-    [InlineData("0 5-1 * * * *")]
-    [InlineData("0 0 0 * JAN *")]
+    [InlineData("0 0 0 * FOO *")]
     public void TryParse_InvalidExpression_Rejected(string expression)
     {
         Assert.False(CronSchedule.TryParse(expression, out _, out var error));
         Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void NextAfter_MonthAndDayNames_ReadAsTheFunctionsHostReadsThem()
+    {
+        // 2025-03-01 is a Saturday: the next weekday 09:00 is Monday the 3rd; the next January 1st is in 2026.
+        Assert.Equal(At(3, 9, 0), CronSchedule.Parse("0 0 9 * * MON-FRI").NextAfter(At(1, 12, 0)));
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), CronSchedule.Parse("0 0 0 1 JAN *").NextAfter(At(1, 0, 0)));
     }
 
     [Fact]

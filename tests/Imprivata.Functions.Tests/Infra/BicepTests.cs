@@ -1,84 +1,23 @@
-using System.Reflection;
 using System.Text.Json;
 
 namespace Imprivata.Functions.Tests.Infra;
 
 /// <summary>
-/// Compiles and lints infra/main.bicep with the Bicep CLI restored from NuGet (Azure.Bicep.CommandLine.linux-x64).
-/// infra/bicepconfig.json raises every linter rule to error; the test also refuses any diagnostic on stderr.
+/// Compiles and lints infra/main.bicep with the Bicep CLI (<see cref="BicepCli"/>). infra/bicepconfig.json raises every linter
+/// rule to error; the tests also refuse any diagnostic on stderr. Then reads the compiled template for what Flex Consumption,
+/// the telemetry and the first administrator's setup need.
 /// </summary>
 public class BicepTests
 {
-    private static readonly Lazy<string> Bicep = new(Locate);
-
-    private static string MainBicep => Path.Combine(RepoPaths.Root, "infra", "main.bicep");
-
-    private static string Locate()
-    {
-        if (!OperatingSystem.IsLinux())
-            throw new PlatformNotSupportedException("The Bicep CLI package referenced is linux-x64.");
-        var package = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "BicepCliPackagePath").Value;
-        Assert.False(string.IsNullOrEmpty(package), "The Bicep CLI package path was not captured at build time.");
-        var bicep = Path.Combine(package!, "tools", "bicep");
-        Assert.True(File.Exists(bicep), $"Bicep CLI not found at {bicep}.");
-        if ((File.GetUnixFileMode(bicep) & UnixFileMode.UserExecute) != 0)
-            return bicep;
-        // NuGet may extract without the execute bit: run a private executable copy.
-        var copy = Path.Combine(Path.GetTempPath(), "imprivata-bicep-" + new FileInfo(bicep).Length, "bicep");
-        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-        if (!File.Exists(copy))
-            File.Copy(bicep, copy);
-        File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return copy;
-    }
-
-    private static Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRun.RunAsync(Bicep.Value, arguments, RepoPaths.Root, new Dictionary<string, string>
-        {
-            // Local only: no telemetry, no registry or update checks.
-            ["BICEP_TELEMETRY_ENABLED"] = "false",
-            ["BICEP_TRACING_ENABLED"] = "false",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-        });
+    private static readonly string[] FlexAlwaysReadyGroups = ["http", "durable", "blob"];
 
     [Fact]
     public async Task Lint_MainBicep_NoDiagnostics()
     {
-        var result = await RunAsync("lint", MainBicep);
+        var result = await BicepCli.RunAsync("lint", BicepCli.MainBicep);
 
         Assert.True(result.ExitCode == 0 && result.StdErr.Trim().Length == 0, $"exit {result.ExitCode}: {result.StdErr}{result.StdOut}");
     }
-
-    [Fact]
-    public async Task Build_MainBicep_FlexConsumptionCustomRuntime()
-    {
-        var result = await RunAsync("build", MainBicep, "--stdout");
-
-        Assert.True(result.ExitCode == 0 && result.StdErr.Trim().Length == 0, $"exit {result.ExitCode}: {result.StdErr}");
-        using var template = JsonDocument.Parse(result.StdOut);
-        var resources = template.RootElement.GetProperty("resources");
-        var resourceList = resources.ValueKind == JsonValueKind.Object
-            ? resources.EnumerateObject().Select(p => p.Value).ToList()
-            : resources.EnumerateArray().ToList();
-        var site = resourceList.Single(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
-        var config = site.GetProperty("properties").GetProperty("functionAppConfig");
-        Assert.Equal("functionapp,linux", site.GetProperty("kind").GetString());
-        Assert.Equal("custom", config.GetProperty("runtime").GetProperty("name").GetString());
-        Assert.Equal("http", config.GetProperty("scaleAndConcurrency").GetProperty("alwaysReady")[0].GetProperty("name").GetString());
-        var plan = resourceList.Single(r => r.GetProperty("type").GetString() == "Microsoft.Web/serverfarms");
-        Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
-        var keys = resourceList.Where(r => r.GetProperty("type").GetString() == "Microsoft.KeyVault/vaults/keys")
-            .Select(r => r.GetProperty("properties")).ToList();
-        Assert.Equal(2, keys.Count);
-        // One key, one purpose: the signing key signs, the key-encryption key only wraps (ARCHITECTURE: KEK in Key Vault).
-        Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 2048 && Ops(k) == "sign verify");
-        Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 3072 && Ops(k) == "unwrapKey wrapKey");
-        Assert.Contains("Imprivata__KeyVaultWrapKeyName", site.GetRawText());
-        Assert.Equal(4, resourceList.Count(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments"));
-    }
-
-    private static string Ops(JsonElement key) => string.Join(' ', key.GetProperty("keyOps").EnumerateArray().Select(o => o.GetString()).Order(StringComparer.Ordinal));
 
     [Fact]
     public async Task Lint_WarningLevelFinding_FailsAsError()
@@ -90,7 +29,7 @@ public class BicepTests
             File.Copy(Path.Combine(RepoPaths.Root, "infra", "bicepconfig.json"), Path.Combine(dir, "bicepconfig.json"));
             await File.WriteAllTextAsync(Path.Combine(dir, "bad.bicep"), "param unused string\n");
 
-            var result = await RunAsync("lint", Path.Combine(dir, "bad.bicep"));
+            var result = await BicepCli.RunAsync("lint", Path.Combine(dir, "bad.bicep"));
 
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains("no-unused-params", result.StdErr + result.StdOut);
@@ -100,4 +39,145 @@ public class BicepTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Build_Site_FlexConsumptionCustomRuntime()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+
+        var site = Assert.Single(BicepCli.OfType(template, "Microsoft.Web/sites"));
+        var config = site.GetProperty("properties").GetProperty("functionAppConfig");
+        Assert.Equal("functionapp,linux", site.GetProperty("kind").GetString());
+        Assert.Equal("custom", config.GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("1.0", config.GetProperty("runtime").GetProperty("version").GetString());
+        var plan = Assert.Single(BicepCli.OfType(template, "Microsoft.Web/serverfarms"));
+        Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
+        Assert.Equal("FlexConsumption", plan.GetProperty("sku").GetProperty("tier").GetString());
+        // The package goes to a blob container the template creates, read with the app's identity.
+        var storage = config.GetProperty("deployment").GetProperty("storage");
+        Assert.Equal("blobContainer", storage.GetProperty("type").GetString());
+        Assert.Contains("deploymentContainerName", storage.GetProperty("value").GetString());
+        Assert.Single(BicepCli.OfType(template, "Microsoft.Storage/storageAccounts/blobServices/containers"));
+        Assert.Equal("UserAssignedIdentity", storage.GetProperty("authentication").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Build_Template_NoSettingFlexRefuses()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+        var text = template.RootElement.GetRawText();
+
+        // On Flex the runtime is functionAppConfig.runtime; these settings and properties are refused or ignored.
+        foreach (var deprecated in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "linuxFxVersion", "alwaysOn" })
+            Assert.DoesNotContain(deprecated, text);
+    }
+
+    [Fact]
+    public async Task Build_Scale_FlexSizesAndAlwaysReadyGroupsThatExist()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+        var site = Assert.Single(BicepCli.OfType(template, "Microsoft.Web/sites"));
+        var scale = site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("scaleAndConcurrency");
+
+        Assert.Equal("[parameters('instanceMemoryMB')]", scale.GetProperty("instanceMemoryMB").GetString());
+        var memory = template.RootElement.GetProperty("parameters").GetProperty("instanceMemoryMB");
+        Assert.Equal([512, 2048, 4096], memory.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetInt32()));
+        var functions = Directory.GetDirectories(Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", "FunctionApp")).Select(Path.GetFileName).ToHashSet();
+        var entries = scale.GetProperty("alwaysReady").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToList();
+        Assert.Contains("http", entries);
+        // Entries are the groups or function:<Name> of a function the package has.
+        Assert.All(entries, e => Assert.True(FlexAlwaysReadyGroups.Contains(e) || (e.StartsWith("function:", StringComparison.Ordinal) && functions.Contains(e["function:".Length..])), e));
+    }
+
+    [Fact]
+    public async Task Build_Keys_OnePurposeEach()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+        var keys = BicepCli.OfType(template, "Microsoft.KeyVault/vaults/keys").Select(r => r.GetProperty("properties")).ToList();
+
+        Assert.Equal(2, keys.Count);
+        // One key, one purpose: the signing key signs, the key-encryption key only wraps.
+        Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 2048 && Ops(k) == "sign verify");
+        Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 3072 && Ops(k) == "unwrapKey wrapKey");
+        Assert.True(AppSettings(template).TryGetProperty("Imprivata__KeyVaultWrapKeyName", out _));
+    }
+
+    [Fact]
+    public async Task Build_Telemetry_WorkspaceBasedAndEntraOnly()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+
+        Assert.Single(BicepCli.OfType(template, "Microsoft.OperationalInsights/workspaces"));
+        var component = Assert.Single(BicepCli.OfType(template, "Microsoft.Insights/components")).GetProperty("properties");
+        Assert.Contains("Microsoft.OperationalInsights/workspaces", component.GetProperty("WorkspaceResourceId").GetString());
+        Assert.True(component.GetProperty("DisableLocalAuth").GetBoolean());
+        var settings = AppSettings(template);
+        Assert.Contains("Microsoft.Insights/components", settings.GetProperty("APPLICATIONINSIGHTS_CONNECTION_STRING").GetString());
+        // The host authenticates its telemetry with the user-assigned identity.
+        var authentication = settings.GetProperty("APPLICATIONINSIGHTS_AUTHENTICATION_STRING").GetString()!;
+        Assert.Contains("ClientId={0};Authorization=AAD", authentication);
+        Assert.Contains("userAssignedIdentities", authentication);
+        Assert.Single(RoleAssignments(template), r => Role(r) == "monitoringMetricsPublisher" && Scope(r).Contains("Microsoft.Insights/components") && IsAppIdentity(r));
+        // Query strings carry authorization codes: OpenTelemetry's redaction stays on.
+        Assert.Equal("false", settings.GetProperty("OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION").GetString());
+    }
+
+    [Fact]
+    public async Task Build_SetupSecret_FreshRandomValueInKeyVault_ReadableOnlyByTheAppAndTheDeployer()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+
+        var secret = Assert.Single(BicepCli.OfType(template, "Microsoft.KeyVault/vaults/secrets"));
+        Assert.Contains("variables('setupSecretName')", secret.GetProperty("name").GetString());
+        Assert.Equal("setup-secret", template.RootElement.GetProperty("variables").GetProperty("setupSecretName").GetString());
+        Assert.Equal("[parameters('setupSecretValue')]", secret.GetProperty("properties").GetProperty("value").GetString());
+        Assert.True(secret.GetProperty("properties").GetProperty("attributes").TryGetProperty("exp", out _));
+        var value = template.RootElement.GetProperty("parameters").GetProperty("setupSecretValue");
+        Assert.Equal("securestring", value.GetProperty("type").GetString());
+        Assert.Equal("[format('{0}{1}', newGuid(), newGuid())]", value.GetProperty("defaultValue").GetString());
+        Assert.Contains("secretUri", AppSettings(template).GetProperty("Imprivata__Setup__SecretUri").GetString());
+        var readers = RoleAssignments(template).Where(r => Role(r) == "keyVaultSecretsUser").ToList();
+        Assert.Equal(2, readers.Count);
+        Assert.All(readers, r => Assert.StartsWith("[resourceId('Microsoft.KeyVault/vaults/secrets'", Scope(r)));
+        Assert.Single(readers, IsAppIdentity);
+        Assert.Single(readers, r => r.GetProperty("properties").GetProperty("principalId").GetString() == "[parameters('deployerPrincipalId')]"
+                                    && r.GetProperty("condition").GetString() == "[not(empty(parameters('deployerPrincipalId')))]");
+    }
+
+    [Fact]
+    public async Task Build_RoleAssignments_BuiltInRolesForTheAppIdentity()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+        var assignments = RoleAssignments(template);
+        var ids = template.RootElement.GetProperty("variables").GetProperty("roles");
+
+        // Built-in role ids (Azure RBAC built-in roles reference).
+        Assert.Equal("3913510d-42f4-4e42-8a64-420c390055eb", ids.GetProperty("monitoringMetricsPublisher").GetString());
+        Assert.Equal("4633458b-17de-408a-b874-0445c86b69e6", ids.GetProperty("keyVaultSecretsUser").GetString());
+        Assert.Equal("12338af0-0e69-4776-bea7-57ae8d297424", ids.GetProperty("keyVaultCryptoUser").GetString());
+        Assert.Equal(
+            ["keyVaultCryptoUser", "keyVaultSecretsUser", "keyVaultSecretsUser", "monitoringMetricsPublisher", "storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor"],
+            assignments.Select(Role).Order(StringComparer.Ordinal));
+        Assert.Equal(6, assignments.Count(IsAppIdentity));
+    }
+
+    internal static JsonElement AppSettings(JsonDocument template) =>
+        BicepCli.OfType(template, "Microsoft.Web/sites/config").Single(c => c.GetProperty("name").GetString()!.Contains("'appsettings'")).GetProperty("properties");
+
+    private static IReadOnlyList<JsonElement> RoleAssignments(JsonDocument template) => BicepCli.OfType(template, "Microsoft.Authorization/roleAssignments");
+
+    // roleDefinitionId is "[subscriptionResourceId('…roleDefinitions', variables('roles').<name>)]".
+    private static string Role(JsonElement assignment)
+    {
+        var id = assignment.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!;
+        var start = id.IndexOf("variables('roles').", StringComparison.Ordinal) + "variables('roles').".Length;
+        return id[start..id.IndexOf(')', start)];
+    }
+
+    private static string Scope(JsonElement assignment) => assignment.GetProperty("scope").GetString()!;
+
+    private static bool IsAppIdentity(JsonElement assignment) =>
+        assignment.GetProperty("properties").GetProperty("principalId").GetString()!.Contains("Microsoft.ManagedIdentity/userAssignedIdentities");
+
+    private static string Ops(JsonElement key) => string.Join(' ', key.GetProperty("keyOps").EnumerateArray().Select(o => o.GetString()).Order(StringComparer.Ordinal));
 }

@@ -224,6 +224,19 @@ public sealed class AuthorizeEndpointTests(OidcFixture fx) : IClassFixture<OidcF
         Assert.Equal(fx.Issuer, answer.Iss);
     }
 
+    [Theory]
+    [InlineData("abc.def.ghi")]
+    [InlineData("not-a-jwt")]
+    [InlineData("a.b.c.d.e")]
+    public async Task Authorize_MalformedIdTokenHint_ErrorNeverACodeOrServerError(string hint)
+    {
+        var user = await fx.NewUserAsync();
+        using var browser = await SignedInBrowserAsync(user);
+        var response = await browser.AuthorizeAsync(fx.NewRequest().With("id_token_hint", hint));
+        Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.NotNull(await ErrorOfAsync(response));
+    }
+
     [Fact]
     public async Task Authorize_IdTokenHintOfSessionUser_IssuesCode()
     {

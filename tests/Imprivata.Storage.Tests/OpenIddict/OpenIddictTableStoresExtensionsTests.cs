@@ -40,7 +40,8 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
     }
 
     /// <summary>An ad-hoc authorization and its code, issued by <paramref name="instance"/> as the authorize endpoint does.</summary>
-    private static async Task<(string AuthorizationId, string CodeId)> IssueCodeAsync(ServiceProvider instance, string referenceId)
+    /// <returns>The ids, and the code the client gets: it names its row (LocatedCodes), OpenIddict's random part after it.</returns>
+    private static async Task<(string AuthorizationId, string CodeId, string Code)> IssueCodeAsync(ServiceProvider instance, string referenceId)
     {
         using var scope = instance.CreateScope();
         var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
@@ -60,7 +61,7 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
         descriptor.ReferenceId = referenceId;
         descriptor.Payload = "payload";
         await tokens.UpdateAsync(code, descriptor, Ct);
-        return (authorization.Id!, ((TableToken)code).Id!);
+        return (authorization.Id!, ((TableToken)code).Id!, descriptor.ReferenceId!);
     }
 
     private static async Task<(TableToken Code, TableAuthorization Authorization)> PresentCodeAsync(IServiceProvider request, string referenceId)
@@ -82,11 +83,11 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
     [Fact]
     public async Task CodeIssuedHere_RedeemedHere_IsRedeemedOnceAndAReplayRevokesItsAuthorization()
     {
-        var (authorizationId, codeId) = await IssueCodeAsync(_services, "code-1");
+        var (authorizationId, codeId, issued) = await IssueCodeAsync(_services, "code-1");
 
         using (var first = _services.CreateScope())
         {
-            var (code, authorization) = await PresentCodeAsync(first.ServiceProvider, "code-1");
+            var (code, authorization) = await PresentCodeAsync(first.ServiceProvider, issued);
             Assert.True(code.FromSnapshot);
             Assert.Equal(codeId, code.Id);
             Assert.Equal(Statuses.Valid, authorization.Status);
@@ -94,7 +95,7 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
         }
 
         using var replay = _services.CreateScope();
-        var again = (TableToken?)await replay.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().FindByReferenceIdAsync("code-1", Ct);
+        var again = (TableToken?)await replay.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().FindByReferenceIdAsync(issued, Ct);
         Assert.NotNull(again);
         Assert.False(again.FromSnapshot); // handed out once; the replay reads the stored "redeemed"
         Assert.Equal(Statuses.Redeemed, again.Status);
@@ -104,16 +105,16 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
     [Fact]
     public async Task CodeIssuedHere_RedeemedFirstOnAnotherInstance_IsRefusedHereAndRevokesTheFamily()
     {
-        var (authorizationId, _) = await IssueCodeAsync(_services, "code-2");
+        var (authorizationId, _, issued) = await IssueCodeAsync(_services, "code-2");
         using (var elsewhere = _elsewhere.CreateScope())
         {
-            var (code, _) = await PresentCodeAsync(elsewhere.ServiceProvider, "code-2");
+            var (code, _) = await PresentCodeAsync(elsewhere.ServiceProvider, issued);
             Assert.False(code.FromSnapshot);
             Assert.True(await elsewhere.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().TryRedeemAsync(code, Ct));
         }
 
         using var here = _services.CreateScope();
-        var (snapshot, authorization) = await PresentCodeAsync(here.ServiceProvider, "code-2");
+        var (snapshot, authorization) = await PresentCodeAsync(here.ServiceProvider, issued);
         Assert.True(snapshot.FromSnapshot);
         Assert.Equal(Statuses.Valid, authorization.Status); // as issued: the redeeming write is what must notice
 
@@ -124,7 +125,7 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
     [Fact]
     public async Task CodeIssuedHere_AuthorizationRevokedOnAnotherInstance_IsRefusedHere()
     {
-        var (authorizationId, _) = await IssueCodeAsync(_services, "code-3");
+        var (authorizationId, _, issued) = await IssueCodeAsync(_services, "code-3");
         using (var elsewhere = _elsewhere.CreateScope())
         {
             var authorizations = elsewhere.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
@@ -132,7 +133,7 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
         }
 
         using var here = _services.CreateScope();
-        var (snapshot, _) = await PresentCodeAsync(here.ServiceProvider, "code-3");
+        var (snapshot, _) = await PresentCodeAsync(here.ServiceProvider, issued);
         Assert.True(snapshot.FromSnapshot);
 
         Assert.False(await here.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().TryRedeemAsync(snapshot, Ct));
@@ -142,7 +143,7 @@ public sealed class OpenIddictTableStoresExtensionsTests : IDisposable
     [Fact]
     public async Task AuthorizationSnapshot_IsOnlyHandedOutForTheRedemptionOfItsCode()
     {
-        var (authorizationId, _) = await IssueCodeAsync(_services, "code-4");
+        var (authorizationId, _, _) = await IssueCodeAsync(_services, "code-4");
         using (var elsewhere = _elsewhere.CreateScope())
         {
             var authorizations = elsewhere.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();

@@ -40,10 +40,25 @@ public sealed class DirectoryServiceTests
     [InlineData("has space")]
     [InlineData("<script>")]
     [InlineData("")]
+    [InlineData("a/b")]
+    [InlineData("nul\0")]
     public async Task CreateUser_BadUsername_IsRejected(string username)
     {
         var result = await _service.CreateUserAsync(new UserFields { Username = username }, null, default);
         Assert.Equal(DirectoryErrors.UsernameInvalid, result.Error);
+    }
+
+    [Theory]
+    [InlineData("O'Brien")]
+    [InlineData("anna+lab@example.org")]
+    [InlineData("jean-luc.picard")]
+    [InlineData("Łukasz")]
+    public async Task CreateUser_RealWorldUsername_IsStoredAndFoundByName(string username)
+    {
+        var result = await _service.CreateUserAsync(new UserFields { Username = username }, null, default);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(result.Value!.Id, (await _store.FindUserByUsernameAsync(username.ToUpperInvariant(), default))?.Id);
     }
 
     [Fact]

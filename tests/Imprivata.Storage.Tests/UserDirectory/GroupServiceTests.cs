@@ -29,4 +29,41 @@ public sealed class GroupServiceTests
         var result = await _groups.AddMemberAsync(new GroupMember(group.Id, MemberKind.User, "nobody"), default);
         Assert.Equal(DirectoryErrors.MemberNotFound, result.Error);
     }
+
+    [Fact]
+    public async Task Create_NameOfAnotherGroupInOtherCase_IsRefusedAsTaken()
+    {
+        Assert.True((await _groups.CreateAsync("Nurses", "", default)).Succeeded);
+
+        var again = await _groups.CreateAsync("  nURSES ", "the same people", default);
+
+        Assert.Equal(DirectoryErrors.GroupNameTaken, again.Error);
+        Assert.Single(await _store.ListGroupsAsync(default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Update_RenameOntoAnotherGroupsName_IsRefused_KeepingOwnNameIsNot()
+    {
+        await _groups.CreateAsync("Nurses", "", default);
+        var doctors = (await _groups.CreateAsync("Doctors", "", default)).Value!;
+
+        var taken = await _groups.UpdateAsync(doctors.Id, "NURSES", "", default);
+        var recased = await _groups.UpdateAsync(doctors.Id, "DOCTORS", "physicians", default);
+
+        Assert.Equal(DirectoryErrors.GroupNameTaken, taken.Error);
+        Assert.True(recased.Succeeded);
+        Assert.Equal("DOCTORS", (await _store.FindGroupByIdAsync(doctors.Id, default))!.Name);
+    }
+
+    [Fact]
+    public async Task Update_DuplicatesFromBeforeTheRule_CanStillBeEdited()
+    {
+        var first = new DirectoryGroup { Id = "g1", Name = "Pharmacy", CreatedAt = DateTimeOffset.UtcNow };
+        await _store.CreateGroupAsync(first, default);
+        await _store.CreateGroupAsync(first with { Id = "g2" }, default);
+
+        var edited = await _groups.UpdateAsync("g2", "Pharmacy", "night shift", default);
+
+        Assert.True(edited.Succeeded);
+    }
 }

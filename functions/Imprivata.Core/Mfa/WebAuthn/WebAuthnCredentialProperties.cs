@@ -13,7 +13,10 @@ public sealed record WebAuthnCredentialProperties
     public string[]? Transports { get; init; }
     public bool UserVerified { get; init; }
     public bool BackupEligible { get; init; }
+    /// <summary>The attestation type proved at registration ("none", "self", "basic", ...; "basic-untrusted" in older records).</summary>
     public string? Attestation { get; init; }
+    /// <summary>The attestation statement format ("none", "packed", "tpm", ...); absent in records made before it was kept.</summary>
+    public string? AttestationFormat { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -15,7 +15,10 @@ public enum WebAuthnError
     TokenBindingUnsupported,
     MalformedAttestation,
     UnsupportedAttestationFormat,
-    AttestationSignatureInvalid,
+    /// <summary>The attestation statement did not verify (signature, certificate requirements, format rules).</summary>
+    AttestationInvalid,
+    /// <summary>The attestation chain is not trusted, or metadata marks the authenticator model as compromised.</summary>
+    AttestationUntrusted,
     MalformedAuthenticatorData,
     RpIdMismatch,
     UserNotPresent,
@@ -50,7 +53,8 @@ public static class WebAuthnErrors
         WebAuthnError.TokenBindingUnsupported => "webauthn_token_binding",
         WebAuthnError.MalformedAttestation => "webauthn_malformed_attestation",
         WebAuthnError.UnsupportedAttestationFormat => "webauthn_unsupported_attestation_format",
-        WebAuthnError.AttestationSignatureInvalid => "webauthn_attestation_signature_invalid",
+        WebAuthnError.AttestationInvalid => "webauthn_attestation_invalid",
+        WebAuthnError.AttestationUntrusted => "webauthn_attestation_untrusted",
         WebAuthnError.MalformedAuthenticatorData => "webauthn_malformed_authenticator_data",
         WebAuthnError.RpIdMismatch => "webauthn_rp_id_mismatch",
         WebAuthnError.UserNotPresent => "webauthn_user_not_present",

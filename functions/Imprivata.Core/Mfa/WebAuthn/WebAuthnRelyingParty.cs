@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Imprivata.Core.Mfa.WebAuthn;
 
@@ -15,14 +13,12 @@ public sealed class WebAuthnRelyingParty
         Id = id;
         Origin = origin;
         Name = name;
-        IdHash = SHA256.HashData(Encoding.UTF8.GetBytes(id));
     }
 
     public string Id { get; }
     /// <summary>scheme://host[:port], as in CollectedClientData.origin.</summary>
     public string Origin { get; }
     public string Name { get; }
-    internal byte[] IdHash { get; }
 
     /// <summary>
     /// Null when the public base cannot be a WebAuthn relying party: browsers refuse IP addresses as RP IDs (WebAuthn L3

@@ -1,114 +1,161 @@
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Functions.Admin.Console;
-using Microsoft.AspNetCore.Http.HttpResults;
+using static Imprivata.Functions.Admin.AdminPages;
 
 namespace Imprivata.Functions.Admin.Policies;
 
-/// <summary>Console pages for the workflow policy, user policies and enrollment rules (superadmin); forms post back here.</summary>
+/// <summary>
+/// Console pages for the workflow policy, user policies and enrollment rules (superadmin); forms post back here, and a
+/// refused form is shown again as typed.
+/// </summary>
 public static class PolicyPages
 {
     public static void MapPolicyPages(this RouteGroupBuilder write)
     {
-        write.MapGet("/workflow-policy", async (HttpContext http, PolicyAdministration policies) =>
-            new RazorComponentResult<WorkflowPolicyPage>(new
-            {
-                Admin = AdminPrincipal.Required(http), Workflow = await policies.GetWorkflowAsync(http.RequestAborted),
-                Policies = await policies.ListUserPoliciesAsync(http.RequestAborted), Rules = await policies.ListRulesAsync(http.RequestAborted),
-                Error = AdminPages.Error(http), Notice = AdminPages.Notice(http),
-            }));
+        write.MapGet("/workflow-policy", (HttpContext http, PolicyAdministration policies) => WorkflowPageAsync(http, policies, null, null, Error(http), Notice(http)));
 
         write.MapPost("/workflow-policy", async (HttpContext http, PolicyAdministration policies) =>
         {
-            var form = await AdminPages.FormAsync(http);
+            var form = await FormAsync(http);
             var all = await policies.ListUserPoliciesAsync(http.RequestAborted);
-            WorkflowRequest Section(string prefix) => new([.. form[prefix + ".factors"].OfType<string>()], [.. form[prefix + ".policies"].OfType<string>()]);
+            WorkflowRequest Section(string prefix) => new(All(form, prefix + ".factors"), All(form, prefix + ".policies"));
             var request = new WorkflowPolicyRequest(Section("webSso"), Section("remoteAccess"), Section("secondFactorOnly"),
-                new AuthenticationOptionsRequest(AdminPages.Checked(form, "numberMatching"), AdminPages.Checked(form, "emailCodesCountAsMfa"), AdminPages.Checked(form, "temporaryCodesForWebSso")),
-                all.Where(p => form.ContainsKey("enroll." + p.Id)).ToDictionary(p => p.Id, p => form["enroll." + p.Id].ToString()));
-            var result = await policies.SaveWorkflowAsync(AdminPrincipal.Required(http), request, http.RequestAborted);
-            return AdminHttp.SeeOther(AdminPages.Back("/admin/workflow-policy", result.Error));
+                new AuthenticationOptionsRequest(Checked(form, "numberMatching"), Checked(form, "emailCodesCountAsMfa"), Checked(form, "temporaryCodesForWebSso")),
+                all.Where(p => form.ContainsKey("enroll." + p.Id)).ToDictionary(p => p.Id, p => Text(form, "enroll." + p.Id)));
+            var result = await policies.SaveWorkflowAsync(Actor(http), request, http.RequestAborted);
+            if (result.Succeeded)
+                return AdminHttp.SeeOther(Back("/admin/workflow-policy", null));
+            var current = await policies.GetWorkflowAsync(http.RequestAborted);
+            var draft = request.ToPolicy(current, out var typed) is null ? typed : current;
+            return await WorkflowPageAsync(http, policies, draft, request.Enroll, result.Describe(), null, result.FailureStatus);
         });
 
         write.MapGet("/user-policies", async (HttpContext http, PolicyAdministration policies) =>
-            new RazorComponentResult<UserPoliciesPage>(new
-            {
-                Admin = AdminPrincipal.Required(http), Policies = await policies.ListUserPoliciesAsync(http.RequestAborted),
-                Rules = await policies.ListRulesAsync(http.RequestAborted), Error = AdminPages.Error(http), Notice = AdminPages.Notice(http),
-            }));
+            Page<UserPoliciesPage>(await ListParametersAsync(http, policies, null, Error(http), Notice(http))));
 
         write.MapPost("/user-policies", async (HttpContext http, PolicyAdministration policies) =>
         {
-            var form = await AdminPages.FormAsync(http);
-            var result = await policies.CreateUserPolicyAsync(AdminPrincipal.Required(http), UserPolicyFrom(form), http.RequestAborted);
-            return AdminHttp.SeeOther(result.Succeeded ? AdminPages.Back($"/admin/user-policies/{result.Value!.Id}", null) : AdminPages.Back("/admin/user-policies", result.Error));
+            var form = await FormAsync(http);
+            var result = await policies.CreateUserPolicyAsync(Actor(http), UserPolicyFrom(form), http.RequestAborted);
+            return result.Succeeded
+                ? AdminHttp.SeeOther(Back($"/admin/user-policies/{result.Value!.Id}", null))
+                : Page<UserPoliciesPage>(await ListParametersAsync(http, policies, (Text(form, "name"), Text(form, "description"), Text(form, "order")), result.Describe(), null),
+                    result.FailureStatus);
         });
 
-        write.MapGet("/user-policies/{id}", async (string id, HttpContext http, PolicyAdministration policies, UserAdministration users, GroupAdministration groups) =>
-        {
-            if (await policies.GetUserPolicyAsync(id, http.RequestAborted) is not { } policy)
-                return (IResult)AdminHttp.SeeOther(AdminPages.Back("/admin/user-policies", "not_found"));
-            return new RazorComponentResult<UserPolicyEditPage>(new
-            {
-                Admin = AdminPrincipal.Required(http), Policy = policy, Rules = await policies.ListRulesAsync(http.RequestAborted),
-                Users = await users.ListAsync(null, http.RequestAborted), Groups = await groups.ListAsync(http.RequestAborted),
-                Error = AdminPages.Error(http), Notice = AdminPages.Notice(http),
-            });
-        });
+        write.MapGet("/user-policies/{id}", (string id, HttpContext http, PolicyAdministration policies, DirectoryPicker picker) =>
+            PolicyPageAsync(http, id, policies, picker, null, null, null, Error(http), Notice(http)));
 
-        write.MapPost("/user-policies/{id}", async (string id, HttpContext http, PolicyAdministration policies) =>
+        // "Find" shows the form again with what is ticked so far and the matches; "Save" saves.
+        write.MapPost("/user-policies/{id}", async (string id, HttpContext http, PolicyAdministration policies, DirectoryPicker picker) =>
         {
-            var form = await AdminPages.FormAsync(http);
-            var result = await policies.UpdateUserPolicyAsync(AdminPrincipal.Required(http), id, UserPolicyFrom(form), http.RequestAborted);
-            return AdminHttp.SeeOther(AdminPages.Back($"/admin/user-policies/{Uri.EscapeDataString(id)}", result.Error));
+            var form = await FormAsync(http);
+            var request = UserPolicyFrom(form);
+            if (form.ContainsKey("find"))
+                return await PolicyPageAsync(http, id, policies, picker, request.ToPolicy(id), form, Text(form, "find"), null, null);
+            var result = await policies.UpdateUserPolicyAsync(Actor(http), id, request, http.RequestAborted);
+            return result.Succeeded
+                ? AdminHttp.SeeOther(Back($"/admin/user-policies/{Uri.EscapeDataString(id)}", null))
+                : await PolicyPageAsync(http, id, policies, picker, request.ToPolicy(id), form, null, result.Describe(), null, result.FailureStatus);
         });
 
         write.MapPost("/user-policies/{id}/delete", async (string id, HttpContext http, PolicyAdministration policies) =>
         {
-            var result = await policies.DeleteUserPolicyAsync(AdminPrincipal.Required(http), id, http.RequestAborted);
-            return AdminHttp.SeeOther(result.Succeeded ? AdminPages.Back("/admin/user-policies", null) : AdminPages.Back($"/admin/user-policies/{Uri.EscapeDataString(id)}", result.Error));
+            var result = await policies.DeleteUserPolicyAsync(Actor(http), id, http.RequestAborted);
+            return AdminHttp.SeeOther(result.Succeeded ? Back("/admin/user-policies", null) : Back($"/admin/user-policies/{Uri.EscapeDataString(id)}", result.Error));
         });
 
         write.MapGet("/enrollment-rules/new", (HttpContext http) =>
-            new RazorComponentResult<EnrollmentRuleEditPage>(new { Admin = AdminPrincipal.Required(http), Rule = (EnrollmentRule?)null, Error = AdminPages.Error(http) }));
+            Page<EnrollmentRuleEditPage>(new { Admin = Actor(http), Rule = (EnrollmentRule?)null, Error = Error(http) }));
 
         write.MapPost("/enrollment-rules", async (HttpContext http, PolicyAdministration policies) =>
         {
-            var form = await AdminPages.FormAsync(http);
-            var result = await policies.CreateRuleAsync(AdminPrincipal.Required(http), RuleFrom(form), http.RequestAborted);
-            return AdminHttp.SeeOther(result.Succeeded ? AdminPages.Back("/admin/workflow-policy", null) : AdminPages.Back("/admin/enrollment-rules/new", result.Error));
+            var form = await FormAsync(http);
+            var result = await policies.CreateRuleAsync(Actor(http), RuleFrom(form), http.RequestAborted);
+            return result.Succeeded
+                ? AdminHttp.SeeOther(Back("/admin/workflow-policy", null))
+                : Page<EnrollmentRuleEditPage>(new { Admin = Actor(http), Rule = (EnrollmentRule?)null, Draft = RuleDraft(form, ""), Error = result.Describe() }, result.FailureStatus);
         });
 
         write.MapGet("/enrollment-rules/{id}", async (string id, HttpContext http, PolicyAdministration policies) =>
             await policies.GetRuleAsync(id, http.RequestAborted) is { } rule
-                ? (IResult)new RazorComponentResult<EnrollmentRuleEditPage>(new { Admin = AdminPrincipal.Required(http), Rule = rule, Error = AdminPages.Error(http), Notice = AdminPages.Notice(http) })
-                : AdminHttp.SeeOther(AdminPages.Back("/admin/workflow-policy", "not_found")));
+                ? Page<EnrollmentRuleEditPage>(new { Admin = Actor(http), Rule = rule, Error = Error(http), Notice = Notice(http) })
+                : AdminHttp.SeeOther(Back("/admin/workflow-policy", "not_found")));
 
         write.MapPost("/enrollment-rules/{id}", async (string id, HttpContext http, PolicyAdministration policies) =>
         {
-            var form = await AdminPages.FormAsync(http);
-            var result = await policies.UpdateRuleAsync(AdminPrincipal.Required(http), id, RuleFrom(form), http.RequestAborted);
-            return AdminHttp.SeeOther(AdminPages.Back($"/admin/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
+            var form = await FormAsync(http);
+            var result = await policies.UpdateRuleAsync(Actor(http), id, RuleFrom(form), http.RequestAborted);
+            if (result.Succeeded || await policies.GetRuleAsync(id, http.RequestAborted) is not { } rule)
+                return AdminHttp.SeeOther(Back($"/admin/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
+            return Page<EnrollmentRuleEditPage>(new { Admin = Actor(http), Rule = rule, Draft = RuleDraft(form, id), Error = result.Describe() }, result.FailureStatus);
         });
 
         write.MapPost("/enrollment-rules/{id}/delete", async (string id, HttpContext http, PolicyAdministration policies) =>
         {
-            var result = await policies.DeleteRuleAsync(AdminPrincipal.Required(http), id, http.RequestAborted);
-            return AdminHttp.SeeOther(result.Succeeded ? AdminPages.Back("/admin/workflow-policy", null) : AdminPages.Back($"/admin/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
+            var result = await policies.DeleteRuleAsync(Actor(http), id, http.RequestAborted);
+            return AdminHttp.SeeOther(result.Succeeded ? Back("/admin/workflow-policy", null) : Back($"/admin/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
         });
+    }
+
+    private static async Task<IResult> WorkflowPageAsync(HttpContext http, PolicyAdministration policies, WorkflowPolicy? draft,
+        IReadOnlyDictionary<string, string>? enroll, string? error, string? notice, int status = StatusCodes.Status200OK)
+    {
+        var all = await policies.ListUserPoliciesAsync(http.RequestAborted);
+        return Page<WorkflowPolicyPage>(new
+        {
+            Admin = Actor(http), Workflow = draft ?? await policies.GetWorkflowAsync(http.RequestAborted),
+            Policies = enroll is null ? all : [.. all.Select(p => enroll.TryGetValue(p.Id, out var rule) ? p with { EnrollmentRuleId = rule } : p)],
+            Rules = await policies.ListRulesAsync(http.RequestAborted), Error = error, Notice = notice,
+        }, status);
+    }
+
+    private static async Task<object> ListParametersAsync(HttpContext http, PolicyAdministration policies, (string Name, string Description, string Order)? draft,
+        string? error, string? notice) => new
+    {
+        Admin = Actor(http), Policies = await policies.ListUserPoliciesAsync(http.RequestAborted), Rules = await policies.ListRulesAsync(http.RequestAborted),
+        Workflow = await policies.GetWorkflowAsync(http.RequestAborted), DraftName = draft?.Name, DraftDescription = draft?.Description, DraftOrder = draft?.Order,
+        Error = error, Notice = notice,
+    };
+
+    /// <summary>A user policy's page: its fields (or what was typed), which workflows use it, and the member pickers.</summary>
+    private static async Task<IResult> PolicyPageAsync(HttpContext http, string id, PolicyAdministration policies, DirectoryPicker picker, UserPolicy? draft,
+        IFormCollection? form, string? focus, string? error, string? notice, int status = StatusCodes.Status200OK)
+    {
+        var ct = http.RequestAborted;
+        if (await policies.GetUserPolicyAsync(id, ct) is not { } saved)
+            return AdminHttp.SeeOther(Back("/admin/user-policies", "not_found"));
+        var policy = draft ?? saved;
+        var groupQuery = form is null ? http.Request.Query["groupq"].ToString() : Text(form, "groupq");
+        var userQuery = form is null ? http.Request.Query["userq"].ToString() : Text(form, "userq");
+        return Page<UserPolicyEditPage>(new
+        {
+            Admin = Actor(http), Policy = policy, Rules = await policies.ListRulesAsync(ct),
+            Coverage = PolicyCoverage.Of(saved, await policies.GetWorkflowAsync(ct)),
+            ChosenGroups = await picker.GroupsByIdAsync(policy.Members.GroupIds, ct),
+            ChosenUsers = await picker.UsersByIdAsync(policy.Members.UserIds, ct),
+            GroupQuery = groupQuery, UserQuery = userQuery, Focus = focus,
+            GroupCandidates = saved.IsDefault ? PickerResult<Core.UserDirectory.DirectoryGroup>.None : await picker.GroupsAsync(groupQuery, policy.Members.GroupIds.ToHashSet(), ct),
+            UserCandidates = saved.IsDefault ? PickerResult<Core.UserDirectory.DirectoryUser>.None : await picker.UsersAsync(userQuery, policy.Members.UserIds.ToHashSet(), ct),
+            Error = error, Notice = notice,
+        }, status);
     }
 
     private static UserPolicyRequest UserPolicyFrom(IFormCollection form)
     {
-        int? order = int.TryParse(form["order"].ToString(), out var o) ? o : (form["order"].ToString().Length == 0 ? null : -1);
+        int? order = int.TryParse(Text(form, "order"), out var o) ? o : (Text(form, "order").Length == 0 ? null : -1);
         return new UserPolicyRequest(form["name"], form["description"], order,
-            new MembersRequest([.. form["userIds"].OfType<string>()], [.. form["groupIds"].OfType<string>()],
-                AdminPages.Lines(form["organizationalUnits"]), AdminPages.Lines(form["domains"])),
+            new MembersRequest(All(form, "userIds"), All(form, "groupIds"), Lines(form["organizationalUnits"]), Lines(form["domains"])),
             form["enrollmentRuleId"]);
     }
 
     private static EnrollmentRuleRequest RuleFrom(IFormCollection form) =>
-        new(form["name"], form["unenrolledAccess"], form["prompt"], AdminPages.Checked(form, "mayDelay"), [.. form["enrollableFactors"].OfType<string>()]);
+        new(form["name"], form["unenrolledAccess"], form["prompt"], Checked(form, "mayDelay"), All(form, "enrollableFactors"));
+
+    /// <summary>What was typed into the rule form; choices that do not parse show as the defaults.</summary>
+    private static EnrollmentRule RuleDraft(IFormCollection form, string id) =>
+        RuleFrom(form).ToRule(id, out var rule) is null ? rule : EnrollmentRule.Default with { Id = id, Name = Text(form, "name") };
 
     /// <summary>Factors a workflow or rule form offers as checkboxes.</summary>
     public static IEnumerable<Factor> Offered => Enum.GetValues<Factor>().Where(PolicyNames.IsWorkflowFactor);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Imprivata.Core.Apps;
 using Imprivata.Core.Audit;
 
 namespace Imprivata.Functions.Admin.Reports;
@@ -15,7 +16,7 @@ public sealed record AuditLogFilter(DateTimeOffset From, DateTimeOffset To, stri
 /// <see cref="MaxWindow"/> (each hour is its own set of partition queries). Superadmins only: failed sign-ins keep what was
 /// typed as the username, which is sometimes a password.
 /// </summary>
-public sealed class AuditLogReport(IAuditLog log, TimeProvider time)
+public sealed class AuditLogReport(IAuditLog log, IAppProfileStore apps, TimeProvider time)
 {
     public const int MaxRows = 1000;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
@@ -40,6 +41,26 @@ public sealed class AuditLogReport(IAuditLog log, TimeProvider time)
                 break;
         }
         return rows;
+    }
+
+    /// <summary>
+    /// What the report says of a row's seal, the same word on the page and in the CSV: "intact" (the row matches the seal
+    /// written with it), "CHANGED" (it does not: altered after it was written), "not sealed" (written before sealing).
+    /// </summary>
+    public static string SealText(AuditSeal? seal) => seal switch
+    {
+        AuditSeal.Valid => "intact",
+        AuditSeal.Broken => "CHANGED",
+        _ => "not sealed",
+    };
+
+    /// <summary>Application names by client id, for rows that name an application (a deleted one keeps its client id).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> AppNamesAsync(CancellationToken ct)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var profile in apps.ListAsync(ct).ConfigureAwait(false))
+            names[profile.ClientId] = profile.AdminName;
+        return names;
     }
 
     // Second-factor decisions are written by several steps: the login's own (login.mfa, login.enroll) and each method's (mfa.*).

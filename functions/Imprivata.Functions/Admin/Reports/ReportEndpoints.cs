@@ -20,7 +20,7 @@ public static class ReportEndpoints
 
     public static readonly string[] EnrolledHeader = ["Username", "Display name", "E-mail address", "User policy", "Factors", "Enrolled at (UTC)", "Last used (UTC)"];
     public static readonly string[] UnenrolledHeader = ["Username", "Display name", "E-mail address", "Phone", "Domain", "OU", "User policy", "Enrollment rule"];
-    public static readonly string[] AuditLogHeader = ["Time (UTC)", "Event", "Result", "Reason", "Username", "Administrator", "Application", "IP address", "Methods", "Detail", "Request id", "Seal"];
+    public static readonly string[] AuditLogHeader = ["Time (UTC)", "Event", "Result", "Reason", "Username", "Administrator", "Application", "Client ID", "IP address", "Methods", "Detail", "Request id", "Record"];
 
     /// <param name="desk">Helpdesk and up: the enrollment reports.</param>
     /// <param name="superadmin">The audit log (<see cref="AuditLogReport"/>).</param>
@@ -52,7 +52,7 @@ public static class ReportEndpoints
             var error = EnrolledFilter(http, out var filter);
             return new RazorComponentResult<EnrolledUsersReportPage>(new
             {
-                Admin = AdminPrincipal.Required(http), Filter = filter, Error = error,
+                Admin = AdminPrincipal.Required(http), Filter = filter, Error = error is null ? null : AdminMessages.Describe(error),
                 Policies = await policies.ListUserPoliciesAsync(http.RequestAborted),
                 Rows = error is null ? await reports.EnrolledUsersAsync(filter, http.RequestAborted) : [],
                 CsvLink = $"/admin/reports/{EnrolledUsers}.csv{http.Request.QueryString}",
@@ -78,6 +78,7 @@ public static class ReportEndpoints
             {
                 Admin = AdminPrincipal.Required(http), Filter = filter, Error = error,
                 Rows = error is null ? await report.RunAsync(filter, http.RequestAborted) : [],
+                AppNames = await report.AppNamesAsync(http.RequestAborted),
                 CsvLink = $"/admin/reports/{AuditLog}.csv{http.Request.QueryString}",
             });
         });
@@ -116,9 +117,11 @@ public static class ReportEndpoints
             if (report.Parse(http.Request.Query, out var filter) is { } invalid)
                 return AdminHttp.BadRequest(invalid);
             var rows = await report.RunAsync(filter, http.RequestAborted);
+            var apps = await report.AppNamesAsync(http.RequestAborted);
             var csv = await ReportCsv.WriteAsync(AuditLogHeader, rows.Select(e => (IReadOnlyList<string?>)
-                [ReportCsv.Time(e.Time), e.Kind, e.Result, e.Reason, AuditText.Visible(e.Username), AuditText.Visible(e.Actor), AuditText.Visible(e.ClientId),
-                 e.Ip, e.Methods, AuditText.Visible(e.Detail), e.RequestId, e.Seal?.ToString()]), http.RequestAborted);
+                [ReportCsv.Time(e.Time), e.Kind, e.Result, e.Reason, AuditText.Visible(e.Username), AuditText.Visible(e.Actor),
+                 e.ClientId is { } id && apps.TryGetValue(id, out var app) ? app : null, AuditText.Visible(e.ClientId),
+                 e.Ip, e.Methods, AuditText.Visible(e.Detail), e.RequestId, AuditLogReport.SealText(e.Seal)]), http.RequestAborted);
             await audit.SucceededAsync(AdminPrincipal.Required(http), AuditKinds.AdminReportExport, http.RequestAborted, detail: $"report={AuditLog};rows={rows.Count}");
             return ReportCsv.File(csv, AuditLog + ".csv");
         });

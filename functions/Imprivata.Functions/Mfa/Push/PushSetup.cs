@@ -33,6 +33,7 @@ public static class PushSetup
         services.AddSingleton<PushApproval>();
         services.AddSingleton<PushEnrollment>();
         services.AddSingleton<ApproverInvites>();
+        services.AddSingleton<FraudAlerts>();
         services.AddSingleton<DeviceRequestAuth>();
         services.AddSingleton<IPurgeTask, DeviceNoncePurge>();
         services.AddFunctionHandler<PushDeadlineFunction>();
@@ -44,6 +45,7 @@ public static class PushSetup
         app.MapApproverPage();
         app.MapApproverApi();
         app.MapPushAdminApi();
+        app.MapFraudAlertPages();
         app.MapPushLogin();
     }
 }

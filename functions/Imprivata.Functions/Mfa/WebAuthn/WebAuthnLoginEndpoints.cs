@@ -55,7 +55,7 @@ public static class WebAuthnLoginEndpoints
         {
             if (!await MfaEndpoints.ValidFormAsync(http, s.Csrf))
             {
-                await s.Audit.WriteAsync(http, ceremony == Ceremony.Enroll ? "login.enroll" : "login.mfa", AuditResults.Failure, AuditReasons.BadCsrf,
+                await s.Audit.WriteAsync(http, ceremony == Ceremony.Enroll ? AuditKinds.LoginEnroll : AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.BadCsrf,
                     userId: step.User.Id, methods: Factor.WebAuthn.Name());
                 return MfaEndpoints.Expired(http);
             }
@@ -72,7 +72,7 @@ public static class WebAuthnLoginEndpoints
     private static async Task<string?> VerifyAsync(HttpContext http, WebAuthnStepServices s, PendingStep step, Ceremony ceremony, IFormCollection form)
     {
         var ct = http.RequestAborted;
-        var kind = ceremony == Ceremony.Enroll ? "login.enroll" : "login.mfa";
+        var kind = ceremony == Ceremony.Enroll ? AuditKinds.LoginEnroll : AuditKinds.LoginMfa;
         var wait = await s.Mfa.RetryAfterAsync(step.User, ct);
         if (wait > TimeSpan.Zero)
         {
@@ -96,13 +96,13 @@ public static class WebAuthnLoginEndpoints
         WebAuthnError failure;
         if (ceremony == Ceremony.Enroll)
         {
-            var response = RegistrationResponse.TryParse(form["clientDataJson"], form["attestationObject"], form["transports"]);
+            var response = RegistrationResponse.TryParse(form["credentialId"], form["clientDataJson"], form["attestationObject"], form["transports"]);
             if (response is null)
                 return await MalformedAsync(http, s, step, ceremonyId);
             var (result, enrollment) = await s.Ceremonies.CompleteRegistrationAsync(step.User.Id, ceremonyId, response, form["label"].ToString(), ct);
             if (result.Succeeded && enrollment is not null)
             {
-                await s.Audit.WriteAsync(http, "login.enroll", AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
+                await s.Audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
                     clientId: step.Login.ClientId, methods: Factor.WebAuthn.Name(), detail: $"{enrollment.Id} {(result.UserVerified ? "uv" : "up")}");
                 return null;
             }
@@ -116,7 +116,7 @@ public static class WebAuthnLoginEndpoints
             var result = await s.Ceremonies.CompleteAssertionAsync(step.User.Id, ceremonyId, response, ct);
             if (result.Succeeded)
             {
-                await s.Audit.WriteAsync(http, "login.mfa", AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
+                await s.Audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Success, AuditReasons.Ok, username: step.User.Username, userId: step.User.Id,
                     clientId: step.Login.ClientId, methods: Factor.WebAuthn.Name(), detail: $"{result.Enrollment?.Id} {(result.UserVerified ? "uv" : "up")}");
                 return null;
             }

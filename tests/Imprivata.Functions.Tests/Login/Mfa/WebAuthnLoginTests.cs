@@ -185,6 +185,40 @@ public sealed class WebAuthnLoginTests(WebAuthnLoginFixture fx) : IClassFixture<
     }
 
     [Fact]
+    public async Task Responses_the_library_cannot_parse_are_refused_with_a_reason_and_audited_never_a_500()
+    {
+        await fx.UseWebSsoAsync([Factor.WebAuthn], EnrollmentRule.Default with { MayDelay = false });
+        var user = await fx.NewUserAsync();
+        using var key = new SoftwareAuthenticator();
+
+        // Enrollment: well-formed base64url, but an attestation object whose statement nests deeper than any format allows.
+        var (browser, _, _) = await StartAsync(user.Username);
+        var enroll = await OpenAsync(browser, WebAuthnLoginSetup.EnrollPath);
+        var form = RegistrationForm(enroll, key, "key");
+        byte[] deep = [0xa3, 0x63, .. "fmt"u8, 0x64, .. "none"u8, 0x67, .. "attStmt"u8, .. Enumerable.Repeat((byte)0x81, 2000), 0x00,
+            0x68, .. "authData"u8, 0x40];
+        form["attestationObject"] = Base64Url.EncodeToString(deep);
+        var refused = await browser.PostFormAsync(WebAuthnLoginSetup.EnrollPath, form);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("could not be verified", await refused.Content.ReadAsStringAsync());
+        Assert.Contains(await RecentAuditAsync(), e => e.Kind == AuditKinds.LoginMfa && e.UserId == user.Id && e.Result == AuditResults.Failure
+            && e.Reason == WebAuthnError.MalformedAttestation.Code());
+        Assert.Empty(await fx.Service.Services.GetRequiredService<WebAuthnCeremonies>().CredentialsAsync(user.Id, CancellationToken.None));
+
+        // Login: authenticator data that claims attested credential data it does not carry.
+        await EnrollAsync(user, key);
+        var (again, _, _) = await StartAsync(user.Username);
+        var page = await OpenAsync(again, WebAuthnLoginSetup.LoginPath);
+        var assertion = AssertionForm(page, key);
+        assertion["authenticatorData"] = Base64Url.EncodeToString([.. SoftwareAuthenticator.AuthData(RpId, 0x45, 2), 0x01, 0x02]);
+        var bad = await again.PostFormAsync(WebAuthnLoginSetup.LoginPath, assertion);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains(await RecentAuditAsync(), e => e.Kind == AuditKinds.LoginMfa && e.UserId == user.Id && e.Result == AuditResults.Failure
+            && e.Reason == WebAuthnError.MalformedAuthenticatorData.Code());
+        Assert.Null(again.CookieValue("imp-sso"));
+    }
+
+    [Fact]
     public async Task The_pages_script_is_served_from_our_origin()
     {
         var script = await fx.NewBrowser().GetAsync("/assets/webauthn.js");
@@ -258,7 +292,7 @@ public sealed class WebAuthnLoginTests(WebAuthnLoginFixture fx) : IClassFixture<
         var start = await ceremonies.CreateRegistrationOptionsAsync(user.Id, user.Username, user.DisplayName, CancellationToken.None);
         Assert.NotNull(start);
         var (clientData, attestation) = key.Register(RpId, Origin, start.Challenge.Value);
-        var (result, _) = await ceremonies.VerifyRegistrationAsync(user.Id, start.Challenge, new RegistrationResponse(clientData, attestation, []), "test key",
+        var (result, _) = await ceremonies.VerifyRegistrationAsync(user.Id, start.Challenge, new RegistrationResponse(key.CredentialId, clientData, attestation, []), "test key",
             CancellationToken.None);
         Assert.True(result.Succeeded, result.Error.ToString());
     }

@@ -44,8 +44,10 @@ public class PushAdminApiTests
         lock (host.Audit.Events)
             events = [.. host.Audit.Events];
         Assert.Contains(events, e => e.Kind == "push.fraud_reported" && e.UserId == victim.Id);
-        var clear = Assert.Single(events, e => e.Kind == "admin.push.fraud_clear");
+        var clear = Assert.Single(events, e => e.Kind == "admin.push.fraud_clear" && e.Result == "success");
         Assert.Equal(("helen", victim.Id), (clear.Actor, clear.UserId));
+        // Clearing again finds nothing to clear: refused, and recorded as such.
+        Assert.Single(events, e => e.Kind == "admin.push.fraud_clear" && e.Result == "failure" && e.Reason == FraudAlerts.NotBlocked);
         Assert.True((await push.SendAsync(new PushRequest { UserId = victim.Id, Username = victim.Username }, CancellationToken.None)).Succeeded);
         _ = device;
     }

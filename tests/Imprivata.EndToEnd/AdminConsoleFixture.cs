@@ -1,0 +1,66 @@
+using Imprivata.Core.UserDirectory;
+using Microsoft.Playwright;
+
+namespace Imprivata.EndToEnd;
+
+/// <summary>
+/// One real service and headless Chromium for the admin console's browser tests, with a superadmin ("root") and a helpdesk
+/// administrator ("desk"). Each test signs in in its own browser context, in a 1280 x 800 window.
+/// </summary>
+public sealed class AdminConsoleFixture : IAsyncLifetime
+{
+    public const string Password = "correct horse battery staple";
+    /// <summary>Generous: the machine is shared and slow; nothing waits this long when things work.</summary>
+    public const float Timeout = 25_000;
+
+    private IPlaywright _playwright = null!;
+
+    public TestService Service { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Service = await TestService.StartAsync();
+        (_playwright, Browser) = await EndToEnd.Browser.LaunchAsync();
+        await Service.AddUserAsync("root", Password, role: AdminRole.Superadmin);
+        await Service.AddUserAsync("desk", Password, role: AdminRole.Helpdesk);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+        await Service.DisposeAsync();
+    }
+
+    public string Url(string path) => new Uri(Service.BaseUri, path).ToString();
+
+    /// <summary>Signs in at /admin/login in a fresh context and waits for the Users page.</summary>
+    public async Task<IPage> SignInAsync(string username, bool javaScript = true)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = javaScript,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(Timeout);
+        context.SetDefaultNavigationTimeout(Timeout);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url("admin/login"));
+        await page.FillAsync("input[name=username]", username);
+        await page.FillAsync("input[name=password]", Password);
+        await page.ClickAsync("button[type=submit]");
+        await BrowserSteps.ArriveAsync(page, Url("admin/users"), Timeout, Service);
+        return page;
+    }
+
+    /// <summary>Clicks a form's submit button and waits until the browser shows the answer at <paramref name="urlPattern"/>.</summary>
+    public async Task SubmitAsync(IPage page, string button, string urlPattern)
+    {
+        await page.ClickAsync(button);
+        await BrowserSteps.ArriveAsync(page, urlPattern, Timeout, Service);
+    }
+}
+
+[CollectionDefinition("AdminConsole")]
+public sealed class AdminConsoleCollection : ICollectionFixture<AdminConsoleFixture>;
