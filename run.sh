@@ -99,7 +99,7 @@ def para(text):
 print(f"""
   Sample app (click "Sign in"):     {base}/sample
   Demo user:                        {demo['username']} / {demo['password']}
-  Admin console:                    {base}/admin
+  Admin console:                    {base}/console
   OIDC metadata URL:                {base}/.well-known/openid-configuration
   Demo app client id / secret:      {demo['clientId']} / {demo['clientSecret']}
   Outbox (SMS and e-mail codes):    {base}/outbox (administrators only: sign in to the admin console first)

@@ -35,7 +35,7 @@ public sealed class AdminConsoleFixture : IAsyncLifetime
 
     public string Url(string path) => new Uri(Service.BaseUri, path).ToString();
 
-    /// <summary>Signs in at /admin/login in a fresh context and waits for the Users page.</summary>
+    /// <summary>Signs in at /console/login in a fresh context and waits for the Users page.</summary>
     public async Task<IPage> SignInAsync(string username, bool javaScript = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -46,11 +46,11 @@ public sealed class AdminConsoleFixture : IAsyncLifetime
         context.SetDefaultTimeout(Timeout);
         context.SetDefaultNavigationTimeout(Timeout);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(Url("admin/login"));
+        await page.GotoAsync(Url("console/login"));
         await page.FillAsync("input[name=username]", username);
         await page.FillAsync("input[name=password]", Password);
         await page.ClickAsync("button[type=submit]");
-        await BrowserSteps.ArriveAsync(page, Url("admin/users"), Timeout, Service);
+        await BrowserSteps.ArriveAsync(page, Url("console/users"), Timeout, Service);
         return page;
     }
 

@@ -26,7 +26,7 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
     public async Task AddUser_RefusedName_FormKeepsWhatWasTyped_ButNotThePassword_ThenOBrienIsAccepted()
     {
         var page = await f.SignInAsync("root");
-        await page.GotoAsync(f.Url("admin/users/new"));
+        await page.GotoAsync(f.Url("console/users/new"));
         await page.FillAsync("input[name=username]", "siobhan obrien");
         await page.FillAsync("input[name=displayName]", "Siobhán O'Brien");
         await page.FillAsync("input[name=email]", "siobhan@example.org");
@@ -54,7 +54,7 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
     public async Task AddApp_BadRedirectUri_ErrorNamesTheLine_FieldsKept_PkceOfferedAndOnByDefault()
     {
         var page = await f.SignInAsync("root");
-        await page.GotoAsync(f.Url("admin/apps/new/oidc"));
+        await page.GotoAsync(f.Url("console/apps/new/oidc"));
         await Expect(page.Locator("label.check", new() { HasText = "Require PKCE (recommended)" }).Locator("input")).ToBeCheckedAsync(new() { Timeout = AdminConsoleFixture.Timeout });
         await page.FillAsync("input[name=adminName]", "Payroll (prod)");
         await page.FillAsync("input[name=displayName]", "Payroll");
@@ -82,7 +82,7 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
         }, CancellationToken.None);
         var page = await f.SignInAsync("root");
 
-        await page.GotoAsync(f.Url("admin/reports/audit-log"));
+        await page.GotoAsync(f.Url("console/reports/audit-log"));
         var row = page.Locator("table.audit-log tbody tr", new() { HasText = "Radiology viewer (admin)" });
         await Expect(row).ToHaveCountAsync(1, new() { Timeout = AdminConsoleFixture.Timeout });
 
@@ -106,7 +106,7 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
         }, CancellationToken.None);
         var page = await f.SignInAsync("desk");
 
-        await f.SubmitAsync(page, "nav.subnav >> text=Fraud alerts", f.Url("admin/fraud-alerts"));
+        await f.SubmitAsync(page, "nav.subnav >> text=Fraud alerts", f.Url("console/fraud-alerts"));
         var row = page.Locator($"#fraud-{victim.Id}");
         await Expect(row).ToContainTextAsync("fraud-victim", Wait);
         await Expect(row).ToContainTextAsync("7 Dec 2026, 20:14:03 UTC", Wait);
@@ -129,13 +129,13 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
         await f.Service.AddUserAsync("nurse.joyce", AdminConsoleFixture.Password);
         var page = await f.SignInAsync("root", javaScript: false);
 
-        await page.GotoAsync(f.Url("admin/groups"));
+        await page.GotoAsync(f.Url("console/groups"));
         await page.FillAsync("input[name=name]", "BROWSER WARD");
         await page.ClickAsync("button.primary");
         await Expect(page.Locator("p.error")).ToContainTextAsync("A group with that name already exists", Wait);
         await Expect(page.Locator("input[name=name]")).ToHaveValueAsync("BROWSER WARD", WaitValue);
 
-        await page.GotoAsync(f.Url($"admin/groups/{ward.Id}"));
+        await page.GotoAsync(f.Url($"console/groups/{ward.Id}"));
         await Expect(page.Locator(".picker-note").First).ToContainTextAsync("search to narrow the list", Wait);
         await page.FillAsync("input[name=q]", "joyce");
         await page.ClickAsync(".picker-search button");
@@ -149,12 +149,12 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
     public async Task UserPolicy_InNoWorkflow_WarnsOnItsPageAndInTheList()
     {
         var page = await f.SignInAsync("root");
-        await page.GotoAsync(f.Url("admin/user-policies"));
+        await page.GotoAsync(f.Url("console/user-policies"));
         await page.FillAsync("input[name=name]", "Browser pilot");
         await page.ClickAsync("button.primary");
 
         await Expect(page.Locator("#policy-no-workflow")).ToContainTextAsync("password only", Wait);
-        await page.GotoAsync(f.Url("admin/user-policies"));
+        await page.GotoAsync(f.Url("console/user-policies"));
         await Expect(page.Locator("tr", new() { HasText = "Browser pilot" })).ToContainTextAsync("None: password only", Wait);
     }
 
@@ -162,7 +162,7 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
     public async Task ControlCharacterInAField_400PageNamesTheField()
     {
         var page = await f.SignInAsync("root");
-        await page.GotoAsync(f.Url("admin/users/new"));
+        await page.GotoAsync(f.Url("console/users/new"));
         await page.FillAsync("input[name=username]", "nul-test");
         // Typed text cannot hold a NUL; pasted or scripted text can.
         await page.EvaluateAsync("() => document.querySelector('input[name=displayName]').value = 'Nul\\u0000Name'");
@@ -176,7 +176,7 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
     public async Task Logo_GifHeaderInFrontOfText_IsNotAnImage()
     {
         var page = await f.SignInAsync("root");
-        await page.GotoAsync(f.Url("admin/settings/web-login"));
+        await page.GotoAsync(f.Url("console/settings/web-login"));
         await page.SetInputFilesAsync("input[name=logo]", new FilePayload
         {
             Name = "logo.gif", MimeType = "image/gif", Buffer = [.. "GIF89a"u8, 0x2C, 0x01, 0x2C, 0x01, 0, 0, 0, .. "<svg onload=alert(1)>"u8],
@@ -197,7 +197,7 @@ public sealed class AdminConsoleTests(AdminConsoleFixture f)
         }, CancellationToken.None);
         var page = await f.SignInAsync("desk");
 
-        await page.GotoAsync(f.Url($"admin/users/{boss.Id}"));
+        await page.GotoAsync(f.Url($"console/users/{boss.Id}"));
         await page.ClickAsync("text=Reset all enrolled methods");
 
         await Expect(page.Locator("p.error")).ToContainTextAsync("Only a superadmin can change an administrator's enrolled methods", Wait);

@@ -77,11 +77,11 @@ internal static class PushSteps
     {
         var desk = await f.Service.AddUserAsync("desk" + Guid.NewGuid().ToString("N")[..6], MfaBrowserFixture.Password, role: AdminRole.Helpdesk);
         var console = await f.NewPageAsync();
-        await console.GotoAsync(new Uri(f.Service.BaseUri, "admin/login").ToString());
+        await console.GotoAsync(new Uri(f.Service.BaseUri, "console/login").ToString());
         await console.FillAsync("input[name=username]", desk.Username);
         await console.FillAsync("input[name=password]", MfaBrowserFixture.Password);
         await console.ClickAsync("button[type=submit]");
-        await MfaBrowserFixture.ArriveAsync(console, f.Service.Issuer + "admin/users**");
+        await MfaBrowserFixture.ArriveAsync(console, f.Service.Issuer + "console/users**");
         return console;
     }
 
@@ -118,10 +118,10 @@ public sealed class MfaBrowserPushTests(MfaBrowserFixture f) : IClassFixture<Mfa
 
         // The approval is a use of the approver: the console's user page and the enrolled-users report say when.
         var console = await PushSteps.SignInToConsoleAsync(f);
-        await console.GotoAsync(new Uri(f.Service.BaseUri, $"admin/users/{user.Id}").ToString());
+        await console.GotoAsync(new Uri(f.Service.BaseUri, $"console/users/{user.Id}").ToString());
         var row = console.Locator("tr").Filter(new LocatorFilterOptions { HasTextString = "Test phone" });
         await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(PushSteps.ConsoleTime, new() { Timeout = MfaBrowserFixture.Timeout });
-        await console.GotoAsync(new Uri(f.Service.BaseUri, $"admin/reports/enrolled-users?username={user.Username}").ToString());
+        await console.GotoAsync(new Uri(f.Service.BaseUri, $"console/reports/enrolled-users?username={user.Username}").ToString());
         var reportRow = console.Locator("tbody tr").Filter(new LocatorFilterOptions { HasTextString = user.Username });
         await Expect(reportRow.Locator("td").Nth(5)).ToHaveTextAsync(PushSteps.ConsoleTime, new() { Timeout = MfaBrowserFixture.Timeout });
     }
@@ -267,8 +267,8 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
 
         using var admin = new AdminClient(f.Service.BaseUri);
         Assert.Equal(HttpStatusCode.SeeOther, (await admin.PostLoginAsync(desk.Username, MfaBrowserFixture.Password)).StatusCode);
-        admin.Csrf = (await admin.Http.GetFromJsonAsync<AdminHost.SessionView>("/admin/api/session"))!.CsrfToken;
-        var issued = await admin.SendAsync(HttpMethod.Post, $"/admin/api/users/{user.Id}/temporary-code", new { validity = "4h" });
+        admin.Csrf = (await admin.Http.GetFromJsonAsync<AdminHost.SessionView>("/console/api/session"))!.CsrfToken;
+        var issued = await admin.SendAsync(HttpMethod.Post, $"/console/api/users/{user.Id}/temporary-code", new { validity = "4h" });
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         var code = (await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString()!;
 

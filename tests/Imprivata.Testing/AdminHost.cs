@@ -62,14 +62,14 @@ public sealed partial class AdminHost : IAsyncDisposable
 
     public AdminClient NewClient() => new(BaseAddress);
 
-    /// <summary>Signs in through the real login form and picks up the session's CSRF token from /admin/api/session.</summary>
+    /// <summary>Signs in through the real login form and picks up the session's CSRF token from /console/api/session.</summary>
     public async Task<AdminClient> SignInAsync(string username, string password = Password)
     {
         var client = NewClient();
         var response = await client.PostLoginAsync(username, password);
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/admin/users", response.Headers.Location?.OriginalString);
-        var session = await client.Http.GetFromJsonAsync<SessionView>("/admin/api/session");
+        Assert.Equal("/console/users", response.Headers.Location?.OriginalString);
+        var session = await client.Http.GetFromJsonAsync<SessionView>("/console/api/session");
         client.Csrf = session!.CsrfToken;
         return client;
     }
@@ -99,8 +99,8 @@ public sealed partial class AdminClient : IDisposable
 
     public async Task<HttpResponseMessage> PostLoginAsync(string username, string password)
     {
-        var page = await Http.GetStringAsync("/admin/login");
-        return await Http.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        var page = await Http.GetStringAsync("/console/login");
+        return await Http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_csrf"] = CsrfFrom(page), ["username"] = username, ["password"] = password,
         }));

@@ -23,7 +23,7 @@ public sealed class AdminAccessFilter(AdminRole minimum, AdminSurface surface) :
         var http = context.HttpContext;
         var principal = await http.RequestServices.GetRequiredService<AdminSessions>().ResolveAsync(http, http.RequestAborted);
         if (principal is null)
-            return surface == AdminSurface.Api ? AdminHttp.Unauthenticated() : AdminHttp.SeeOther("/admin/login");
+            return surface == AdminSurface.Api ? AdminHttp.Unauthenticated() : AdminHttp.SeeOther("/console/login");
 
         if (surface == AdminSurface.Pages && !IsSafe(http.Request.Method) && http.Request.HasFormContentType &&
             await AdminForms.ReadAsync(http) is { Refused: true } refused)
@@ -47,7 +47,7 @@ public sealed class AdminAccessFilter(AdminRole minimum, AdminSurface surface) :
             await AuditAsync(http, principal, AuditReasons.Forbidden);
             return surface == AdminSurface.Api
                 ? AdminHttp.Forbidden("requires role " + minimum)
-                : Results.Content("<!DOCTYPE html><title>Forbidden</title><p>Your administrator role does not allow this page.</p><p><a href=\"/admin/users\">Back</a></p>",
+                : Results.Content("<!DOCTYPE html><title>Forbidden</title><p>Your administrator role does not allow this page.</p><p><a href=\"/console/users\">Back</a></p>",
                     "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
 
@@ -75,7 +75,7 @@ public sealed class AdminAccessFilter(AdminRole minimum, AdminSurface surface) :
     private static string BackPath(HttpContext http) =>
         Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer) &&
         string.Equals(referer.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase) &&
-        referer.AbsolutePath.StartsWith("/admin/", StringComparison.Ordinal)
+        referer.AbsolutePath.StartsWith("/console/", StringComparison.Ordinal)
             ? referer.PathAndQuery
-            : "/admin/users";
+            : "/console/users";
 }

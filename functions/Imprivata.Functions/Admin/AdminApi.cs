@@ -7,7 +7,7 @@ using Imprivata.Functions.Admin.Reports;
 namespace Imprivata.Functions.Admin;
 
 /// <summary>
-/// JSON API under /admin/api. Helpdesk may read users, groups and OUs, read the enrollment reports and view, remove and
+/// JSON API under /console/api. Helpdesk may read users, groups and OUs, read the enrollment reports and view, remove and
 /// reset a user's enrolled methods (the lost-device job); everything else that changes state, and anything about apps,
 /// settings and policies, needs a superadmin (the reference product: only superadmins configure Web SSO application profiles).
 /// </summary>
@@ -15,8 +15,8 @@ public static class AdminApi
 {
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup("/admin/api").AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Api));
-        var write = app.MapGroup("/admin/api").AddEndpointFilter(new AdminAccessFilter(AdminRole.Superadmin, AdminSurface.Api));
+        var read = app.MapGroup("/console/api").AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Api));
+        var write = app.MapGroup("/console/api").AddEndpointFilter(new AdminAccessFilter(AdminRole.Superadmin, AdminSurface.Api));
 
         read.MapGet("/session", (HttpContext http) =>
         {

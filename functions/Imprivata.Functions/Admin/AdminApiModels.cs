@@ -52,7 +52,7 @@ public sealed record AppRequest(string? AdminName, string? DisplayName, IReadOnl
 {
     public OidcAppFields ToFields() => new(AdminName ?? "", DisplayName ?? "", RedirectUris ?? [], PostLogoutRedirectUris ?? [], BackchannelLogoutUri, RequirePkce ?? true);
 }
-/// <summary>PUT /admin/api/settings/web-login. The timeout is minutes, or an explicit null for "off": leaving it out is an error.</summary>
+/// <summary>PUT /console/api/settings/web-login. The timeout is minutes, or an explicit null for "off": leaving it out is an error.</summary>
 public sealed class WebLoginRequest
 {
     private readonly int? _sessionTimeoutMinutes;

@@ -5,6 +5,8 @@ namespace Imprivata.Functions.Admin;
 /// <summary>The small HTTP vocabulary of the admin surface: JSON errors with a reason, 303 See Other, bounded JSON bodies.</summary>
 public static class AdminHttp
 {
+    /// <summary>Where the console lives: not under /admin, which the Functions host keeps for itself.</summary>
+    public const string ConsolePath = "/console";
     public const string CsrfHeader = "X-Imp-Csrf";
     public const string CsrfField = "_csrf";
     public const int MaxJsonBytes = 64 * 1024;
@@ -13,7 +15,7 @@ public static class AdminHttp
     public static IResult Error(int status, string error, string? reason = null) =>
         Results.Json(new ApiError(error, reason), Json, statusCode: status);
 
-    public static IResult Unauthenticated() => Error(StatusCodes.Status401Unauthorized, "unauthenticated", "sign in at /admin/login");
+    public static IResult Unauthenticated() => Error(StatusCodes.Status401Unauthorized, "unauthenticated", "sign in at /console/login");
     public static IResult Forbidden(string reason) => Error(StatusCodes.Status403Forbidden, "forbidden", reason);
     public static IResult BadRequest(string reason) => Error(StatusCodes.Status400BadRequest, "invalid_request", reason);
 

@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Imprivata.Functions.Admin;
 
-/// <summary>/admin/login and /admin/logout.</summary>
+/// <summary>/console/login and /console/logout.</summary>
 public static class AdminLoginEndpoints
 {
     public static void MapAdminLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/login", (HttpContext http, AdminCookies cookies, bool? failed) =>
+        app.MapGet("/console/login", (HttpContext http, AdminCookies cookies, bool? failed) =>
         {
             // Login CSRF: a double-submit token in an HttpOnly, SameSite=Strict cookie and in the form.
             var token = SecretText.NewToken();
@@ -18,37 +18,37 @@ public static class AdminLoginEndpoints
             return new RazorComponentResult<LoginPage>(new { Csrf = token, Failed = failed == true });
         });
 
-        app.MapPost("/admin/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions, AuditTrail audit) =>
+        app.MapPost("/console/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions, AuditTrail audit) =>
         {
             if (!http.Request.HasFormContentType)
             {
                 await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.InvalidRequest);
-                return AdminHttp.SeeOther("/admin/login?failed=true");
+                return AdminHttp.SeeOther("/console/login?failed=true");
             }
             if (await AdminForms.ReadAsync(http) is not { Form: { } form })
             {
                 await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.InvalidRequest);
-                return AdminHttp.SeeOther("/admin/login?failed=true");
+                return AdminHttp.SeeOther("/console/login?failed=true");
             }
             var expected = http.Request.Cookies[cookies.LoginCsrfName];
             http.Response.Cookies.Delete(cookies.LoginCsrfName, cookies.Options());
             if (string.IsNullOrEmpty(expected) || !SecretText.FixedTimeEquals(form[AdminHttp.CsrfField].ToString(), expected))
             {
                 await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.BadCsrf, username: form["username"].ToString());
-                return AdminHttp.SeeOther("/admin/login?failed=true");
+                return AdminHttp.SeeOther("/console/login?failed=true");
             }
 
             var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier, http.RequestAborted);
             if (user is null)
-                return AdminHttp.SeeOther("/admin/login?failed=true");
+                return AdminHttp.SeeOther("/console/login?failed=true");
             await sessions.SignInAsync(http, user, http.RequestAborted);
-            return AdminHttp.SeeOther("/admin/users");
+            return AdminHttp.SeeOther("/console/users");
         });
 
-        app.MapPost("/admin/logout", async (HttpContext http, AdminSessions sessions) =>
+        app.MapPost("/console/logout", async (HttpContext http, AdminSessions sessions) =>
         {
             await sessions.SignOutAsync(http, http.RequestAborted);
-            return AdminHttp.SeeOther("/admin/login");
+            return AdminHttp.SeeOther("/console/login");
         }).AddEndpointFilter(new AdminAccessFilter(Core.UserDirectory.AdminRole.Helpdesk, AdminSurface.Pages));
     }
 }

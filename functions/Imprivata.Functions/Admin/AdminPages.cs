@@ -18,10 +18,10 @@ public static class AdminPages
 {
     public static void MapAdminPages(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup("/admin").AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Pages));
-        var write = app.MapGroup("/admin").AddEndpointFilter(new AdminAccessFilter(AdminRole.Superadmin, AdminSurface.Pages));
+        var read = app.MapGroup(AdminHttp.ConsolePath).AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Pages));
+        var write = app.MapGroup(AdminHttp.ConsolePath).AddEndpointFilter(new AdminAccessFilter(AdminRole.Superadmin, AdminSurface.Pages));
 
-        read.MapGet("/", () => AdminHttp.SeeOther("/admin/users"));
+        read.MapGet("/", () => AdminHttp.SeeOther("/console/users"));
         read.MapUserPages(write);
         read.MapGroupPages(write);
         write.MapAppPages();

@@ -36,7 +36,7 @@ public static class AdminSetup
 
     public static void MapAdmin(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/admin"), admin => admin.Use(async (context, next) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(AdminHttp.ConsolePath), admin => admin.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
             // Clickjacking (frame-ancestors 'none', with X-Frame-Options for old browsers); no inline script anywhere.
@@ -50,17 +50,8 @@ public static class AdminSetup
             await next(context);
         }));
 
-        app.MapGet("/admin/admin.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
         app.MapAdminLogin();
         app.MapAdminPages();
         app.MapAdminApi();
     }
-
-    private static readonly Lazy<string> Stylesheet = new(() =>
-    {
-        using var stream = typeof(AdminSetup).Assembly.GetManifestResourceStream("Imprivata.Functions.Admin.admin.css")
-            ?? throw new InvalidOperationException("admin.css is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
 }

@@ -34,7 +34,7 @@ public static class AppPages
             var form = await FormAsync(http);
             var result = await apps.UpdateOidcAsync(Actor(http), clientId, Fields(form), http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back($"/admin/apps/{Uri.EscapeDataString(clientId)}", null))
+                ? AdminHttp.SeeOther(Back($"/console/apps/{Uri.EscapeDataString(clientId)}", null))
                 : await EditPageAsync(http, clientId, apps, Draft(form), result.Describe(), null, result.FailureStatus);
         });
 
@@ -43,13 +43,13 @@ public static class AppPages
             var result = await apps.RegenerateSecretAsync(Actor(http), clientId, http.RequestAborted);
             return result.Succeeded
                 ? Page<AppCredentialsPage>(new { Admin = Actor(http), Credentials = result.Value! })
-                : AdminHttp.SeeOther(Back("/admin/apps", result.Error));
+                : AdminHttp.SeeOther(Back("/console/apps", result.Error));
         });
 
         write.MapPost("/apps/{clientId}/delete", async (string clientId, HttpContext http, AppAdministration apps) =>
         {
             var result = await apps.DeleteAsync(Actor(http), clientId, http.RequestAborted);
-            return AdminHttp.SeeOther(Back("/admin/apps", result.Error));
+            return AdminHttp.SeeOther(Back("/console/apps", result.Error));
         });
 
         write.MapGet("/apps/{clientId}/deploy", (string clientId, HttpContext http, [AsParameters] DeployServices services) =>
@@ -73,7 +73,7 @@ public static class AppPages
                 return await DeployPageAsync(http, clientId, services, deployment, Text(form, "groupq"), Text(form, "userq"), Text(form, "find"), null, null);
             var result = await services.Apps.SetDeploymentAsync(Actor(http), clientId, deployment, http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back("/admin/apps", null))
+                ? AdminHttp.SeeOther(Back("/console/apps", null))
                 : await DeployPageAsync(http, clientId, services, deployment, Text(form, "groupq"), Text(form, "userq"), null, result.Describe(), null, result.FailureStatus);
         });
     }
@@ -84,7 +84,7 @@ public static class AppPages
         int status = StatusCodes.Status200OK)
     {
         if (await apps.GetAsync(clientId, http.RequestAborted) is not { } profile)
-            return AdminHttp.SeeOther(Back("/admin/apps", DirectoryErrors.NotFound));
+            return AdminHttp.SeeOther(Back("/console/apps", DirectoryErrors.NotFound));
         var client = await apps.GetClientAsync(clientId, http.RequestAborted);
         return Page<AppEditPage>(new
         {
@@ -98,7 +98,7 @@ public static class AppPages
     {
         var ct = http.RequestAborted;
         if (await services.Apps.GetAsync(clientId, ct) is not { } profile)
-            return AdminHttp.SeeOther(Back("/admin/apps", DirectoryErrors.NotFound));
+            return AdminHttp.SeeOther(Back("/console/apps", DirectoryErrors.NotFound));
         var deployment = draft ?? profile.Deployment;
         var directoryOus = await services.Users.ListOrganizationalUnitsAsync(ct);
         return Page<AppDeployPage>(new

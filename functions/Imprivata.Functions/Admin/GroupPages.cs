@@ -17,7 +17,7 @@ public static class GroupPages
             var form = await FormAsync(http);
             var result = await groups.CreateAsync(Actor(http), Text(form, "name"), Text(form, "description"), http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back($"/admin/groups/{result.Value!.Id}", null))
+                ? AdminHttp.SeeOther(Back($"/console/groups/{result.Value!.Id}", null))
                 : Page<GroupsPage>(new
                 {
                     Admin = Actor(http), Groups = await groups.ListAsync(http.RequestAborted), Error = result.Describe(),
@@ -33,7 +33,7 @@ public static class GroupPages
             var form = await FormAsync(http);
             var result = await groups.UpdateAsync(Actor(http), id, Text(form, "name"), Text(form, "description"), http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back($"/admin/groups/{Uri.EscapeDataString(id)}", null))
+                ? AdminHttp.SeeOther(Back($"/console/groups/{Uri.EscapeDataString(id)}", null))
                 : await EditPageAsync(http, id, groups, picker, (Text(form, "name"), Text(form, "description")), result.Describe(), null, result.FailureStatus);
         });
 
@@ -43,7 +43,7 @@ public static class GroupPages
         write.MapPost("/groups/{id}/delete", async (string id, HttpContext http, GroupAdministration groups) =>
         {
             var result = await groups.DeleteAsync(Actor(http), id, http.RequestAborted);
-            return AdminHttp.SeeOther(Back("/admin/groups", result.Error));
+            return AdminHttp.SeeOther(Back("/console/groups", result.Error));
         });
     }
 
@@ -53,7 +53,7 @@ public static class GroupPages
     {
         var ct = http.RequestAborted;
         if (await groups.GetAsync(id, ct) is not { } group)
-            return AdminHttp.SeeOther(Back("/admin/groups", DirectoryErrors.NotFound));
+            return AdminHttp.SeeOther(Back("/console/groups", DirectoryErrors.NotFound));
         var members = await groups.MembersAsync(id, ct);
         var memberUsers = members.Where(m => m.Kind == MemberKind.User).Select(m => m.MemberId).ToList();
         var memberGroups = members.Where(m => m.Kind == MemberKind.Group).Select(m => m.MemberId).ToList();
@@ -74,7 +74,7 @@ public static class GroupPages
     private static async Task<IResult> ChangeMember(string id, HttpContext http, GroupAdministration groups, bool add)
     {
         var form = await FormAsync(http);
-        var back = $"/admin/groups/{Uri.EscapeDataString(id)}";
+        var back = $"/console/groups/{Uri.EscapeDataString(id)}";
         if (!AdminApi.TryKind(form["kind"], out var kind) || string.IsNullOrEmpty(form["id"]))
             return AdminHttp.SeeOther(Back(back, "member_missing"));
         var member = new GroupMember(id, kind, Text(form, "id"));

@@ -7,7 +7,7 @@ namespace Imprivata.Functions.Admin;
 /// <summary>Gear menu > Web app login configuration (superadmin).</summary>
 public static class SettingsPages
 {
-    private const string Path = "/admin/settings/web-login";
+    private const string Path = "/console/settings/web-login";
 
     public static void MapSettingsPages(this RouteGroupBuilder write)
     {

@@ -24,7 +24,7 @@ public static class UserPages
                 ? AdminResult<DirectoryUser>.Fail(invalid)
                 : await users.CreateAsync(Actor(http), fields, password.Length == 0 ? null : password, http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back($"/admin/users/{result.Value!.Id}", null))
+                ? AdminHttp.SeeOther(Back($"/console/users/{result.Value!.Id}", null))
                 : Page<UserNewPage>(new { Admin = Actor(http), Draft = draft, PasswordDropped = password.Length > 0, Error = result.Describe() }, result.FailureStatus);
         });
 
@@ -38,7 +38,7 @@ public static class UserPages
                 ? AdminResult<DirectoryUser>.Fail(invalid)
                 : await services.Users.UpdateAsync(Actor(http), id, fields, http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back($"/admin/users/{Uri.EscapeDataString(id)}", null))
+                ? AdminHttp.SeeOther(Back($"/console/users/{Uri.EscapeDataString(id)}", null))
                 : await EditPageAsync(http, id, services, Draft(form), result.Describe(), null, result.FailureStatus);
         });
 
@@ -46,27 +46,27 @@ public static class UserPages
         {
             var form = await FormAsync(http);
             var result = await users.SetPasswordAsync(Actor(http), id, Text(form, "password"), http.RequestAborted);
-            return AdminHttp.SeeOther(Back($"/admin/users/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(Back($"/console/users/{Uri.EscapeDataString(id)}", result.Error));
         });
 
         write.MapPost("/users/{id}/groups/add", async (string id, HttpContext http, GroupAdministration groups) =>
         {
             var form = await FormAsync(http);
             var result = await groups.AddMemberAsync(Actor(http), new GroupMember(Text(form, "groupId"), MemberKind.User, id), http.RequestAborted);
-            return AdminHttp.SeeOther(Back($"/admin/users/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(Back($"/console/users/{Uri.EscapeDataString(id)}", result.Error));
         });
 
         write.MapPost("/users/{id}/groups/remove", async (string id, HttpContext http, GroupAdministration groups) =>
         {
             var form = await FormAsync(http);
             var result = await groups.RemoveMemberAsync(Actor(http), new GroupMember(Text(form, "groupId"), MemberKind.User, id), http.RequestAborted);
-            return AdminHttp.SeeOther(Back($"/admin/users/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(Back($"/console/users/{Uri.EscapeDataString(id)}", result.Error));
         });
 
         write.MapPost("/users/{id}/delete", async (string id, HttpContext http, UserAdministration users) =>
         {
             var result = await users.DeleteAsync(Actor(http), id, http.RequestAborted);
-            return AdminHttp.SeeOther(result.Succeeded ? Back("/admin/users", null) : Back($"/admin/users/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(result.Succeeded ? Back("/console/users", null) : Back($"/console/users/{Uri.EscapeDataString(id)}", result.Error));
         });
     }
 
@@ -79,7 +79,7 @@ public static class UserPages
     {
         var ct = http.RequestAborted;
         if (await services.Users.GetAsync(id, ct) is not { } user)
-            return AdminHttp.SeeOther(Back("/admin/users", DirectoryErrors.NotFound));
+            return AdminHttp.SeeOther(Back("/console/users", DirectoryErrors.NotFound));
         var (direct, effective) = await services.Users.GroupsOfAsync(id, ct);
         var names = await services.Picker.GroupsByIdAsync(effective, ct);
         var memberships = effective.Where(names.ContainsKey).Select(g => (names[g], direct.Contains(g)))

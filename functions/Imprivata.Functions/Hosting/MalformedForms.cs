@@ -1,5 +1,6 @@
 using System.Text;
 using Imprivata.Core.Audit;
+using Imprivata.Functions.Admin;
 using Imprivata.Functions.Audit;
 
 namespace Imprivata.Functions.Hosting;
@@ -28,6 +29,9 @@ public static class MalformedForms
         if (http.Request.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
             media.Charset.HasValue && !IsReadableCharset(media.Charset.Value!))
             return "unsupported_charset";
+        // The console reads its own forms and names the field it refuses (Admin/AdminForms).
+        if (http.Request.Path.StartsWithSegments(AdminHttp.ConsolePath))
+            return null;
         try
         {
             await http.Request.ReadFormAsync(http.RequestAborted);

@@ -26,7 +26,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
     public async Task Api_WithoutSession_Returns401Json()
     {
         using var anonymous = Host.NewClient();
-        var response = await anonymous.Http.GetAsync("/admin/api/users");
+        var response = await anonymous.Http.GetAsync("/console/api/users");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("unauthenticated", (await Json(response)).GetProperty("error").GetString());
     }
@@ -34,11 +34,11 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [Fact]
     public async Task Api_UnsafeMethodWithoutCsrfHeader_Returns403AndChangesNothing()
     {
-        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" }, withCsrf: false);
+        var response = await Root.SendAsync(HttpMethod.Post, "/console/api/users", new { username = "mallory" }, withCsrf: false);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("bad_csrf", (await Json(response)).GetProperty("error").GetString());
         Root.Csrf = "wrong" + Root.Csrf;
-        Assert.Equal(HttpStatusCode.Forbidden, (await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "mallory" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Root.SendAsync(HttpMethod.Post, "/console/api/users", new { username = "mallory" })).StatusCode);
         Assert.Null(await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByUsernameAsync("mallory", default));
     }
 
@@ -53,7 +53,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
             var response = await client.PostLoginAsync(user, password);
             Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
             answers.Add(response.Headers.Location!.OriginalString + "|" + await response.Content.ReadAsStringAsync());
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/admin/api/session")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/console/api/session")).StatusCode);
         }
         Assert.Single(answers.Distinct());
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.UnknownUser);
@@ -75,7 +75,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
         var unknown = await stranger.PostLoginAsync("nobody", AdminHost.Password);
         Assert.Equal(unknown.Headers.Location, waiting.Headers.Location);
         Assert.Equal(await unknown.Content.ReadAsStringAsync(), await waiting.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await refused.Http.GetAsync("/admin/api/session")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await refused.Http.GetAsync("/console/api/session")).StatusCode);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.login" && e.Reason == AuditReasons.Throttled && e.UserId == root!.Id);
     }
 
@@ -88,7 +88,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
         for (var i = 0; i < 10; i++)
             await attempts.VerifyAsync(user.Username, user, "old guess " + i, default);
 
-        var response = await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{user.Id}/password", new { password = "a brand new passphrase" });
+        var response = await Root.SendAsync(HttpMethod.Put, $"/console/api/users/{user.Id}/password", new { password = "a brand new passphrase" });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var reset = await Host.App.Services.GetRequiredService<IDirectoryStore>().FindUserByIdAsync(user.Id, default);
@@ -100,13 +100,13 @@ public sealed class AdminApiTests : SignedInSuperadmin
     public async Task Login_WithoutLoginCsrfToken_IsRefused()
     {
         using var client = Host.NewClient();
-        await client.Http.GetStringAsync("/admin/login");
-        var response = await client.Http.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        await client.Http.GetStringAsync("/console/login");
+        var response = await client.Http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_csrf"] = "forged", ["username"] = "root", ["password"] = AdminHost.Password,
         }));
-        Assert.Equal("/admin/login?failed=true", response.Headers.Location?.OriginalString);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/admin/api/session")).StatusCode);
+        Assert.Equal("/console/login?failed=true", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync("/console/api/session")).StatusCode);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.login" && e.Result == AuditResults.Failure && e.Reason == AuditReasons.BadCsrf && e.Username == "root");
     }
 
@@ -127,7 +127,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
 
         using var stale = Host.NewClient();
         stale.Cookies.Add(Host.BaseAddress, new Cookie("imp-admin", oldId));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await stale.Http.GetAsync("/admin/api/session")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stale.Http.GetAsync("/console/api/session")).StatusCode);
     }
 
     [Fact]
@@ -135,11 +135,11 @@ public sealed class AdminApiTests : SignedInSuperadmin
     {
         await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
         using var desk = await Host.SignInAsync("desk");
-        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/admin/api/users")).StatusCode);
-        var app = await desk.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "x", displayName = "x", redirectUris = new[] { "https://rp.example/cb" } });
+        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/console/api/users")).StatusCode);
+        var app = await desk.SendAsync(HttpMethod.Post, "/console/api/apps/oidc", new { adminName = "x", displayName = "x", redirectUris = new[] { "https://rp.example/cb" } });
         Assert.Equal(HttpStatusCode.Forbidden, app.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "made", adminRole = "Superadmin" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Put, "/console/api/settings/web-login", new { backgroundColor = "#000000" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/console/api/users", new { username = "made", adminRole = "Superadmin" })).StatusCode);
         Host.Registry.Verify(r => r.CreateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.access" && e.Actor == "desk" && e.Reason == AuditReasons.Forbidden);
     }
@@ -147,27 +147,27 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [Fact]
     public async Task Users_CreateGetSearchUpdateDisablePasswordDelete()
     {
-        var created = await Root.SendAsync(HttpMethod.Post, "/admin/api/users",
+        var created = await Root.SendAsync(HttpMethod.Post, "/console/api/users",
             new { username = "nurse.joy", displayName = "Joy", organizationalUnit = "Clinical/Nursing", password = "twelve chars ok" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await Json(created);
         var id = body.GetProperty("id").GetString()!;
         Assert.False(body.TryGetProperty("passwordHash", out _));
 
-        var found = await Root.Http.GetFromJsonAsync<JsonElement>("/admin/api/users?q=JOY");
+        var found = await Root.Http.GetFromJsonAsync<JsonElement>("/console/api/users?q=JOY");
         Assert.Contains(found.EnumerateArray(), u => u.GetProperty("id").GetString() == id);
 
-        var updated = await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}", new { username = "nurse.joy", displayName = "Joy B", organizationalUnit = "Clinical" });
+        var updated = await Root.SendAsync(HttpMethod.Put, $"/console/api/users/{id}", new { username = "nurse.joy", displayName = "Joy B", organizationalUnit = "Clinical" });
         Assert.Equal("Joy B", (await Json(updated)).GetProperty("displayName").GetString());
 
-        var disabled = await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{id}/disable");
+        var disabled = await Root.SendAsync(HttpMethod.Post, $"/console/api/users/{id}/disable");
         Assert.False((await Json(disabled)).GetProperty("enabled").GetBoolean());
 
-        await AssertReason(await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "short" }), HttpStatusCode.BadRequest, DirectoryErrors.PasswordTooShort);
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Put, $"/admin/api/users/{id}/password", new { password = "another long password" })).StatusCode);
+        await AssertReason(await Root.SendAsync(HttpMethod.Put, $"/console/api/users/{id}/password", new { password = "short" }), HttpStatusCode.BadRequest, DirectoryErrors.PasswordTooShort);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Put, $"/console/api/users/{id}/password", new { password = "another long password" })).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/users/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Root.Http.GetAsync($"/admin/api/users/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/users/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.Http.GetAsync($"/console/api/users/{id}")).StatusCode);
 
         foreach (var kind in new[] { "admin.user.create", "admin.user.update", "admin.user.disable", "admin.user.password", "admin.user.delete" })
             Assert.Contains(Host.Audit.Events, e => e.Kind == kind && e.Actor == "root" && e.Result == AuditResults.Success);
@@ -177,30 +177,30 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [Fact]
     public async Task Users_BadInput_Returns400WithReason()
     {
-        var malformed = new HttpRequestMessage(HttpMethod.Post, "/admin/api/users") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json") };
+        var malformed = new HttpRequestMessage(HttpMethod.Post, "/console/api/users") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json") };
         malformed.Headers.Add(AdminHttp.CsrfHeader, Root.Csrf);
         await AssertReason(await Root.Http.SendAsync(malformed), HttpStatusCode.BadRequest, "malformed_json");
-        await AssertReason(await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "bad name" }), HttpStatusCode.BadRequest, DirectoryErrors.UsernameInvalid);
-        await AssertReason(await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "x", adminRole = "2" }), HttpStatusCode.BadRequest, DirectoryErrors.FieldInvalid);
-        Assert.Equal(HttpStatusCode.Conflict, (await Root.SendAsync(HttpMethod.Post, "/admin/api/users", new { username = "ROOT" })).StatusCode);
+        await AssertReason(await Root.SendAsync(HttpMethod.Post, "/console/api/users", new { username = "bad name" }), HttpStatusCode.BadRequest, DirectoryErrors.UsernameInvalid);
+        await AssertReason(await Root.SendAsync(HttpMethod.Post, "/console/api/users", new { username = "x", adminRole = "2" }), HttpStatusCode.BadRequest, DirectoryErrors.FieldInvalid);
+        Assert.Equal(HttpStatusCode.Conflict, (await Root.SendAsync(HttpMethod.Post, "/console/api/users", new { username = "ROOT" })).StatusCode);
     }
 
     [Fact]
     public async Task Groups_NestedMembership_ShowsInEffectiveGroupsAndRefusesCycles()
     {
         var user = await Host.CreateUserAsync("ward.clerk");
-        var parent = (await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Clinical" }))).GetProperty("id").GetString();
-        var child = (await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/groups", new { name = "Nurses" }))).GetProperty("id").GetString();
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "user", id = user.Id })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/groups/{parent}/members", new { kind = "group", id = child })).StatusCode);
+        var parent = (await Json(await Root.SendAsync(HttpMethod.Post, "/console/api/groups", new { name = "Clinical" }))).GetProperty("id").GetString();
+        var child = (await Json(await Root.SendAsync(HttpMethod.Post, "/console/api/groups", new { name = "Nurses" }))).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Post, $"/console/api/groups/{child}/members", new { kind = "user", id = user.Id })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Post, $"/console/api/groups/{parent}/members", new { kind = "group", id = child })).StatusCode);
 
-        var groups = await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups");
+        var groups = await Root.Http.GetFromJsonAsync<JsonElement>($"/console/api/users/{user.Id}/groups");
         Assert.Equal([child], groups.GetProperty("direct").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(new[] { child, parent }.Order(), groups.GetProperty("effective").EnumerateArray().Select(e => e.GetString()).Order());
 
-        await AssertReason(await Root.SendAsync(HttpMethod.Post, $"/admin/api/groups/{child}/members", new { kind = "group", id = parent }), HttpStatusCode.BadRequest, DirectoryErrors.GroupCycle);
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/groups/{child}/members/user/{user.Id}")).StatusCode);
-        Assert.Empty((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/users/{user.Id}/groups")).GetProperty("effective").EnumerateArray());
+        await AssertReason(await Root.SendAsync(HttpMethod.Post, $"/console/api/groups/{child}/members", new { kind = "group", id = parent }), HttpStatusCode.BadRequest, DirectoryErrors.GroupCycle);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/groups/{child}/members/user/{user.Id}")).StatusCode);
+        Assert.Empty((await Root.Http.GetFromJsonAsync<JsonElement>($"/console/api/users/{user.Id}/groups")).GetProperty("effective").EnumerateArray());
     }
 
     [Fact]
@@ -209,14 +209,14 @@ public sealed class AdminApiTests : SignedInSuperadmin
         await Host.CreateUserAsync("a1", ou: "Clinical/Nursing");
         await Host.CreateUserAsync("a2", ou: "Clinical/Nursing");
         await Host.CreateUserAsync("a3", ou: "Finance");
-        var ous = await Root.Http.GetFromJsonAsync<string[]>("/admin/api/ous") ?? [];
+        var ous = await Root.Http.GetFromJsonAsync<string[]>("/console/api/ous") ?? [];
         Assert.Equal(["Clinical", "Clinical/Nursing", "Finance"], ous);
     }
 
     [Fact]
     public async Task Apps_HttpRedirectUri_IsRejectedBeforeRegistration()
     {
-        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Qlik", displayName = "Qlik", redirectUris = new[] { "http://qlik.example/login/callback" } });
+        var response = await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc", new { adminName = "Qlik", displayName = "Qlik", redirectUris = new[] { "http://qlik.example/login/callback" } });
         await AssertReason(response, HttpStatusCode.BadRequest, "redirect_uri_not_https");
         Host.Registry.VerifyNoOtherCalls();
     }
@@ -232,7 +232,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
             Microsoft.Extensions.Options.Options.Create(new Imprivata.Functions.Infrastructure.ServiceOptions { PublicBaseUrl = "https://idp.example.org" }));
 
         var refused = await behindHttps.CreateOidcAsync(actor, fields, default);
-        var local = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc", new { adminName = "Local tool", displayName = "Local tool", redirectUris = fields.RedirectUris });
+        var local = await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc", new { adminName = "Local tool", displayName = "Local tool", redirectUris = fields.RedirectUris });
 
         Assert.Equal("redirect_uri_not_https", refused.Error);
         Assert.Equal(HttpStatusCode.Created, local.StatusCode);
@@ -245,7 +245,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [InlineData("/relative/logout")]
     public async Task Apps_BackchannelLogoutUri_FollowsTheRedirectUriRules(string uri)
     {
-        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+        var response = await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc",
             new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" }, backchannelLogoutUri = uri });
 
         await AssertReason(response, HttpStatusCode.BadRequest, "backchannel_logout_uri_invalid");
@@ -254,12 +254,12 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [Fact]
     public async Task Apps_BackchannelLogoutUri_IsKeptWithTheProfileAndShown()
     {
-        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc",
             new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" }, backchannelLogoutUri = "https://ehr.example/backchannel" }));
         var clientId = created.GetProperty("clientId").GetString()!;
 
         var profile = await Host.App.Services.GetRequiredService<Imprivata.Core.Apps.IAppProfileStore>().FindAsync(clientId, default);
-        var shown = await Json(await Root.SendAsync(HttpMethod.Get, $"/admin/api/apps/{clientId}"));
+        var shown = await Json(await Root.SendAsync(HttpMethod.Get, $"/console/api/apps/{clientId}"));
 
         Assert.Equal(new Uri("https://ehr.example/backchannel"), profile!.BackchannelLogoutUri);
         Assert.Equal("https://ehr.example/backchannel", shown.GetProperty("backchannelLogoutUri").GetString());
@@ -268,12 +268,12 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [Fact]
     public async Task Apps_RegeneratedSecret_ShownOnce_AuditedWithoutIt()
     {
-        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc",
             new { adminName = "Payroll", displayName = "Payroll", redirectUris = new[] { "https://payroll.example/cb" } }));
         var clientId = created.GetProperty("clientId").GetString()!;
         Host.Registry.Setup(r => r.RegenerateSecretAsync(clientId, It.IsAny<CancellationToken>())).ReturnsAsync("the-new-secret");
 
-        var regenerated = await Root.SendAsync(HttpMethod.Post, $"/admin/api/apps/{clientId}/secret");
+        var regenerated = await Root.SendAsync(HttpMethod.Post, $"/console/api/apps/{clientId}/secret");
 
         Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
         Assert.Equal("the-new-secret", (await Json(regenerated)).GetProperty("clientSecret").GetString());
@@ -285,7 +285,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [Fact]
     public async Task Apps_CreateShowsSecretOnceAndDeploymentDecidesPerUser()
     {
-        var created = await Root.SendAsync(HttpMethod.Post, "/admin/api/apps/oidc",
+        var created = await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc",
             new { adminName = "Qlik Sense (prod)", displayName = "Qlik", redirectUris = new[] { "https://tenant.qlik.example/login/callback" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var credentials = await Json(created);
@@ -295,19 +295,19 @@ public sealed class AdminApiTests : SignedInSuperadmin
         // PKCE stays required when the request does not say otherwise.
         Host.Registry.Verify(r => r.CreateAsync(clientId, "Qlik", It.Is<IReadOnlyList<Uri>>(u => u.Single() == new Uri("https://tenant.qlik.example/login/callback")),
             It.IsAny<IReadOnlyList<Uri>>(), true, It.IsAny<CancellationToken>()));
-        Assert.DoesNotContain("the-client-secret", await Root.Http.GetStringAsync($"/admin/api/apps/{clientId}"));
+        Assert.DoesNotContain("the-client-secret", await Root.Http.GetStringAsync($"/console/api/apps/{clientId}"));
 
         var pilot = await Host.CreateUserAsync("pilot", ou: "IT");
         var other = await Host.CreateUserAsync("other", ou: "Finance");
-        Assert.False((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
+        Assert.False((await Root.Http.GetFromJsonAsync<JsonElement>($"/console/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
 
-        var deploy = await Root.SendAsync(HttpMethod.Put, $"/admin/api/apps/{clientId}/deployment", new { deployed = true, domains = new[] { "local" }, organizationalUnits = new[] { "IT" } });
+        var deploy = await Root.SendAsync(HttpMethod.Put, $"/console/api/apps/{clientId}/deployment", new { deployed = true, domains = new[] { "local" }, organizationalUnits = new[] { "IT" } });
         Assert.Equal(HttpStatusCode.OK, deploy.StatusCode);
-        Assert.True((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
-        Assert.False((await Root.Http.GetFromJsonAsync<JsonElement>($"/admin/api/apps/{clientId}/deployment/users/{other.Id}")).GetProperty("deployed").GetBoolean());
+        Assert.True((await Root.Http.GetFromJsonAsync<JsonElement>($"/console/api/apps/{clientId}/deployment/users/{pilot.Id}")).GetProperty("deployed").GetBoolean());
+        Assert.False((await Root.Http.GetFromJsonAsync<JsonElement>($"/console/api/apps/{clientId}/deployment/users/{other.Id}")).GetProperty("deployed").GetBoolean());
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.app.deploy" && e.Actor == "root" && e.ClientId == clientId);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/apps/{clientId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/apps/{clientId}")).StatusCode);
         Host.Registry.Verify(r => r.DeleteAsync(clientId, It.IsAny<CancellationToken>()));
     }
 
@@ -316,7 +316,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [InlineData("123456", "color_invalid")]
     [InlineData("#12345G", "color_invalid")]
     public async Task WebLogin_BadColour_Returns400(string colour, string reason) =>
-        await AssertReason(await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = colour, sessionTimeoutMinutes = 120 }), HttpStatusCode.BadRequest, reason);
+        await AssertReason(await Root.SendAsync(HttpMethod.Put, "/console/api/settings/web-login", new { backgroundColor = colour, sessionTimeoutMinutes = 120 }), HttpStatusCode.BadRequest, reason);
 
     [Theory]
     [InlineData(29, false)]
@@ -326,7 +326,7 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [InlineData(null, true)]
     public async Task WebLogin_TimeoutBounds(int? minutes, bool accepted)
     {
-        var response = await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#AbCdEf", sessionTimeoutMinutes = minutes });
+        var response = await Root.SendAsync(HttpMethod.Put, "/console/api/settings/web-login", new { backgroundColor = "#AbCdEf", sessionTimeoutMinutes = minutes });
         if (!accepted)
         {
             await AssertReason(response, HttpStatusCode.BadRequest, "timeout_out_of_range");
@@ -340,18 +340,18 @@ public sealed class AdminApiTests : SignedInSuperadmin
     [Fact]
     public async Task WebLogin_BodyWithoutTheTimeout_IsRefused_AutomaticLogoutStays()
     {
-        await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#000000", sessionTimeoutMinutes = 120 });
+        await Root.SendAsync(HttpMethod.Put, "/console/api/settings/web-login", new { backgroundColor = "#000000", sessionTimeoutMinutes = 120 });
 
-        var response = await Root.SendAsync(HttpMethod.Put, "/admin/api/settings/web-login", new { backgroundColor = "#112233" });
+        var response = await Root.SendAsync(HttpMethod.Put, "/console/api/settings/web-login", new { backgroundColor = "#112233" });
 
         await AssertReason(response, HttpStatusCode.BadRequest, "session_timeout_required");
-        var saved = await Json(await Root.Http.GetAsync("/admin/api/settings/web-login"));
+        var saved = await Json(await Root.Http.GetAsync("/console/api/settings/web-login"));
         Assert.Equal(120, saved.GetProperty("sessionTimeoutMinutes").GetInt32());
     }
 
     private Task<HttpResponseMessage> PutLogo(byte[] bytes)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, "/admin/api/settings/web-login/logo") { Content = new ByteArrayContent(bytes) };
+        var request = new HttpRequestMessage(HttpMethod.Put, "/console/api/settings/web-login/logo") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new("image/png");
         request.Headers.Add(AdminHttp.CsrfHeader, Root.Csrf);
         return Root.Http.SendAsync(request);

@@ -18,7 +18,7 @@ public sealed class AdminFormsTests : SignedInSuperadmin
         var fields = new Dictionary<string, string> { ["username"] = "newcomer", ["displayName"] = "New Comer", ["domain"] = "local", ["password"] = "a long enough password" };
         fields[field] += "\0";
 
-        var response = await Root.PostFormAsync("/admin/users/new", [.. fields.Select(f => (f.Key, f.Value))]);
+        var response = await Root.PostFormAsync("/console/users/new", [.. fields.Select(f => (f.Key, f.Value))]);
 
         var page = await ConsoleForms.RefusedPageAsync(response);
         Assert.Contains($"The field “{label}” contains a control character", page);
@@ -33,7 +33,7 @@ public sealed class AdminFormsTests : SignedInSuperadmin
     [InlineData("\u007F")]
     public async Task OtherControlCharacters_AlsoRefusedNamingTheField(string control)
     {
-        var response = await Root.PostFormAsync("/admin/groups", ("name", "Nurses" + control), ("description", "ward 3"));
+        var response = await Root.PostFormAsync("/console/groups", ("name", "Nurses" + control), ("description", "ward 3"));
 
         Assert.Contains("The field “Name” contains a control character", await ConsoleForms.RefusedPageAsync(response));
     }
@@ -48,7 +48,7 @@ public sealed class AdminFormsTests : SignedInSuperadmin
             { new StringContent("off"), "sessionTimeoutMinutes" },
         };
 
-        var response = await Root.Http.PostAsync("/admin/settings/web-login", content);
+        var response = await Root.Http.PostAsync("/console/settings/web-login", content);
 
         Assert.Contains("The field “Background colour” contains a control character", await ConsoleForms.RefusedPageAsync(response));
     }
@@ -56,7 +56,7 @@ public sealed class AdminFormsTests : SignedInSuperadmin
     [Fact]
     public async Task LineBreaksInATextArea_AreText_NotRefused()
     {
-        var response = await Root.PostFormAsync("/admin/apps/new/oidc", ("adminName", "EHR"), ("displayName", "EHR"),
+        var response = await Root.PostFormAsync("/console/apps/new/oidc", ("adminName", "EHR"), ("displayName", "EHR"),
             ("redirectUris", "https://ehr.example/cb\r\n\thttps://ehr.example/cb2\n"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -67,7 +67,7 @@ public sealed class AdminFormsTests : SignedInSuperadmin
     [Fact]
     public async Task NulWithoutTheCsrfField_StillRefusedWithoutSavingAnything()
     {
-        var response = await Root.Http.PostAsync("/admin/groups", new FormUrlEncodedContent([new("name", "x\0")]));
+        var response = await Root.Http.PostAsync("/console/groups", new FormUrlEncodedContent([new("name", "x\0")]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(await Host.App.Services.GetRequiredService<Core.UserDirectory.IDirectoryStore>().ListGroupsAsync(default).ToListAsync());
@@ -81,7 +81,7 @@ public sealed class AdminFormsTests : SignedInSuperadmin
         var response = await client.PostLoginAsync("root\0", AdminHost.Password);
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/admin/login?failed=true", response.Headers.Location?.OriginalString);
+        Assert.Equal("/console/login?failed=true", response.Headers.Location?.OriginalString);
     }
 
     [Fact]

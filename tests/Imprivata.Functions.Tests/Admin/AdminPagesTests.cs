@@ -18,15 +18,15 @@ public sealed class AdminPagesTests : IAsyncLifetime
         await _host.CreateUserAsync("root", AdminRole.Superadmin);
         await _host.CreateUserAsync("nurse<b>joy</b>".Replace("<b>", "").Replace("</b>", ""));
         using var admin = await _host.SignInAsync("root");
-        var response = await admin.Http.GetAsync("/admin/users");
+        var response = await admin.Http.GetAsync("/console/users");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("nursejoy", html);
         Assert.Contains("Applications", html);
         Assert.Contains("Web app login configuration", html);
         // The Reports menu (enrollment reports) and Users > User policies / Workflow policy exist since the MFA admin pages.
-        Assert.Contains("href=\"/admin/reports\"", html);
-        Assert.Contains("href=\"/admin/workflow-policy\"", html);
+        Assert.Contains("href=\"/console/reports\"", html);
+        Assert.Contains("href=\"/console/workflow-policy\"", html);
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
@@ -35,21 +35,21 @@ public sealed class AdminPagesTests : IAsyncLifetime
     public async Task UsersPage_WithoutSession_RedirectsToLogin()
     {
         using var anonymous = _host.NewClient();
-        var response = await anonymous.Http.GetAsync("/admin/users");
+        var response = await anonymous.Http.GetAsync("/console/users");
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/admin/login", response.Headers.Location?.OriginalString);
+        Assert.Equal("/console/login", response.Headers.Location?.OriginalString);
     }
 
     [Fact]
     public async Task LoginPage_IsNotFramable() =>
-        Assert.Contains("frame-ancestors 'none'", (await _host.NewClient().Http.GetAsync("/admin/login")).Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("frame-ancestors 'none'", (await _host.NewClient().Http.GetAsync("/console/login")).Headers.GetValues("Content-Security-Policy").Single());
 
     [Fact]
     public async Task FormPost_WithoutCsrfField_IsForbidden()
     {
         await _host.CreateUserAsync("root", AdminRole.Superadmin);
         using var admin = await _host.SignInAsync("root");
-        var response = await admin.Http.PostAsync("/admin/groups", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Sneaky" }));
+        var response = await admin.Http.PostAsync("/console/groups", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Sneaky" }));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
@@ -58,7 +58,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         await _host.CreateUserAsync("root", AdminRole.Superadmin);
         using var admin = await _host.SignInAsync("root");
-        var response = await admin.Http.PostAsync("/admin/groups", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = admin.Csrf!, ["name"] = "Nurses" }));
+        var response = await admin.Http.PostAsync("/console/groups", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = admin.Csrf!, ["name"] = "Nurses" }));
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         var page = await admin.Http.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("Group Nurses", page);
@@ -69,7 +69,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         await _host.CreateUserAsync("root", AdminRole.Superadmin);
         using var admin = await _host.SignInAsync("root");
-        var response = await admin.Http.PostAsync("/admin/apps/new/oidc", new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await admin.Http.PostAsync("/console/apps/new/oidc", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_csrf"] = admin.Csrf!, ["adminName"] = "Qlik", ["displayName"] = "Qlik Sense", ["redirectUris"] = "https://tenant.qlik.example/login/callback\r\n",
         }));
@@ -77,7 +77,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("the-client-secret", html);
         Assert.Contains("http://127.0.0.1:7071/.well-known/openid-configuration", html);
-        Assert.DoesNotContain("the-client-secret", await admin.Http.GetStringAsync("/admin/apps"));
+        Assert.DoesNotContain("the-client-secret", await admin.Http.GetStringAsync("/console/apps"));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         await _host.CreateUserAsync("root", AdminRole.Superadmin);
         using var admin = await _host.SignInAsync("root");
-        var response = await admin.Http.PostAsync("/admin/apps/new/oidc", new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await admin.Http.PostAsync("/console/apps/new/oidc", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_csrf"] = admin.Csrf!, ["adminName"] = "EHR", ["displayName"] = "EHR", ["redirectUris"] = "https://ehr.example/cb",
             ["backchannelLogoutUri"] = "https://ehr.example/backchannel-logout",
@@ -94,7 +94,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var profiles = _host.App.Services.GetRequiredService<Imprivata.Core.Apps.IAppProfileStore>();
         var profile = Assert.Single(await profiles.ListAsync(default).ToListAsync());
 
-        var edit = await admin.Http.GetStringAsync($"/admin/apps/{profile.ClientId}");
+        var edit = await admin.Http.GetStringAsync($"/console/apps/{profile.ClientId}");
 
         Assert.Equal(new Uri("https://ehr.example/backchannel-logout"), profile.BackchannelLogoutUri);
         Assert.Contains("name=\"backchannelLogoutUri\" type=\"url\" value=\"https://ehr.example/backchannel-logout\"", edit);
@@ -105,15 +105,15 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         await _host.CreateUserAsync("desk", AdminRole.Helpdesk);
         using var desk = await _host.SignInAsync("desk");
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/admin/apps")).StatusCode);
-        var users = await desk.Http.GetStringAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/console/apps")).StatusCode);
+        var users = await desk.Http.GetStringAsync("/console/users");
         Assert.DoesNotContain("Applications", users);
     }
 
     [Fact]
     public async Task Stylesheet_IsServed()
     {
-        var response = await _host.NewClient().Http.GetAsync("/admin/admin.css");
+        var response = await _host.NewClient().Http.GetAsync("/assets/admin.css");
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(".topbar", await response.Content.ReadAsStringAsync());
     }

@@ -19,7 +19,7 @@ public sealed class AppPagesTests : SignedInSuperadmin
     [Fact]
     public async Task NewApp_BadRedirectUri_NamesItsLine_AndKeepsEverythingTyped()
     {
-        var response = await Root.PostFormAsync("/admin/apps/new/oidc", ("adminName", "EHR (prod)"), ("displayName", "EHR"), ("redirectUris", Redirects),
+        var response = await Root.PostFormAsync("/console/apps/new/oidc", ("adminName", "EHR (prod)"), ("displayName", "EHR"), ("redirectUris", Redirects),
             ("postLogoutRedirectUris", "https://ehr.example/bye"), ("backchannelLogoutUri", "https://ehr.example/bcl"));
 
         var page = await RefusedPageAsync(response);
@@ -36,7 +36,7 @@ public sealed class AppPagesTests : SignedInSuperadmin
     [Fact]
     public async Task NewApp_BadPostLogoutUri_NamesThatFieldsLine()
     {
-        var page = await RefusedPageAsync(await Root.PostFormAsync("/admin/apps/new/oidc", ("adminName", "EHR"), ("displayName", "EHR"),
+        var page = await RefusedPageAsync(await Root.PostFormAsync("/console/apps/new/oidc", ("adminName", "EHR"), ("displayName", "EHR"),
             ("redirectUris", "https://ehr.example/cb"), ("postLogoutRedirectUris", "https://ehr.example/bye\r\nhttps://ehr.example/bye#top")));
 
         Assert.Contains(Html("Post-logout redirect URIs, line 2: " + AdminMessages.Describe("redirect_uri_fragment")), page);
@@ -44,7 +44,7 @@ public sealed class AppPagesTests : SignedInSuperadmin
 
     [Fact]
     public async Task NewAppForm_OffersRequirePkce_TickedByDefault() =>
-        Assert.Contains("name=\"requirePkce\" value=\"true\" checked", await Root.Http.GetStringAsync("/admin/apps/new/oidc"));
+        Assert.Contains("name=\"requirePkce\" value=\"true\" checked", await Root.Http.GetStringAsync("/console/apps/new/oidc"));
 
     [Theory]
     [InlineData(true)]
@@ -52,7 +52,7 @@ public sealed class AppPagesTests : SignedInSuperadmin
     public async Task NewApp_RequirePkceChoice_GoesToTheRegistration(bool requirePkce)
     {
         (string, string)[] fields = [("adminName", "EHR"), ("displayName", "EHR"), ("redirectUris", "https://ehr.example/cb")];
-        var response = await Root.PostFormAsync("/admin/apps/new/oidc", requirePkce ? [.. fields, ("requirePkce", "true")] : fields);
+        var response = await Root.PostFormAsync("/console/apps/new/oidc", requirePkce ? [.. fields, ("requirePkce", "true")] : fields);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Host.Registry.Verify(r => r.CreateAsync(It.IsAny<string>(), "EHR", It.IsAny<IReadOnlyList<Uri>>(), It.IsAny<IReadOnlyList<Uri>>(), requirePkce, It.IsAny<CancellationToken>()));
@@ -65,8 +65,8 @@ public sealed class AppPagesTests : SignedInSuperadmin
         Host.Registry.Setup(r => r.FindAsync(clientId, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new OidcClientInfo(clientId, "EHR", [new Uri("https://ehr.example/cb")], [], RequirePkce: false));
 
-        var page = await Root.Http.GetStringAsync($"/admin/apps/{clientId}");
-        var saved = await Root.PostFormAsync($"/admin/apps/{clientId}", ("adminName", "EHR"), ("displayName", "EHR"), ("redirectUris", "https://ehr.example/cb"),
+        var page = await Root.Http.GetStringAsync($"/console/apps/{clientId}");
+        var saved = await Root.PostFormAsync($"/console/apps/{clientId}", ("adminName", "EHR"), ("displayName", "EHR"), ("redirectUris", "https://ehr.example/cb"),
             ("requirePkce", "true"));
 
         Assert.Contains("Require PKCE (recommended)", page);
@@ -81,7 +81,7 @@ public sealed class AppPagesTests : SignedInSuperadmin
     {
         var clientId = await CreateAppAsync();
 
-        var page = await RefusedPageAsync(await Root.PostFormAsync($"/admin/apps/{clientId}", ("adminName", "Renamed"), ("displayName", ""), ("redirectUris", "https://x.example/cb")));
+        var page = await RefusedPageAsync(await Root.PostFormAsync($"/console/apps/{clientId}", ("adminName", "Renamed"), ("displayName", ""), ("redirectUris", "https://x.example/cb")));
 
         Assert.Contains(Html("User-friendly name (shown to users)"), page);
         Assert.Contains("value=\"Renamed\"", page);
@@ -98,11 +98,11 @@ public sealed class AppPagesTests : SignedInSuperadmin
         var oBrien = await Host.CreateUserAsync("O'Brien");
         var already = await Host.CreateUserAsync("already");
 
-        var first = await Root.PostFormAsync($"/admin/apps/{clientId}/deploy", ("deployed", "true"), ("userIds", already.Id), ("userq", "brien"), ("find", "users"));
+        var first = await Root.PostFormAsync($"/console/apps/{clientId}/deploy", ("deployed", "true"), ("userIds", already.Id), ("userq", "brien"), ("find", "users"));
         var firstPage = await first.Content.ReadAsStringAsync();
         var unsaved = (await Profiles.FindAsync(clientId, default))!.Deployment;
-        var saved = await Root.PostFormAsync($"/admin/apps/{clientId}/deploy", ("deployed", "true"), ("userIds", already.Id), ("userIds", oBrien.Id));
-        var dialog = await Root.Http.GetStringAsync($"/admin/apps/{clientId}/deploy");
+        var saved = await Root.PostFormAsync($"/console/apps/{clientId}/deploy", ("deployed", "true"), ("userIds", already.Id), ("userIds", oBrien.Id));
+        var dialog = await Root.Http.GetStringAsync($"/console/apps/{clientId}/deploy");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Contains($"name=\"userIds\" value=\"{already.Id}\" checked", firstPage);
@@ -119,7 +119,7 @@ public sealed class AppPagesTests : SignedInSuperadmin
 
     private async Task<string> CreateAppAsync()
     {
-        var response = await Root.PostFormAsync("/admin/apps/new/oidc", ("adminName", "EHR"), ("displayName", "EHR"), ("redirectUris", "https://ehr.example/cb"),
+        var response = await Root.PostFormAsync("/console/apps/new/oidc", ("adminName", "EHR"), ("displayName", "EHR"), ("redirectUris", "https://ehr.example/cb"),
             ("requirePkce", "true"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return Assert.Single(await Profiles.ListAsync(default).ToListAsync()).ClientId;

@@ -40,7 +40,7 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
 
     private async Task<List<JsonElement>> RowsAsync(string query)
     {
-        var response = await Root.Http.GetAsync("/admin/api/reports/audit-log" + query);
+        var response = await Root.Http.GetAsync("/console/api/reports/audit-log" + query);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return [.. JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()];
     }
@@ -74,7 +74,7 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
     [InlineData("?result=maybe", "result_invalid")]
     public async Task Api_BadFilter_400WithReason(string query, string reason)
     {
-        var response = await Root.Http.GetAsync("/admin/api/reports/audit-log" + query);
+        var response = await Root.Http.GetAsync("/console/api/reports/audit-log" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(reason, await response.Content.ReadAsStringAsync());
@@ -83,7 +83,7 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
     [Fact]
     public async Task Page_ShowsControlCharactersEscaped_AndAChangedRecord()
     {
-        var page = await Root.Http.GetStringAsync("/admin/reports/audit-log");
+        var page = await Root.Http.GetStringAsync("/console/reports/audit-log");
 
         Assert.Contains(@"alice\r\n2026-11-28 admin.login success root", page);
         Assert.DoesNotContain("alice\r\n", page);
@@ -100,8 +100,8 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
         }, default);
         var bob = (await RowsAsync("?username=bob")).Single().GetProperty("time").GetDateTimeOffset();
 
-        var page = await Root.Http.GetStringAsync("/admin/reports/audit-log");
-        var csv = Encoding.UTF8.GetString(await Root.Http.GetByteArrayAsync("/admin/reports/audit-log.csv?username=bob"));
+        var page = await Root.Http.GetStringAsync("/console/reports/audit-log");
+        var csv = Encoding.UTF8.GetString(await Root.Http.GetByteArrayAsync("/console/reports/audit-log.csv?username=bob"));
 
         Assert.Contains("title=\"Client ID payroll\">Payroll (prod)</td>", page);
         Assert.Contains(">" + bob.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) + "</time>", page);
@@ -114,7 +114,7 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
     [Fact]
     public async Task Csv_OneLinePerEvent_EscapedAndAudited()
     {
-        var response = await Root.Http.GetAsync("/admin/reports/audit-log.csv?username=alice");
+        var response = await Root.Http.GetAsync("/console/reports/audit-log.csv?username=alice");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var csv = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF');
@@ -133,9 +133,9 @@ public sealed class AuditLogReportTests : SignedInSuperadmin
         using var desk = await Host.SignInAsync("desk");
         using var anonymous = Host.NewClient();
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/admin/api/reports/audit-log")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/admin/reports/audit-log.csv")).StatusCode);
-        Assert.DoesNotContain("/admin/reports/audit-log", await desk.Http.GetStringAsync("/admin/reports"));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/admin/api/reports/audit-log")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/console/api/reports/audit-log")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/console/reports/audit-log.csv")).StatusCode);
+        Assert.DoesNotContain("/console/reports/audit-log", await desk.Http.GetStringAsync("/console/reports"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/console/api/reports/audit-log")).StatusCode);
     }
 }

@@ -29,8 +29,8 @@ public sealed class EnrolledMethodsSessionTests(ClockedOidcFixture fx) : IClassF
         fx.Clock!.Advance(TimeSpan.FromSeconds(5));
         using var desk = new AdminClient(fx.Service.BaseUri);
         Assert.Equal(HttpStatusCode.SeeOther, (await desk.PostLoginAsync("helpdesk1", OidcFixture.Password)).StatusCode);
-        desk.Csrf = (await desk.Http.GetFromJsonAsync<AdminHost.SessionView>("/admin/api/session"))!.CsrfToken;
-        Assert.Equal(HttpStatusCode.OK, (await desk.SendAsync(HttpMethod.Post, $"/admin/api/users/{user.Id}/methods/reset")).StatusCode);
+        desk.Csrf = (await desk.Http.GetFromJsonAsync<AdminHost.SessionView>("/console/api/session"))!.CsrfToken;
+        Assert.Equal(HttpStatusCode.OK, (await desk.SendAsync(HttpMethod.Post, $"/console/api/users/{user.Id}/methods/reset")).StatusCode);
 
         var after = await browser.AuthorizeAsync(fx.NewRequest());
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);

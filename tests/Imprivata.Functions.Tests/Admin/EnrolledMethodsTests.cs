@@ -37,7 +37,7 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
     {
         await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         await EnrollAsync(_nurse.Id, Factor.Sms, "Work phone", confirmed: false);
-        var response = await Root.Http.GetAsync($"/admin/api/users/{_nurse.Id}/methods");
+        var response = await Root.Http.GetAsync($"/console/api/users/{_nurse.Id}/methods");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         var methods = JsonDocument.Parse(body).RootElement.EnumerateArray().ToList();
@@ -50,12 +50,12 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
         foreach (var forbidden in new[] { "secret", "publicKey", "destination", "counter", "version", Convert.ToBase64String(Seed), "+15550001234" })
             Assert.DoesNotContain(forbidden, body, StringComparison.OrdinalIgnoreCase);
 
-        var page = await Root.Http.GetStringAsync($"/admin/users/{_nurse.Id}");
+        var page = await Root.Http.GetStringAsync($"/console/users/{_nurse.Id}");
         Assert.Contains("Enrolled methods", page);
         Assert.Contains("iPhone", page);
         Assert.DoesNotContain(Convert.ToBase64String(Seed), page);
         Assert.DoesNotContain("+15550001234", page);
-        Assert.Equal(HttpStatusCode.NotFound, (await Root.Http.GetAsync("/admin/api/users/nobody/methods")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.Http.GetAsync("/console/api/users/nobody/methods")).StatusCode);
     }
 
     [Fact]
@@ -63,9 +63,9 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
     {
         var phone = await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         var token = await EnrollAsync(_nurse.Id, Factor.OtpToken, "Token");
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
         Assert.Equal([token.Id], (await Enrollments.ListAsync(_nurse.Id, default)).Select(e => e.Id));
-        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/users/{_nurse.Id}/methods/{phone.Id}")).StatusCode);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Result == "success" && e.Actor == "root" && e.UserId == _nurse.Id
             && e.Detail == $"enrollment={phone.Id};factor=push");
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Result == "failure" && e.Reason == "not_found");
@@ -86,7 +86,7 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
         var engine = Host.App.Services.GetRequiredService<PolicyEngine>();
         Assert.Equal(PlanOutcome.SecondFactor, (await engine.PlanAsync(_nurse, WorkflowKind.WebSso, default)).Outcome);
 
-        var response = await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset");
+        var response = await Root.SendAsync(HttpMethod.Post, $"/console/api/users/{_nurse.Id}/methods/reset");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("removed").GetInt32());
 
@@ -98,7 +98,7 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
         Assert.Equal(PlanOutcome.Enroll, plan.Outcome);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Result == "success" && e.Actor == "root" && e.UserId == _nurse.Id
             && e.Detail!.StartsWith("removed=2;", StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Post, "/admin/api/users/nobody/methods/reset")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Post, "/console/api/users/nobody/methods/reset")).StatusCode);
     }
 
     [Fact]
@@ -108,21 +108,21 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
         using var desk = await Host.SignInAsync("desk");
         var phone = await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         await EnrollAsync(_nurse.Id, Factor.Sms, "Phone");
-        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync($"/admin/api/users/{_nurse.Id}/methods")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync($"/console/api/users/{_nurse.Id}/methods")).StatusCode);
 
-        var page = await desk.Http.GetStringAsync($"/admin/users/{_nurse.Id}");
+        var page = await desk.Http.GetStringAsync($"/console/users/{_nurse.Id}");
         Assert.Contains("Reset all enrolled methods", page);
         var csrf = AdminClient.CsrfFrom(page);
-        var removed = await desk.Http.PostAsync($"/admin/users/{_nurse.Id}/methods/{phone.Id}/remove", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf }));
+        var removed = await desk.Http.PostAsync($"/console/users/{_nurse.Id}/methods/{phone.Id}/remove", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf }));
         Assert.Equal(HttpStatusCode.SeeOther, removed.StatusCode);
-        Assert.Equal($"/admin/users/{_nurse.Id}?saved=1", removed.Headers.Location?.OriginalString);
+        Assert.Equal($"/console/users/{_nurse.Id}?saved=1", removed.Headers.Location?.OriginalString);
         Assert.Single(await Enrollments.ListAsync(_nurse.Id, default));
 
-        var forged = await desk.Http.PostAsync($"/admin/users/{_nurse.Id}/methods/reset", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = "forged" }));
+        var forged = await desk.Http.PostAsync($"/console/users/{_nurse.Id}/methods/reset", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = "forged" }));
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Single(await Enrollments.ListAsync(_nurse.Id, default));
 
-        Assert.Equal(HttpStatusCode.OK, (await desk.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await desk.SendAsync(HttpMethod.Post, $"/console/api/users/{_nurse.Id}/methods/reset")).StatusCode);
         Assert.Empty(await Enrollments.ListAsync(_nurse.Id, default));
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.remove" && e.Actor == "desk" && e.Result == "success");
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.user.mfa.reset" && e.Actor == "desk" && e.Result == "success");
@@ -140,8 +140,8 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
         foreach (var target in new[] { boss, peer })
         {
             var phone = await EnrollAsync(target.Id, Factor.Push, "iPhone");
-            var reset = await desk.SendAsync(HttpMethod.Post, $"/admin/api/users/{target.Id}/methods/reset");
-            var remove = await desk.SendAsync(HttpMethod.Delete, $"/admin/api/users/{target.Id}/methods/{phone.Id}");
+            var reset = await desk.SendAsync(HttpMethod.Post, $"/console/api/users/{target.Id}/methods/reset");
+            var remove = await desk.SendAsync(HttpMethod.Delete, $"/console/api/users/{target.Id}/methods/{phone.Id}");
 
             Assert.Equal(HttpStatusCode.Forbidden, reset.StatusCode);
             Assert.Contains(Imprivata.Functions.Admin.AdminPrincipal.AdministratorAccount, await reset.Content.ReadAsStringAsync());
@@ -151,9 +151,9 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
                 && e.Result == "failure" && e.Reason == Imprivata.Functions.Admin.AdminPrincipal.AdministratorAccount);
         }
         // The refused reset did not mark the superadmin's credentials changed: their console session goes on.
-        Assert.Equal(HttpStatusCode.OK, (await bossConsole.Http.GetAsync("/admin/api/session")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bossConsole.Http.GetAsync("/console/api/session")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{peer.Id}/methods/reset")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Post, $"/console/api/users/{peer.Id}/methods/reset")).StatusCode);
         Assert.Empty(await Enrollments.ListAsync(peer.Id, default));
     }
 
@@ -165,7 +165,7 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
         await EnrollAsync(boss.Id, Factor.Push, "iPhone");
         using var desk = await Host.SignInAsync("desk");
 
-        var refused = await desk.PostFormAsync($"/admin/users/{boss.Id}/methods/reset");
+        var refused = await desk.PostFormAsync($"/console/users/{boss.Id}/methods/reset");
         var page = await desk.Http.GetStringAsync(refused.Headers.Location!.OriginalString);
 
         Assert.Contains(ConsoleForms.Html("Only a superadmin can change an administrator's enrolled methods"), page);
@@ -177,9 +177,9 @@ public sealed class EnrolledMethodsTests : SignedInSuperadmin
     {
         await EnrollAsync(_nurse.Id, Factor.Push, "iPhone");
         using var anonymous = Host.NewClient();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync($"/admin/api/users/{_nurse.Id}/methods")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await Root.SendAsync(HttpMethod.Post, $"/admin/api/users/{_nurse.Id}/methods/reset", withCsrf: false)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync($"/console/api/users/{_nurse.Id}/methods")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(HttpMethod.Post, $"/console/api/users/{_nurse.Id}/methods/reset")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Root.SendAsync(HttpMethod.Post, $"/console/api/users/{_nurse.Id}/methods/reset", withCsrf: false)).StatusCode);
         Assert.Single(await Enrollments.ListAsync(_nurse.Id, default));
     }
 }

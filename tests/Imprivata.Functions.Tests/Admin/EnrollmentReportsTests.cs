@@ -48,7 +48,7 @@ public sealed class EnrollmentReportsTests : SignedInSuperadmin
         var policies = Services.GetRequiredService<IPolicyStore>();
         await policies.SaveUserPolicyAsync(new UserPolicy { Id = "clinical", Name = "Clinical staff", Order = 1, Members = new PolicyMembers { OrganizationalUnits = ["Clinical"] } }, default);
 
-        var all = await Root.Http.GetStringAsync("/admin/api/reports/enrolled-users");
+        var all = await Root.Http.GetStringAsync("/console/api/reports/enrolled-users");
         Assert.Equal(["alice", "carol"], Usernames(all));
         var aliceRow = Rows(all)[0];
         Assert.Equal(["Push approval", "SMS code"], aliceRow.GetProperty("factors").EnumerateArray().Select(f => f.GetString()));
@@ -56,18 +56,18 @@ public sealed class EnrollmentReportsTests : SignedInSuperadmin
         Assert.Equal(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), aliceRow.GetProperty("enrolledAt").GetDateTimeOffset());
         Assert.Equal("alice@hospital.example", aliceRow.GetProperty("email").GetString());
 
-        Assert.Equal(["alice"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/enrolled-users?factor=sms")));
-        Assert.Equal(["carol"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/enrolled-users?factor=otp")));
-        Assert.Equal(["carol"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/enrolled-users?username=CAR")));
-        Assert.Equal(["alice"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/enrolled-users?policy=clinical")));
-        Assert.Equal(["carol"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/enrolled-users?policy=default")));
-        var bad = await Root.Http.GetAsync("/admin/api/reports/enrolled-users?factor=password");
+        Assert.Equal(["alice"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/enrolled-users?factor=sms")));
+        Assert.Equal(["carol"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/enrolled-users?factor=otp")));
+        Assert.Equal(["carol"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/enrolled-users?username=CAR")));
+        Assert.Equal(["alice"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/enrolled-users?policy=clinical")));
+        Assert.Equal(["carol"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/enrolled-users?policy=default")));
+        var bad = await Root.Http.GetAsync("/console/api/reports/enrolled-users?factor=password");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
 
-        var page = await Root.Http.GetStringAsync("/admin/reports/enrolled-users?factor=sms");
+        var page = await Root.Http.GetStringAsync("/console/reports/enrolled-users?factor=sms");
         Assert.Contains("alice@hospital.example", page);
         Assert.DoesNotContain("carol@hospital.example", page);
-        Assert.Contains("/admin/reports/enrolled-users.csv?factor=sms", page);
+        Assert.Contains("/console/reports/enrolled-users.csv?factor=sms", page);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class EnrollmentReportsTests : SignedInSuperadmin
         foreach (var user in new[] { formula, plus, at, minus })
             await EnrollAsync(user, Factor.Push);
 
-        var response = await Root.Http.GetAsync("/admin/api/reports/enrolled-users.csv");
+        var response = await Root.Http.GetAsync("/console/api/reports/enrolled-users.csv");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("enrolled-users.csv", response.Content.Headers.ContentDisposition?.ToString());
@@ -118,25 +118,25 @@ public sealed class EnrollmentReportsTests : SignedInSuperadmin
         await UserAsync("elsewhere", ou: "Office");
         await UserAsync("disabled", ou: "Remote", enabled: false);
 
-        var json = await Root.Http.GetStringAsync("/admin/api/reports/unenrolled-remote-access");
+        var json = await Root.Http.GetStringAsync("/console/api/reports/unenrolled-remote-access");
         // E-mail is listed in the workflow but does not count until the administrator accepts it; WebAuthn is not allowed here.
         Assert.Equal(["emailonly", "keyonly", "none", "pending"], Usernames(json));
         var row = Rows(json).Single(r => r.GetProperty("username").GetString() == "none");
         Assert.Equal("none@hospital.example", row.GetProperty("email").GetString());
         Assert.Equal("Remote staff", row.GetProperty("userPolicy").GetString());
         Assert.Equal("Remote rule", row.GetProperty("enrollmentRule").GetString());
-        Assert.Equal(["pending"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/unenrolled-remote-access?username=pend")));
-        Assert.Empty(Usernames(await Root.Http.GetStringAsync("/admin/api/reports/unenrolled-remote-access?policy=default")));
+        Assert.Equal(["pending"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/unenrolled-remote-access?username=pend")));
+        Assert.Empty(Usernames(await Root.Http.GetStringAsync("/console/api/reports/unenrolled-remote-access?policy=default")));
 
         await policies.SaveWorkflowPolicyAsync((await policies.GetWorkflowPolicyAsync(default)) with { Options = new AuthenticationOptions { EmailCodesCountAsMfa = true } }, default);
-        Assert.Equal(["keyonly", "none", "pending"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/unenrolled-remote-access")));
+        Assert.Equal(["keyonly", "none", "pending"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/unenrolled-remote-access")));
 
-        var csv = Encoding.UTF8.GetString(await Root.Http.GetByteArrayAsync("/admin/api/reports/unenrolled-remote-access.csv?username=none")).TrimStart('\uFEFF');
+        var csv = Encoding.UTF8.GetString(await Root.Http.GetByteArrayAsync("/console/api/reports/unenrolled-remote-access.csv?username=none")).TrimStart('\uFEFF');
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Username,Display name,E-mail address,Phone,Domain,OU,User policy,Enrollment rule", lines[0]);
         Assert.Equal("none,none Example,none@hospital.example,,local,Remote,Remote staff,Remote rule", Assert.Single(lines[1..]));
 
-        var page = await Root.Http.GetStringAsync("/admin/reports/unenrolled-remote-access");
+        var page = await Root.Http.GetStringAsync("/console/reports/unenrolled-remote-access");
         Assert.Contains("pending@hospital.example", page);
         Assert.DoesNotContain("enrolled@hospital.example", page);
     }
@@ -150,7 +150,7 @@ public sealed class EnrollmentReportsTests : SignedInSuperadmin
         await EnrollAsync(approver, Factor.Push, secret: EnrolledMethodsTests.Seed);
         var bare = await UserAsync("bare");
         await EnrollAsync(bare, Factor.Push);
-        Assert.Equal(["bare"], Usernames(await Root.Http.GetStringAsync("/admin/api/reports/unenrolled-remote-access")));
+        Assert.Equal(["bare"], Usernames(await Root.Http.GetStringAsync("/console/api/reports/unenrolled-remote-access")));
     }
 
     [Fact]
@@ -158,11 +158,11 @@ public sealed class EnrollmentReportsTests : SignedInSuperadmin
     {
         await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
         using var desk = await Host.SignInAsync("desk");
-        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/admin/api/reports/enrolled-users")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/admin/reports/unenrolled-remote-access.csv")).StatusCode);
-        Assert.Contains("Unenrolled users (remote access)", await desk.Http.GetStringAsync("/admin/reports"));
+        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/console/api/reports/enrolled-users")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await desk.Http.GetAsync("/console/reports/unenrolled-remote-access.csv")).StatusCode);
+        Assert.Contains("Unenrolled users (remote access)", await desk.Http.GetStringAsync("/console/reports"));
         using var anonymous = Host.NewClient();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/admin/api/reports/enrolled-users.csv")).StatusCode);
-        Assert.Equal(HttpStatusCode.SeeOther, (await anonymous.Http.GetAsync("/admin/reports/enrolled-users")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/console/api/reports/enrolled-users.csv")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await anonymous.Http.GetAsync("/console/reports/enrolled-users")).StatusCode);
     }
 }

@@ -14,9 +14,9 @@ public sealed class GroupPagesTests : SignedInSuperadmin
     [Fact]
     public async Task AddGroup_NameTakenInAnotherCase_409_ClearMessage_TypedValuesKept()
     {
-        Assert.Equal(HttpStatusCode.SeeOther, (await Root.PostFormAsync("/admin/groups", ("name", "Nurses"))).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await Root.PostFormAsync("/console/groups", ("name", "Nurses"))).StatusCode);
 
-        var page = await RefusedPageAsync(await Root.PostFormAsync("/admin/groups", ("name", "NURSES"), ("description", "night shift")), HttpStatusCode.Conflict);
+        var page = await RefusedPageAsync(await Root.PostFormAsync("/console/groups", ("name", "NURSES"), ("description", "night shift")), HttpStatusCode.Conflict);
 
         Assert.Contains(Html(AdminMessages.Describe(DirectoryErrors.GroupNameTaken)), page);
         Assert.Contains("value=\"NURSES\"", page);
@@ -27,10 +27,10 @@ public sealed class GroupPagesTests : SignedInSuperadmin
     [Fact]
     public async Task RenameGroup_OntoAnotherName_Refused_FormShowsTheTypedName()
     {
-        await Root.PostFormAsync("/admin/groups", ("name", "Nurses"));
-        var doctors = (await Root.PostFormAsync("/admin/groups", ("name", "Doctors"))).Headers.Location!.OriginalString.Split('/', '?')[3];
+        await Root.PostFormAsync("/console/groups", ("name", "Nurses"));
+        var doctors = (await Root.PostFormAsync("/console/groups", ("name", "Doctors"))).Headers.Location!.OriginalString.Split('/', '?')[3];
 
-        var page = await RefusedPageAsync(await Root.PostFormAsync($"/admin/groups/{doctors}", ("name", "nurses"), ("description", "")), HttpStatusCode.Conflict);
+        var page = await RefusedPageAsync(await Root.PostFormAsync($"/console/groups/{doctors}", ("name", "nurses"), ("description", "")), HttpStatusCode.Conflict);
 
         Assert.Contains("value=\"nurses\"", page);
         Assert.Equal("Doctors", (await Directory.FindGroupByIdAsync(doctors, default))!.Name);
@@ -46,11 +46,11 @@ public sealed class GroupPagesTests : SignedInSuperadmin
             await Host.CreateUserAsync($"tech{i:00}");
         var joy = await Host.CreateUserAsync("nurse.joy");
 
-        var all = await Root.Http.GetStringAsync($"/admin/groups/{ward.Id}");
-        var found = await Root.Http.GetStringAsync($"/admin/groups/{ward.Id}?q=joy");
-        var wardens = await Root.Http.GetStringAsync($"/admin/groups/{ward.Id}?q=ward");
-        var added = await Root.PostFormAsync($"/admin/groups/{ward.Id}/members/add", ("kind", "user"), ("id", joy.Id));
-        var after = await Root.Http.GetStringAsync($"/admin/groups/{ward.Id}");
+        var all = await Root.Http.GetStringAsync($"/console/groups/{ward.Id}");
+        var found = await Root.Http.GetStringAsync($"/console/groups/{ward.Id}?q=joy");
+        var wardens = await Root.Http.GetStringAsync($"/console/groups/{ward.Id}?q=ward");
+        var added = await Root.PostFormAsync($"/console/groups/{ward.Id}/members/add", ("kind", "user"), ("id", joy.Id));
+        var after = await Root.Http.GetStringAsync($"/console/groups/{ward.Id}");
 
         Assert.Equal(DirectoryPicker.Limit, UserPagesTests.CountOf(all, "name=\"kind\" value=\"user\""));
         Assert.Contains("search to narrow the list", all);
@@ -59,7 +59,7 @@ public sealed class GroupPagesTests : SignedInSuperadmin
         Assert.Contains("<span>Wardens</span>", wardens);
         Assert.DoesNotContain("<span>Ward 3</span>", wardens); // not inside itself
         Assert.Equal(HttpStatusCode.SeeOther, added.StatusCode);
-        Assert.Contains($"href=\"/admin/users/{joy.Id}\">nurse.joy</a>", after);
+        Assert.Contains($"href=\"/console/users/{joy.Id}\">nurse.joy</a>", after);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class GroupPagesTests : SignedInSuperadmin
     {
         var ward = (await Host.App.Services.GetRequiredService<GroupService>().CreateAsync("Ward 3", "", default)).Value!;
 
-        var response = await Root.PostFormAsync($"/admin/groups/{ward.Id}/members/add", ("kind", "user"), ("id", ""));
+        var response = await Root.PostFormAsync($"/console/groups/{ward.Id}/members/add", ("kind", "user"), ("id", ""));
         var page = await Root.Http.GetStringAsync(response.Headers.Location!.OriginalString);
 
         Assert.Contains(Html(AdminMessages.Describe("member_missing")), page);

@@ -24,14 +24,14 @@ public sealed class PolicyApiTests : SignedInSuperadmin
 
     private async Task<string> CreatePolicyAsync(object body)
     {
-        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/user-policies", body);
+        var response = await Root.SendAsync(HttpMethod.Post, "/console/api/user-policies", body);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await Json(response)).GetProperty("id").GetString()!;
     }
 
     private async Task<string> CreateRuleAsync(object body)
     {
-        var response = await Root.SendAsync(HttpMethod.Post, "/admin/api/enrollment-rules", body);
+        var response = await Root.SendAsync(HttpMethod.Post, "/console/api/enrollment-rules", body);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await Json(response)).GetProperty("id").GetString()!;
     }
@@ -57,19 +57,19 @@ public sealed class PolicyApiTests : SignedInSuperadmin
         Assert.Null(stored.EnrollmentRuleId);
 
         var rule = await CreateRuleAsync(new { name = "Pilot rule" });
-        var edit = await Root.SendAsync(HttpMethod.Put, $"/admin/api/user-policies/{id}", new { name = "IT pilot 2", order = 1, enrollmentRuleId = rule });
+        var edit = await Root.SendAsync(HttpMethod.Put, $"/console/api/user-policies/{id}", new { name = "IT pilot 2", order = 1, enrollmentRuleId = rule });
         Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
         Assert.Equal(rule, (await Json(edit)).GetProperty("enrollmentRuleId").GetString());
         stored = (await Store.ListUserPoliciesAsync(default)).Single(p => p.Id == id);
         Assert.Equal(("IT pilot 2", 1, rule), (stored.Name, stored.Order, stored.EnrollmentRuleId));
         Assert.True(stored.Members.IsEmpty);
 
-        var list = await Json(await Root.Http.GetAsync("/admin/api/user-policies"));
+        var list = await Json(await Root.Http.GetAsync("/console/api/user-policies"));
         Assert.Equal([id, UserPolicy.DefaultId], list.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/user-policies/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/user-policies/{id}")).StatusCode);
         Assert.DoesNotContain(await Store.ListUserPoliciesAsync(default), p => p.Id == id);
-        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/user-policies/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/user-policies/{id}")).StatusCode);
 
         foreach (var kind in new[] { "admin.policy.user.create", "admin.policy.user.update", "admin.policy.user.delete" })
             Assert.Contains(Host.Audit.Events, e => e.Kind == kind && e.Result == "success" && e.Actor == "root" && e.Detail!.Contains(id));
@@ -92,9 +92,9 @@ public sealed class PolicyApiTests : SignedInSuperadmin
             (new { name = "A", enrollmentRuleId = "no-such-rule" }, "rule_not_found"),
         };
         foreach (var (body, reason) in cases)
-            await AssertReason(await Root.SendAsync(HttpMethod.Post, "/admin/api/user-policies", body), HttpStatusCode.BadRequest, reason);
+            await AssertReason(await Root.SendAsync(HttpMethod.Post, "/console/api/user-policies", body), HttpStatusCode.BadRequest, reason);
 
-        var malformed = new HttpRequestMessage(HttpMethod.Post, "/admin/api/user-policies") { Content = new StringContent("{name:", System.Text.Encoding.UTF8, "application/json") };
+        var malformed = new HttpRequestMessage(HttpMethod.Post, "/console/api/user-policies") { Content = new StringContent("{name:", System.Text.Encoding.UTF8, "application/json") };
         malformed.Headers.Add(Functions.Admin.AdminHttp.CsrfHeader, Root.Csrf);
         await AssertReason(await Root.Http.SendAsync(malformed), HttpStatusCode.BadRequest, "malformed_json");
 
@@ -105,13 +105,13 @@ public sealed class PolicyApiTests : SignedInSuperadmin
     [Fact]
     public async Task DefaultUserPolicy_CannotBeDeletedNorGivenMembers_ButCanBeRenamed()
     {
-        await AssertReason(await Root.SendAsync(HttpMethod.Delete, "/admin/api/user-policies/default"), HttpStatusCode.BadRequest, "default_policy_cannot_be_deleted");
-        await AssertReason(await Root.SendAsync(HttpMethod.Put, "/admin/api/user-policies/default", new { name = "Everyone", members = new { domains = new[] { "local" } } }),
+        await AssertReason(await Root.SendAsync(HttpMethod.Delete, "/console/api/user-policies/default"), HttpStatusCode.BadRequest, "default_policy_cannot_be_deleted");
+        await AssertReason(await Root.SendAsync(HttpMethod.Put, "/console/api/user-policies/default", new { name = "Everyone", members = new { domains = new[] { "local" } } }),
             HttpStatusCode.BadRequest, "default_policy_has_no_members");
-        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Put, "/admin/api/user-policies/default", new { name = "Everyone" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Put, "/console/api/user-policies/default", new { name = "Everyone" })).StatusCode);
         var all = await Store.ListUserPoliciesAsync(default);
         Assert.Equal("Everyone", Assert.Single(all).Name);
-        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Put, "/admin/api/user-policies/nope", new { name = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Root.SendAsync(HttpMethod.Put, "/console/api/user-policies/nope", new { name = "x" })).StatusCode);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class PolicyApiTests : SignedInSuperadmin
         Assert.Equal((UnenrolledAccess.DifferentLoginMethod, EnrollmentPrompt.AtLogin, false), (rule.UnenrolledAccess, rule.Prompt, rule.MayDelay));
         Assert.Equal([Factor.Push, Factor.Sms], rule.EnrollableFactors);
 
-        var edited = await Root.SendAsync(HttpMethod.Put, $"/admin/api/enrollment-rules/{id}", new { name = "Not prompted", prompt = "not-prompted", enrollableFactors = new[] { "otp" } });
+        var edited = await Root.SendAsync(HttpMethod.Put, $"/console/api/enrollment-rules/{id}", new { name = "Not prompted", prompt = "not-prompted", enrollableFactors = new[] { "otp" } });
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         var view = await Json(edited);
         Assert.Equal("not-prompted", view.GetProperty("prompt").GetString());
@@ -139,13 +139,13 @@ public sealed class PolicyApiTests : SignedInSuperadmin
             (new { name = "X", enrollableFactors = new[] { "temporary-code" } }, "factor_not_allowed"),
         };
         foreach (var (body, reason) in cases)
-            await AssertReason(await Root.SendAsync(HttpMethod.Post, "/admin/api/enrollment-rules", body), HttpStatusCode.BadRequest, reason);
+            await AssertReason(await Root.SendAsync(HttpMethod.Post, "/console/api/enrollment-rules", body), HttpStatusCode.BadRequest, reason);
 
         var policy = await CreatePolicyAsync(new { name = "Uses it", enrollmentRuleId = id });
-        await AssertReason(await Root.SendAsync(HttpMethod.Delete, $"/admin/api/enrollment-rules/{id}"), HttpStatusCode.BadRequest, "rule_in_use");
-        await AssertReason(await Root.SendAsync(HttpMethod.Delete, "/admin/api/enrollment-rules/default"), HttpStatusCode.BadRequest, "default_rule_cannot_be_deleted");
-        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Put, $"/admin/api/user-policies/{policy}", new { name = "Uses it" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/enrollment-rules/{id}")).StatusCode);
+        await AssertReason(await Root.SendAsync(HttpMethod.Delete, $"/console/api/enrollment-rules/{id}"), HttpStatusCode.BadRequest, "rule_in_use");
+        await AssertReason(await Root.SendAsync(HttpMethod.Delete, "/console/api/enrollment-rules/default"), HttpStatusCode.BadRequest, "default_rule_cannot_be_deleted");
+        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Put, $"/console/api/user-policies/{policy}", new { name = "Uses it" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/enrollment-rules/{id}")).StatusCode);
         Assert.DoesNotContain(await Store.ListEnrollmentRulesAsync(default), r => r.Id == id);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.policy.rule.delete" && e.Reason == "rule_in_use" && e.Actor == "root");
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.policy.rule.delete" && e.Result == "success" && e.Actor == "root");
@@ -160,7 +160,7 @@ public sealed class PolicyApiTests : SignedInSuperadmin
         var pilot = await CreatePolicyAsync(new { name = "IT pilot", order = 1, members = new { organizationalUnits = new[] { "IT" } } });
         var rule = await CreateRuleAsync(new { name = "Enroll now", mayDelay = false, enrollableFactors = new[] { "push" } });
 
-        var saved = await Root.SendAsync(HttpMethod.Put, "/admin/api/workflow-policy", new
+        var saved = await Root.SendAsync(HttpMethod.Put, "/console/api/workflow-policy", new
         {
             remoteAccess = new { secondFactors = new[] { "push", "sms" }, userPolicyIds = new[] { pilot } },
             options = new { numberMatching = false, emailCodesCountAsMfa = true },
@@ -168,7 +168,7 @@ public sealed class PolicyApiTests : SignedInSuperadmin
         });
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
-        var view = await Json(await Root.Http.GetAsync("/admin/api/workflow-policy"));
+        var view = await Json(await Root.Http.GetAsync("/console/api/workflow-policy"));
         Assert.Equal(["push", "sms"], view.GetProperty("remoteAccess").GetProperty("secondFactors").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal([pilot], view.GetProperty("remoteAccess").GetProperty("userPolicyIds").EnumerateArray().Select(e => e.GetString()));
         Assert.Empty(view.GetProperty("webSso").GetProperty("userPolicyIds").EnumerateArray());
@@ -178,7 +178,7 @@ public sealed class PolicyApiTests : SignedInSuperadmin
         Assert.Equal(rule, view.GetProperty("enroll").GetProperty(pilot).GetString());
         Assert.Equal("default", view.GetProperty("enroll").GetProperty("default").GetString());
 
-        var rules = await Json(await Root.Http.GetAsync("/admin/api/enrollment-rules"));
+        var rules = await Json(await Root.Http.GetAsync("/console/api/enrollment-rules"));
         Assert.Equal([pilot], rules.EnumerateArray().Single(r => r.GetProperty("id").GetString() == rule).GetProperty("userPolicyIds").EnumerateArray().Select(e => e.GetString()));
 
         var user = await directory.FindUserByIdAsync(pilotUser.Id, default);
@@ -205,7 +205,7 @@ public sealed class PolicyApiTests : SignedInSuperadmin
             (new { enroll = new Dictionary<string, string> { ["no-such-policy"] = "default" } }, "policy_not_found"),
         };
         foreach (var (body, reason) in cases)
-            await AssertReason(await Root.SendAsync(HttpMethod.Put, "/admin/api/workflow-policy", body), HttpStatusCode.BadRequest, reason);
+            await AssertReason(await Root.SendAsync(HttpMethod.Put, "/console/api/workflow-policy", body), HttpStatusCode.BadRequest, reason);
         Assert.Equal(new WorkflowPolicy().RemoteAccess.SecondFactors, (await Store.GetWorkflowPolicyAsync(default)).RemoteAccess.SecondFactors);
         Assert.Empty((await Store.GetWorkflowPolicyAsync(default)).WebSso.UserPolicyIds);
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.policy.workflow.update" && e.Result == "failure" && e.Reason == "factor_required");
@@ -215,12 +215,12 @@ public sealed class PolicyApiTests : SignedInSuperadmin
     public async Task DeletingUserPolicy_TakesItOutOfEveryWorkflow()
     {
         var pilot = await CreatePolicyAsync(new { name = "IT pilot" });
-        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Put, "/admin/api/workflow-policy", new
+        Assert.Equal(HttpStatusCode.OK, (await Root.SendAsync(HttpMethod.Put, "/console/api/workflow-policy", new
         {
             webSso = new { userPolicyIds = new[] { pilot, "default" } },
             remoteAccess = new { userPolicyIds = new[] { pilot } },
         })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/admin/api/user-policies/{pilot}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Root.SendAsync(HttpMethod.Delete, $"/console/api/user-policies/{pilot}")).StatusCode);
         var workflow = await Store.GetWorkflowPolicyAsync(default);
         Assert.Equal(["default"], workflow.WebSso.UserPolicyIds);
         Assert.Empty(workflow.RemoteAccess.UserPolicyIds);
@@ -231,17 +231,17 @@ public sealed class PolicyApiTests : SignedInSuperadmin
     {
         await Host.CreateUserAsync("desk", AdminRole.Helpdesk);
         using var desk = await Host.SignInAsync("desk");
-        foreach (var path in new[] { "/admin/api/workflow-policy", "/admin/api/user-policies", "/admin/api/enrollment-rules", "/admin/api/user-policies/default" })
+        foreach (var path in new[] { "/console/api/workflow-policy", "/console/api/user-policies", "/console/api/enrollment-rules", "/console/api/user-policies/default" })
             Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync(path)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Put, "/admin/api/workflow-policy", new { options = new { numberMatching = false } })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/admin/api/user-policies", new { name = "Mine" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/admin/api/enrollment-rules", new { name = "Mine" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Delete, "/admin/api/enrollment-rules/default")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/admin/workflow-policy")).StatusCode);
-        var usersPage = await desk.Http.GetStringAsync("/admin/users");
-        Assert.DoesNotContain("/admin/workflow-policy", usersPage);
-        Assert.DoesNotContain("/admin/user-policies", usersPage);
-        Assert.Contains("href=\"/admin/reports\"", usersPage);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Put, "/console/api/workflow-policy", new { options = new { numberMatching = false } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/console/api/user-policies", new { name = "Mine" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Post, "/console/api/enrollment-rules", new { name = "Mine" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.SendAsync(HttpMethod.Delete, "/console/api/enrollment-rules/default")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.Http.GetAsync("/console/workflow-policy")).StatusCode);
+        var usersPage = await desk.Http.GetStringAsync("/console/users");
+        Assert.DoesNotContain("/console/workflow-policy", usersPage);
+        Assert.DoesNotContain("/console/user-policies", usersPage);
+        Assert.Contains("href=\"/console/reports\"", usersPage);
         Assert.True((await Store.GetWorkflowPolicyAsync(default)).Options.NumberMatching);
         Assert.Single(await Store.ListUserPoliciesAsync(default));
         Assert.Contains(Host.Audit.Events, e => e.Kind == "admin.access" && e.Reason == "forbidden" && e.Actor == "desk");
@@ -251,13 +251,13 @@ public sealed class PolicyApiTests : SignedInSuperadmin
     public async Task Unauthenticated_IsRefused_AndWithoutCsrfNothingChanges()
     {
         using var anonymous = Host.NewClient();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/admin/api/workflow-policy")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(HttpMethod.Post, "/admin/api/user-policies", new { name = "x" })).StatusCode);
-        var page = await anonymous.Http.GetAsync("/admin/user-policies");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync("/console/api/workflow-policy")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(HttpMethod.Post, "/console/api/user-policies", new { name = "x" })).StatusCode);
+        var page = await anonymous.Http.GetAsync("/console/user-policies");
         Assert.Equal(HttpStatusCode.SeeOther, page.StatusCode);
-        Assert.Equal("/admin/login", page.Headers.Location?.OriginalString);
+        Assert.Equal("/console/login", page.Headers.Location?.OriginalString);
 
-        var forged = await Root.SendAsync(HttpMethod.Put, "/admin/api/workflow-policy", new { options = new { numberMatching = false } }, withCsrf: false);
+        var forged = await Root.SendAsync(HttpMethod.Put, "/console/api/workflow-policy", new { options = new { numberMatching = false } }, withCsrf: false);
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.True((await Store.GetWorkflowPolicyAsync(default)).Options.NumberMatching);
     }
@@ -266,7 +266,7 @@ public sealed class PolicyApiTests : SignedInSuperadmin
     public async Task ConsolePages_RenderAndSaveThroughForms()
     {
         var pilot = await CreatePolicyAsync(new { name = "IT <pilot>" });
-        var html = await Root.Http.GetStringAsync("/admin/workflow-policy");
+        var html = await Root.Http.GetStringAsync("/console/workflow-policy");
         Assert.Contains("Web SSO log in", html);
         Assert.Contains("Remote access log in", html);
         Assert.Contains("Second factor only", html);
@@ -283,24 +283,24 @@ public sealed class PolicyApiTests : SignedInSuperadmin
             new("temporaryCodesForWebSso", "true"),
             new("enroll." + pilot, "default"),
         };
-        var posted = await Root.Http.PostAsync("/admin/workflow-policy", new FormUrlEncodedContent(form));
+        var posted = await Root.Http.PostAsync("/console/workflow-policy", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
-        Assert.Equal("/admin/workflow-policy?saved=1", posted.Headers.Location?.OriginalString);
+        Assert.Equal("/console/workflow-policy?saved=1", posted.Headers.Location?.OriginalString);
         var workflow = await Store.GetWorkflowPolicyAsync(default);
         Assert.Equal([Factor.Push, Factor.WebAuthn], workflow.WebSso.SecondFactors);
         Assert.Equal([pilot], workflow.WebSso.UserPolicyIds);
         Assert.Equal([Factor.Sms], workflow.RemoteAccess.SecondFactors);
         Assert.False(workflow.Options.NumberMatching);
 
-        var withoutCsrf = await Root.Http.PostAsync("/admin/user-policies", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Sneaky" }));
+        var withoutCsrf = await Root.Http.PostAsync("/console/user-policies", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Sneaky" }));
         Assert.Equal(HttpStatusCode.Forbidden, withoutCsrf.StatusCode);
-        var created = await Root.Http.PostAsync("/admin/user-policies", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf, ["name"] = "Nurses", ["order"] = "3" }));
+        var created = await Root.Http.PostAsync("/console/user-policies", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf, ["name"] = "Nurses", ["order"] = "3" }));
         Assert.Equal(HttpStatusCode.SeeOther, created.StatusCode);
         var nurses = (await Store.ListUserPoliciesAsync(default)).Single(p => p.Name == "Nurses");
-        Assert.Equal($"/admin/user-policies/{nurses.Id}?saved=1", created.Headers.Location?.OriginalString);
-        Assert.Contains("Delete user policy", await Root.Http.GetStringAsync($"/admin/user-policies/{nurses.Id}"));
+        Assert.Equal($"/console/user-policies/{nurses.Id}?saved=1", created.Headers.Location?.OriginalString);
+        Assert.Contains("Delete user policy", await Root.Http.GetStringAsync($"/console/user-policies/{nurses.Id}"));
 
-        var bad = await Root.Http.PostAsync("/admin/enrollment-rules", new FormUrlEncodedContent(new Dictionary<string, string>
+        var bad = await Root.Http.PostAsync("/console/enrollment-rules", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_csrf"] = csrf, ["name"] = " ", ["unenrolledAccess"] = "different-login-method", ["prompt"] = "not-prompted",
         }));
@@ -308,7 +308,7 @@ public sealed class PolicyApiTests : SignedInSuperadmin
         var badPage = await bad.Content.ReadAsStringAsync();
         Assert.Contains(AdminMessages.Describe("rule_name_invalid"), badPage);
         Assert.Contains("value=\"different-login-method\" checked", badPage);
-        var rulePage = await Root.Http.PostAsync("/admin/enrollment-rules", new FormUrlEncodedContent(new List<KeyValuePair<string, string>>
+        var rulePage = await Root.Http.PostAsync("/console/enrollment-rules", new FormUrlEncodedContent(new List<KeyValuePair<string, string>>
         {
             new("_csrf", csrf), new("name", "Blocked until enrolled"), new("unenrolledAccess", "different-login-method"), new("prompt", "not-prompted"),
             new("enrollableFactors", "otp"),

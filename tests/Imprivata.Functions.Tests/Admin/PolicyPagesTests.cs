@@ -16,7 +16,7 @@ public sealed class PolicyPagesTests : SignedInSuperadmin
 
     private async Task<string> CreateAsync(string name)
     {
-        var response = await Root.PostFormAsync("/admin/user-policies", ("name", name), ("order", "5"));
+        var response = await Root.PostFormAsync("/console/user-policies", ("name", name), ("order", "5"));
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         return (await Store.ListUserPoliciesAsync(default)).Single(p => p.Name == name).Id;
     }
@@ -26,11 +26,11 @@ public sealed class PolicyPagesTests : SignedInSuperadmin
     {
         var pilot = await CreateAsync("Pilot");
 
-        var page = await Root.Http.GetStringAsync($"/admin/user-policies/{pilot}");
-        var list = await Root.Http.GetStringAsync("/admin/user-policies");
+        var page = await Root.Http.GetStringAsync($"/console/user-policies/{pilot}");
+        var list = await Root.Http.GetStringAsync("/console/user-policies");
         await Store.SaveWorkflowPolicyAsync(new WorkflowPolicy { RemoteAccess = new Workflow { SecondFactors = [Factor.Push], UserPolicyIds = [pilot] } }, default);
-        var covered = await Root.Http.GetStringAsync($"/admin/user-policies/{pilot}");
-        var coveredList = await Root.Http.GetStringAsync("/admin/user-policies");
+        var covered = await Root.Http.GetStringAsync($"/console/user-policies/{pilot}");
+        var coveredList = await Root.Http.GetStringAsync("/console/user-policies");
 
         Assert.Contains("id=\"policy-no-workflow\"", page);
         Assert.Contains(Html(PolicyCoverage.NoneWarning), page);
@@ -45,7 +45,7 @@ public sealed class PolicyPagesTests : SignedInSuperadmin
     {
         await CreateAsync("Pilot");
 
-        var page = await RefusedPageAsync(await Root.PostFormAsync("/admin/user-policies", ("name", "PILOT"), ("description", "again"), ("order", "7")));
+        var page = await RefusedPageAsync(await Root.PostFormAsync("/console/user-policies", ("name", "PILOT"), ("description", "again"), ("order", "7")));
 
         Assert.Contains(Html(AdminMessages.Describe(PolicyErrors.PolicyNameTaken)), page);
         Assert.Contains("value=\"PILOT\"", page);
@@ -59,7 +59,7 @@ public sealed class PolicyPagesTests : SignedInSuperadmin
         var pilot = await CreateAsync("Pilot");
         var nurse = await Host.CreateUserAsync("nurse");
 
-        var page = await RefusedPageAsync(await Root.PostFormAsync($"/admin/user-policies/{pilot}", ("name", "Pilot"), ("order", "5"),
+        var page = await RefusedPageAsync(await Root.PostFormAsync($"/console/user-policies/{pilot}", ("name", "Pilot"), ("order", "5"),
             ("domains", "corp.example\r\nnot a domain"), ("organizationalUnits", "Clinical/Nursing"), ("userIds", nurse.Id)));
 
         Assert.Contains(Html(AdminMessages.Describe(PolicyErrors.DomainInvalid)), page);
@@ -76,7 +76,7 @@ public sealed class PolicyPagesTests : SignedInSuperadmin
         var nurse = await Host.CreateUserAsync("nurse");
         var joy = await Host.CreateUserAsync("nurse.joy");
 
-        var found = await Root.PostFormAsync($"/admin/user-policies/{pilot}", ("name", "Pilot renamed"), ("order", "5"), ("userIds", nurse.Id),
+        var found = await Root.PostFormAsync($"/console/user-policies/{pilot}", ("name", "Pilot renamed"), ("order", "5"), ("userIds", nurse.Id),
             ("userq", "joy"), ("find", "users"));
         var page = await found.Content.ReadAsStringAsync();
 

@@ -19,7 +19,7 @@ public sealed class SettingsPagesTests : SignedInSuperadmin
         };
         if (logo is not null)
             content.Add(new ByteArrayContent(logo), "logo", "logo.gif");
-        return Root.Http.PostAsync("/admin/settings/web-login", content);
+        return Root.Http.PostAsync("/console/settings/web-login", content);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class UserPagesTests : SignedInSuperadmin
     [Fact]
     public async Task AddUser_Refused_FormShownAgainAsTyped_WithoutThePassword()
     {
-        var response = await Root.PostFormAsync("/admin/users/new", ("username", "ann smith"), ("displayName", "Ann Smith"), ("email", "ann@example.org"),
+        var response = await Root.PostFormAsync("/console/users/new", ("username", "ann smith"), ("displayName", "Ann Smith"), ("email", "ann@example.org"),
             ("phone", "+15550100"), ("domain", "corp"), ("organizationalUnit", "Clinical/Nursing"), ("licensedForRemoteAccess", "true"),
             ("adminRole", "Helpdesk"), ("password", "my secret passphrase"));
 
@@ -34,7 +34,7 @@ public sealed class UserPagesTests : SignedInSuperadmin
     {
         await Host.CreateUserAsync("taken");
 
-        var page = await RefusedPageAsync(await Root.PostFormAsync("/admin/users/new", ("username", "TAKEN"), ("displayName", "Someone Else"), ("domain", "local")),
+        var page = await RefusedPageAsync(await Root.PostFormAsync("/console/users/new", ("username", "TAKEN"), ("displayName", "Someone Else"), ("domain", "local")),
             HttpStatusCode.Conflict);
 
         Assert.Contains("value=\"Someone Else\"", page);
@@ -47,12 +47,12 @@ public sealed class UserPagesTests : SignedInSuperadmin
     [InlineData("José.Núñez")]
     public async Task AddUser_UsernamesPeopleHave_Accepted(string username)
     {
-        var response = await Root.PostFormAsync("/admin/users/new", ("username", username), ("domain", "local"), ("enabled", "true"));
+        var response = await Root.PostFormAsync("/console/users/new", ("username", username), ("domain", "local"), ("enabled", "true"));
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         var user = await Directory.FindUserByUsernameAsync(username, default);
         Assert.NotNull(user);
-        Assert.Contains(Html("User " + username), await Root.Http.GetStringAsync($"/admin/users/{user!.Id}"));
+        Assert.Contains(Html("User " + username), await Root.Http.GetStringAsync($"/console/users/{user!.Id}"));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class UserPagesTests : SignedInSuperadmin
     {
         var nurse = await Host.CreateUserAsync("nurse");
 
-        var page = await RefusedPageAsync(await Root.PostFormAsync($"/admin/users/{nurse.Id}", ("username", "nurse/joy"), ("displayName", "Joy Typed"), ("domain", "local")));
+        var page = await RefusedPageAsync(await Root.PostFormAsync($"/console/users/{nurse.Id}", ("username", "nurse/joy"), ("displayName", "Joy Typed"), ("domain", "local")));
 
         Assert.Contains("value=\"nurse/joy\"", page);
         Assert.Contains("value=\"Joy Typed\"", page);
@@ -76,9 +76,9 @@ public sealed class UserPagesTests : SignedInSuperadmin
             await groups.CreateAsync($"Ward {i:00}", "", default);
         var pharmacy = (await groups.CreateAsync("Pharmacy", "", default)).Value!;
 
-        var unfiltered = await Root.Http.GetStringAsync($"/admin/users/{nurse.Id}");
-        var searched = await Root.Http.GetStringAsync($"/admin/users/{nurse.Id}?groupq=pharm");
-        var added = await Root.PostFormAsync($"/admin/users/{nurse.Id}/groups/add", ("groupId", pharmacy.Id));
+        var unfiltered = await Root.Http.GetStringAsync($"/console/users/{nurse.Id}");
+        var searched = await Root.Http.GetStringAsync($"/console/users/{nurse.Id}?groupq=pharm");
+        var added = await Root.PostFormAsync($"/console/users/{nurse.Id}/groups/add", ("groupId", pharmacy.Id));
 
         Assert.Equal(DirectoryPicker.Limit, CountOf(unfiltered, "Add to this group"));
         Assert.Contains("search to narrow the list", unfiltered);

@@ -85,7 +85,7 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
     [InlineData("https://evil.example/")]
     [InlineData("//evil.example/connect/authorize?x")]
     [InlineData("/connect/authorize\\@evil.example")]
-    [InlineData("/admin")]
+    [InlineData("/console")]
     public async Task Login_ForeignReturnUrl_NeverFollowed(string returnUrl)
     {
         var user = await fx.NewUserAsync();

@@ -29,13 +29,13 @@ public static class EnrolledMethodsEndpoints
         desk.MapPost("/users/{id}/methods/{enrollmentId}/remove", async (string id, string enrollmentId, HttpContext http, EnrolledMethodsAdministration methods) =>
         {
             var result = await methods.RemoveAsync(AdminPrincipal.Required(http), id, enrollmentId, http.RequestAborted);
-            return AdminHttp.SeeOther(AdminPages.Back($"/admin/users/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(AdminPages.Back($"/console/users/{Uri.EscapeDataString(id)}", result.Error));
         });
 
         desk.MapPost("/users/{id}/methods/reset", async (string id, HttpContext http, EnrolledMethodsAdministration methods) =>
         {
             var result = await methods.ResetAsync(AdminPrincipal.Required(http), id, http.RequestAborted);
-            return AdminHttp.SeeOther(AdminPages.Back($"/admin/users/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(AdminPages.Back($"/console/users/{Uri.EscapeDataString(id)}", result.Error));
         });
     }
 }

@@ -1,7 +1,7 @@
 namespace Imprivata.Functions.Admin.Policies;
 
 /// <summary>
-/// /admin/api/workflow-policy, /admin/api/user-policies, /admin/api/enrollment-rules. Superadmin only, reads included:
+/// /console/api/workflow-policy, /console/api/user-policies, /console/api/enrollment-rules. Superadmin only, reads included:
 /// policies decide who needs which factor, which the helpdesk role neither sets nor needs to see.
 /// </summary>
 public static class PolicyApi

@@ -62,7 +62,7 @@ public sealed record WorkflowRequest(IReadOnlyList<string>? SecondFactors, IRead
 public sealed record AuthenticationOptionsRequest(bool? NumberMatching, bool? EmailCodesCountAsMfa, bool? TemporaryCodesForWebSso);
 
 /// <summary>
-/// PUT /admin/api/workflow-policy. Omitted parts stay as they are. <see cref="Enroll"/> maps user policy id -> enrollment
+/// PUT /console/api/workflow-policy. Omitted parts stay as they are. <see cref="Enroll"/> maps user policy id -> enrollment
 /// rule id ("Enroll > Associate user policies"); a user policy belongs to exactly one rule, so the map is the whole truth.
 /// </summary>
 public sealed record WorkflowPolicyRequest(WorkflowRequest? WebSso, WorkflowRequest? RemoteAccess, WorkflowRequest? SecondFactorOnly,

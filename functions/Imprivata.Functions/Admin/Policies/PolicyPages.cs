@@ -25,7 +25,7 @@ public static class PolicyPages
                 all.Where(p => form.ContainsKey("enroll." + p.Id)).ToDictionary(p => p.Id, p => Text(form, "enroll." + p.Id)));
             var result = await policies.SaveWorkflowAsync(Actor(http), request, http.RequestAborted);
             if (result.Succeeded)
-                return AdminHttp.SeeOther(Back("/admin/workflow-policy", null));
+                return AdminHttp.SeeOther(Back("/console/workflow-policy", null));
             var current = await policies.GetWorkflowAsync(http.RequestAborted);
             var draft = request.ToPolicy(current, out var typed) is null ? typed : current;
             return await WorkflowPageAsync(http, policies, draft, request.Enroll, result.Describe(), null, result.FailureStatus);
@@ -39,7 +39,7 @@ public static class PolicyPages
             var form = await FormAsync(http);
             var result = await policies.CreateUserPolicyAsync(Actor(http), UserPolicyFrom(form), http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back($"/admin/user-policies/{result.Value!.Id}", null))
+                ? AdminHttp.SeeOther(Back($"/console/user-policies/{result.Value!.Id}", null))
                 : Page<UserPoliciesPage>(await ListParametersAsync(http, policies, (Text(form, "name"), Text(form, "description"), Text(form, "order")), result.Describe(), null),
                     result.FailureStatus);
         });
@@ -56,14 +56,14 @@ public static class PolicyPages
                 return await PolicyPageAsync(http, id, policies, picker, request.ToPolicy(id), form, Text(form, "find"), null, null);
             var result = await policies.UpdateUserPolicyAsync(Actor(http), id, request, http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back($"/admin/user-policies/{Uri.EscapeDataString(id)}", null))
+                ? AdminHttp.SeeOther(Back($"/console/user-policies/{Uri.EscapeDataString(id)}", null))
                 : await PolicyPageAsync(http, id, policies, picker, request.ToPolicy(id), form, null, result.Describe(), null, result.FailureStatus);
         });
 
         write.MapPost("/user-policies/{id}/delete", async (string id, HttpContext http, PolicyAdministration policies) =>
         {
             var result = await policies.DeleteUserPolicyAsync(Actor(http), id, http.RequestAborted);
-            return AdminHttp.SeeOther(result.Succeeded ? Back("/admin/user-policies", null) : Back($"/admin/user-policies/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(result.Succeeded ? Back("/console/user-policies", null) : Back($"/console/user-policies/{Uri.EscapeDataString(id)}", result.Error));
         });
 
         write.MapGet("/enrollment-rules/new", (HttpContext http) =>
@@ -74,28 +74,28 @@ public static class PolicyPages
             var form = await FormAsync(http);
             var result = await policies.CreateRuleAsync(Actor(http), RuleFrom(form), http.RequestAborted);
             return result.Succeeded
-                ? AdminHttp.SeeOther(Back("/admin/workflow-policy", null))
+                ? AdminHttp.SeeOther(Back("/console/workflow-policy", null))
                 : Page<EnrollmentRuleEditPage>(new { Admin = Actor(http), Rule = (EnrollmentRule?)null, Draft = RuleDraft(form, ""), Error = result.Describe() }, result.FailureStatus);
         });
 
         write.MapGet("/enrollment-rules/{id}", async (string id, HttpContext http, PolicyAdministration policies) =>
             await policies.GetRuleAsync(id, http.RequestAborted) is { } rule
                 ? Page<EnrollmentRuleEditPage>(new { Admin = Actor(http), Rule = rule, Error = Error(http), Notice = Notice(http) })
-                : AdminHttp.SeeOther(Back("/admin/workflow-policy", "not_found")));
+                : AdminHttp.SeeOther(Back("/console/workflow-policy", "not_found")));
 
         write.MapPost("/enrollment-rules/{id}", async (string id, HttpContext http, PolicyAdministration policies) =>
         {
             var form = await FormAsync(http);
             var result = await policies.UpdateRuleAsync(Actor(http), id, RuleFrom(form), http.RequestAborted);
             if (result.Succeeded || await policies.GetRuleAsync(id, http.RequestAborted) is not { } rule)
-                return AdminHttp.SeeOther(Back($"/admin/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
+                return AdminHttp.SeeOther(Back($"/console/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
             return Page<EnrollmentRuleEditPage>(new { Admin = Actor(http), Rule = rule, Draft = RuleDraft(form, id), Error = result.Describe() }, result.FailureStatus);
         });
 
         write.MapPost("/enrollment-rules/{id}/delete", async (string id, HttpContext http, PolicyAdministration policies) =>
         {
             var result = await policies.DeleteRuleAsync(Actor(http), id, http.RequestAborted);
-            return AdminHttp.SeeOther(result.Succeeded ? Back("/admin/workflow-policy", null) : Back($"/admin/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
+            return AdminHttp.SeeOther(result.Succeeded ? Back("/console/workflow-policy", null) : Back($"/console/enrollment-rules/{Uri.EscapeDataString(id)}", result.Error));
         });
     }
 
@@ -125,7 +125,7 @@ public static class PolicyPages
     {
         var ct = http.RequestAborted;
         if (await policies.GetUserPolicyAsync(id, ct) is not { } saved)
-            return AdminHttp.SeeOther(Back("/admin/user-policies", "not_found"));
+            return AdminHttp.SeeOther(Back("/console/user-policies", "not_found"));
         var policy = draft ?? saved;
         var groupQuery = form is null ? http.Request.Query["groupq"].ToString() : Text(form, "groupq");
         var userQuery = form is null ? http.Request.Query["userq"].ToString() : Text(form, "userq");

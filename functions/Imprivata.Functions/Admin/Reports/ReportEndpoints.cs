@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Imprivata.Functions.Admin.Reports;
 
 /// <summary>
-/// Reports as JSON (/admin/api/reports/...), as console pages (/admin/reports/...) and as CSV (same paths + ".csv").
+/// Reports as JSON (/console/api/reports/...), as console pages (/console/reports/...) and as CSV (same paths + ".csv").
 /// Helpdesk and up: the helpdesk already reads users and their e-mail addresses, and chases users who have not enrolled.
 /// Filters are query parameters: factor (a factor name), policy (a user policy id), username (contains).
 /// </summary>
@@ -55,7 +55,7 @@ public static class ReportEndpoints
                 Admin = AdminPrincipal.Required(http), Filter = filter, Error = error is null ? null : AdminMessages.Describe(error),
                 Policies = await policies.ListUserPoliciesAsync(http.RequestAborted),
                 Rows = error is null ? await reports.EnrolledUsersAsync(filter, http.RequestAborted) : [],
-                CsvLink = $"/admin/reports/{EnrolledUsers}.csv{http.Request.QueryString}",
+                CsvLink = $"/console/reports/{EnrolledUsers}.csv{http.Request.QueryString}",
             });
         });
 
@@ -67,7 +67,7 @@ public static class ReportEndpoints
                 Admin = AdminPrincipal.Required(http), Filter = filter,
                 Policies = await policies.ListUserPoliciesAsync(http.RequestAborted),
                 Rows = await reports.UnenrolledRemoteAccessAsync(filter, http.RequestAborted),
-                CsvLink = $"/admin/reports/{UnenrolledRemoteAccess}.csv{http.Request.QueryString}",
+                CsvLink = $"/console/reports/{UnenrolledRemoteAccess}.csv{http.Request.QueryString}",
             });
         });
 
@@ -79,7 +79,7 @@ public static class ReportEndpoints
                 Admin = AdminPrincipal.Required(http), Filter = filter, Error = error,
                 Rows = error is null ? await report.RunAsync(filter, http.RequestAborted) : [],
                 AppNames = await report.AppNamesAsync(http.RequestAborted),
-                CsvLink = $"/admin/reports/{AuditLog}.csv{http.Request.QueryString}",
+                CsvLink = $"/console/reports/{AuditLog}.csv{http.Request.QueryString}",
             });
         });
 

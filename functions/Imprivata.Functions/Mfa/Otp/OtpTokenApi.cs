@@ -5,14 +5,14 @@ using Imprivata.Functions.Admin;
 namespace Imprivata.Functions.Mfa.Otp;
 
 /// <summary>
-/// /admin/api/otp-tokens (superadmin): import a CSV (the body as text/csv, or a multipart "file"), list without seeds,
+/// /console/api/otp-tokens (superadmin): import a CSV (the body as text/csv, or a multipart "file"), list without seeds,
 /// assign to a user, unassign, resync an HOTP token with two consecutive codes.
 /// </summary>
 public static class OtpTokenApi
 {
     public static void MapOtpTokenApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/admin/api/otp-tokens").AddEndpointFilter(new AdminAccessFilter(AdminRole.Superadmin, AdminSurface.Api));
+        var api = app.MapGroup("/console/api/otp-tokens").AddEndpointFilter(new AdminAccessFilter(AdminRole.Superadmin, AdminSurface.Api));
 
         api.MapGet("", async (OtpTokenAdministration tokens, CancellationToken ct) => Results.Json(await tokens.ListAsync(ct), AdminHttp.Json));
 

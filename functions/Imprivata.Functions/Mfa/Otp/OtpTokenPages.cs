@@ -13,7 +13,7 @@ namespace Imprivata.Functions.Mfa.Otp;
 /// </summary>
 public static class OtpTokenPages
 {
-    private const string Path = "/admin/otp-tokens";
+    private const string Path = "/console/otp-tokens";
 
     /// <summary>What the assign and resync forms hold when shown again.</summary>
     public sealed record Typed(string? AssignSerial = null, string? Username = null, string? ResyncSerial = null);

@@ -7,7 +7,7 @@ namespace Imprivata.Functions.Mfa.Push;
 /// <summary>Console page "Fraud alerts" (helpdesk and superadmin): users whose pushes are stopped, and clearing the stop.</summary>
 public static class FraudAlertPages
 {
-    public const string Path = "/admin/fraud-alerts";
+    public const string Path = "/console/fraud-alerts";
 
     public static void MapFraudAlertPages(this IEndpointRouteBuilder app)
     {

@@ -3,12 +3,12 @@ using Imprivata.Functions.Admin;
 
 namespace Imprivata.Functions.Mfa.Push;
 
-/// <summary>/admin/api/push: the fraud alerts (<see cref="FraudAlerts"/>) as JSON. Helpdesk and up.</summary>
+/// <summary>/console/api/push: the fraud alerts (<see cref="FraudAlerts"/>) as JSON. Helpdesk and up.</summary>
 public static class PushAdminApi
 {
     public static void MapPushAdminApi(this IEndpointRouteBuilder app)
     {
-        var helpdesk = app.MapGroup("/admin/api/push").AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Api));
+        var helpdesk = app.MapGroup("/console/api/push").AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Api));
 
         helpdesk.MapGet("/fraud-reports", async (FraudAlerts alerts, CancellationToken ct) => Results.Json(await alerts.ListAsync(ct), AdminHttp.Json));
 

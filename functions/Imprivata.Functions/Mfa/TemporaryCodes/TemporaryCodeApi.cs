@@ -4,14 +4,14 @@ using Imprivata.Functions.Admin;
 namespace Imprivata.Functions.Mfa.TemporaryCodes;
 
 /// <summary>
-/// Temporary codes in the admin API, for helpdesk and superadmins: GET /admin/api/temporary-codes (active codes),
-/// GET / POST / DELETE /admin/api/users/{id}/temporary-code. The POST response is the only place the code ever appears.
+/// Temporary codes in the admin API, for helpdesk and superadmins: GET /console/api/temporary-codes (active codes),
+/// GET / POST / DELETE /console/api/users/{id}/temporary-code. The POST response is the only place the code ever appears.
 /// </summary>
 public static class TemporaryCodeApi
 {
     public static void MapTemporaryCodeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/admin/api").AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Api));
+        var api = app.MapGroup("/console/api").AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Api));
 
         api.MapGet("/temporary-codes", async (TemporaryCodeAdministration codes, CancellationToken ct) =>
             Results.Json(await codes.ListActiveAsync(ct), AdminHttp.Json));

@@ -10,7 +10,7 @@ namespace Imprivata.Functions.Mfa.TemporaryCodes;
 /// </summary>
 public static class TemporaryCodePages
 {
-    private const string Path = "/admin/temporary-codes";
+    private const string Path = "/console/temporary-codes";
 
     public static void MapTemporaryCodePages(this IEndpointRouteBuilder app)
     {

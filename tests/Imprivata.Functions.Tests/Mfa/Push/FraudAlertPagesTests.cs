@@ -38,12 +38,12 @@ public sealed class FraudAlertPagesTests : IAsyncLifetime
         var victor = await BlockedAsync("victor");
         using var desk = await _host.SignInAsync("helen");
 
-        var users = await desk.Http.GetStringAsync("/admin/users");
-        var page = await desk.Http.GetStringAsync("/admin/fraud-alerts");
-        var cleared = await desk.PostFormAsync($"/admin/fraud-alerts/{victor.Id}/clear");
+        var users = await desk.Http.GetStringAsync("/console/users");
+        var page = await desk.Http.GetStringAsync("/console/fraud-alerts");
+        var cleared = await desk.PostFormAsync($"/console/fraud-alerts/{victor.Id}/clear");
         var after = await desk.Http.GetStringAsync(cleared.Headers.Location!.OriginalString);
 
-        Assert.Contains("href=\"/admin/fraud-alerts\"", users);
+        Assert.Contains("href=\"/console/fraud-alerts\"", users);
         Assert.Contains($"id=\"fraud-{victor.Id}\"", page);
         Assert.Contains("7 Dec 2026, 20:14:03 UTC", page);
         Assert.Contains("Payroll", page);
@@ -63,11 +63,11 @@ public sealed class FraudAlertPagesTests : IAsyncLifetime
         var boss = await BlockedAsync("boss", AdminRole.Superadmin);
         using var desk = await _host.SignInAsync("helen");
 
-        var page = await desk.Http.GetStringAsync("/admin/fraud-alerts");
-        var refused = await desk.PostFormAsync($"/admin/fraud-alerts/{boss.Id}/clear");
+        var page = await desk.Http.GetStringAsync("/console/fraud-alerts");
+        var refused = await desk.PostFormAsync($"/console/fraud-alerts/{boss.Id}/clear");
         var shown = await desk.Http.GetStringAsync(refused.Headers.Location!.OriginalString);
 
-        Assert.DoesNotContain($"/admin/fraud-alerts/{boss.Id}/clear", page);
+        Assert.DoesNotContain($"/console/fraud-alerts/{boss.Id}/clear", page);
         Assert.Contains(Html(AdminMessages.Describe(AdminPrincipal.AdministratorAccount)), page);
         Assert.Contains(Html(AdminMessages.Describe(AdminPrincipal.AdministratorAccount)), shown);
         Assert.True((await _host.App.Services.GetRequiredService<PushApproval>().UserStateAsync(boss.Id, default)).FraudBlocked);
@@ -80,10 +80,10 @@ public sealed class FraudAlertPagesTests : IAsyncLifetime
         var desk = await BlockedAsync("desk", AdminRole.Helpdesk);
         using var root = await _host.SignInAsync("root");
 
-        var cleared = await root.PostFormAsync($"/admin/fraud-alerts/{desk.Id}/clear");
+        var cleared = await root.PostFormAsync($"/console/fraud-alerts/{desk.Id}/clear");
 
-        Assert.Equal("/admin/fraud-alerts?cleared=1", cleared.Headers.Location?.OriginalString);
-        Assert.Contains("Fraud alerts", await root.Http.GetStringAsync("/admin/reports"));
+        Assert.Equal("/console/fraud-alerts?cleared=1", cleared.Headers.Location?.OriginalString);
+        Assert.Contains("Fraud alerts", await root.Http.GetStringAsync("/console/reports"));
     }
 
     [Fact]
@@ -92,6 +92,6 @@ public sealed class FraudAlertPagesTests : IAsyncLifetime
         await _host.CreateUserAsync("root", AdminRole.Superadmin);
         using var root = await _host.SignInAsync("root");
 
-        Assert.Contains("No fraud alerts", await root.Http.GetStringAsync("/admin/fraud-alerts"));
+        Assert.Contains("No fraud alerts", await root.Http.GetStringAsync("/console/fraud-alerts"));
     }
 }

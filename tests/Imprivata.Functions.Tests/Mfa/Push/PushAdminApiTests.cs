@@ -29,17 +29,17 @@ public class PushAdminApiTests
         Assert.True((await push.DecideAsync(new PushDecision { ChallengeId = id, Kind = PushDecisionKind.ReportFraud, Signature = signature }, CancellationToken.None)).Recorded);
         using var helpdesk = await host.SignInAsync("helen");
 
-        var list = await helpdesk.Http.GetFromJsonAsync<List<FraudReportView>>("/admin/api/push/fraud-reports");
-        var noCsrf = await helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/push/fraud-reports/{victim.Id}/clear", withCsrf: false);
-        var cleared = await helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/push/fraud-reports/{victim.Id}/clear");
-        var again = await helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/push/fraud-reports/{victim.Id}/clear");
+        var list = await helpdesk.Http.GetFromJsonAsync<List<FraudReportView>>("/console/api/push/fraud-reports");
+        var noCsrf = await helpdesk.SendAsync(HttpMethod.Post, $"/console/api/push/fraud-reports/{victim.Id}/clear", withCsrf: false);
+        var cleared = await helpdesk.SendAsync(HttpMethod.Post, $"/console/api/push/fraud-reports/{victim.Id}/clear");
+        var again = await helpdesk.SendAsync(HttpMethod.Post, $"/console/api/push/fraud-reports/{victim.Id}/clear");
 
         var report = Assert.Single(list!);
         Assert.Equal((victim.Id, "victor", "Payroll", "203.0.113.5"), (report.UserId, report.Username, report.App, report.Ip));
         Assert.Equal(HttpStatusCode.Forbidden, noCsrf.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, cleared.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
-        Assert.Empty((await helpdesk.Http.GetFromJsonAsync<List<FraudReportView>>("/admin/api/push/fraud-reports"))!);
+        Assert.Empty((await helpdesk.Http.GetFromJsonAsync<List<FraudReportView>>("/console/api/push/fraud-reports"))!);
         List<Core.Audit.AuditEvent> events;
         lock (host.Audit.Events)
             events = [.. host.Audit.Events];
@@ -60,7 +60,7 @@ public class PushAdminApiTests
         var boss = await host.CreateUserAsync("boss", AdminRole.Superadmin);
         using var helpdesk = await host.SignInAsync("helen");
 
-        var refused = await helpdesk.SendAsync(HttpMethod.Post, $"/admin/api/push/fraud-reports/{boss.Id}/clear");
+        var refused = await helpdesk.SendAsync(HttpMethod.Post, $"/console/api/push/fraud-reports/{boss.Id}/clear");
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         lock (host.Audit.Events)
@@ -73,7 +73,7 @@ public class PushAdminApiTests
         await using var host = await AdminHost.StartAsync();
         using var anonymous = host.NewClient();
 
-        var response = await anonymous.Http.GetAsync("/admin/api/push/fraud-reports");
+        var response = await anonymous.Http.GetAsync("/console/api/push/fraud-reports");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

@@ -16,10 +16,10 @@ public sealed class TemporaryCodePagesTests : SignedInSuperadmin
         await Host.CreateUserAsync("brienne");
         await Host.CreateUserAsync("nurse");
 
-        var found = await Root.Http.GetStringAsync("/admin/temporary-codes?q=BRIEN");
-        var chosen = await Root.Http.GetStringAsync("/admin/temporary-codes?username=" + Uri.EscapeDataString("O'Brien"));
+        var found = await Root.Http.GetStringAsync("/console/temporary-codes?q=BRIEN");
+        var chosen = await Root.Http.GetStringAsync("/console/temporary-codes?username=" + Uri.EscapeDataString("O'Brien"));
 
-        Assert.Contains(Html("/admin/temporary-codes?username=" + Uri.EscapeDataString("O'Brien")), found);
+        Assert.Contains(Html("/console/temporary-codes?username=" + Uri.EscapeDataString("O'Brien")), found);
         Assert.Contains(">brienne</a>", found);
         Assert.DoesNotContain(">nurse</a>", found);
         Assert.Contains("name=\"username\" placeholder=\"Username\" aria-label=\"Username\" required maxlength=\"64\" value=\"" + Html("O'Brien") + "\"", chosen);
@@ -32,7 +32,7 @@ public sealed class TemporaryCodePagesTests : SignedInSuperadmin
         await Host.CreateUserAsync("boss", AdminRole.Superadmin);
         using var desk = await Host.SignInAsync("desk");
 
-        var page = await RefusedPageAsync(await desk.PostFormAsync("/admin/temporary-codes/issue", ("username", "boss"), ("validity", "4h")), HttpStatusCode.Forbidden);
+        var page = await RefusedPageAsync(await desk.PostFormAsync("/console/temporary-codes/issue", ("username", "boss"), ("validity", "4h")), HttpStatusCode.Forbidden);
 
         Assert.Contains(Html(AdminMessages.Describe(AdminPrincipal.AdministratorAccount)), page);
         Assert.Contains("value=\"boss\"", page);
@@ -42,7 +42,7 @@ public sealed class TemporaryCodePagesTests : SignedInSuperadmin
     [Fact]
     public async Task Issue_UnknownUser_404_SaysSo()
     {
-        var page = await RefusedPageAsync(await Root.PostFormAsync("/admin/temporary-codes/issue", ("username", "nobody")), HttpStatusCode.NotFound);
+        var page = await RefusedPageAsync(await Root.PostFormAsync("/console/temporary-codes/issue", ("username", "nobody")), HttpStatusCode.NotFound);
 
         Assert.Contains(Html(AdminMessages.Describe("user_not_found")), page);
         Assert.Contains("value=\"nobody\"", page);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Imprivata.Functions.Tests.Login.Mfa;
+namespace Imprivata.Functions.Tests.Login;
 
 /// <summary>The password login continued by the policy engine's plan: second factor, enrollment prompt, denial, throttle.</summary>
 public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFixture>
