@@ -62,7 +62,7 @@ else
 fi
 
 # The demo (functions/Imprivata.Demo) is the service as packaged plus the demo seed, the sample app and the LAN mode; its
-# content root (wwwroot, appsettings.json) is the service's.
+# content root (appsettings.json) is the service's.
 say "Building the service"
 dotnet build functions/Imprivata.Demo -c Release -nologo -clp:ErrorsOnly
 

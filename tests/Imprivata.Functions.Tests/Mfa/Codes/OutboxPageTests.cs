@@ -1,6 +1,7 @@
 using System.Net;
 using Imprivata.Core.Mfa.Codes;
 using Imprivata.Core.UserDirectory;
+using Imprivata.Functions.Admin;
 using Imprivata.Functions.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,7 +31,7 @@ public class OutboxPageTests
         using var response = await client.GetAsync("/outbox");
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/admin/login", response.Headers.Location?.OriginalString);
+        Assert.Equal(AdminHttp.ConsolePath + "/login", response.Headers.Location?.OriginalString);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(2, messages.Count);
         foreach (var message in messages)
