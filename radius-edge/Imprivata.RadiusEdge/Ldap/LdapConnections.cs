@@ -29,10 +29,42 @@ internal static class LdapConnections
         if (ldaps)
             session.SecureSocketLayer = true;
         else if (profile.StartTls)
-            // RFC 4513 §3: TLS before any bind, so neither password crosses the network in clear.
+        {
+            NameTheServer(connection);
+            // RFC 4513 §3: TLS before any bind with a password, so neither password crosses the network in clear.
             session.StartTransportLayerSecurity(null);
+        }
         return connection;
     }
+
+    /// <summary>
+    /// On Linux, System.DirectoryServices.Protocols hands libldap the server's address only when the connection is first
+    /// used, and a StartTLS before that fails as "server unavailable": an anonymous bind (no name, no password, RFC 4513
+    /// §5.1.1) uses it first. A directory that refuses anonymous binds has still been reached, which is all this is for.
+    /// </summary>
+    private static void NameTheServer(LdapConnection connection)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        var authType = connection.AuthType;
+        connection.AuthType = AuthType.Anonymous;
+        try
+        {
+            connection.Bind();
+        }
+        catch (LdapException ex) when (ex.ErrorCode is ConfidentialityRequired or InappropriateAuthentication or InvalidCredentials
+                                           or InsufficientAccessRights or UnwillingToPerform)
+        {
+        }
+        finally
+        {
+            connection.AuthType = authType;
+        }
+    }
+
+    // RFC 4511 §4.1.9 result codes a directory may give an anonymous bind it does not allow.
+    private const int ConfidentialityRequired = 13, InappropriateAuthentication = 48, InvalidCredentials = 49,
+        InsufficientAccessRights = 50, UnwillingToPerform = 53;
 
     /// <summary>A connection bound as the service account (or anonymous without one).</summary>
     public static LdapConnection Open(LdapProfileOptions profile, NetworkCredential? credential)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Imprivata.RadiusEdge.Ldap;
 
 namespace Imprivata.RadiusEdge.Tests.Infrastructure;
@@ -8,7 +10,8 @@ namespace Imprivata.RadiusEdge.Tests.Infrastructure;
 /// <summary>
 /// A real OpenLDAP <c>slapd</c> (Debian packages slapd and ldap-utils) on a loopback port, in the foreground, with a
 /// temporary configuration and database, seeded with ldapadd. OpenLDAP has no LDAP_MATCHING_RULE_IN_CHAIN; its memberof
-/// overlay keeps <c>memberOf</c> on users and on groups nested in groups, which is what the edge's walk reads.
+/// overlay keeps <c>memberOf</c> on users and on groups nested in groups, which is what the edge's walk reads. It listens
+/// for ldap:// (StartTLS offered) and ldaps:// with a server certificate for 127.0.0.1 from a test CA in <see cref="CaDirectory"/>.
 /// <para>People: nemo (password <see cref="NemoPassword"/>) in "vpn users", which is itself in "clinicians", which is in
 /// "staff"; zoe (<see cref="ZoePassword"/>) in no group; the service account <see cref="ServiceDn"/> reads everything
 /// but passwords.</para>
@@ -32,7 +35,11 @@ public sealed class Slapd : IAsyncLifetime
     private Process? _process;
 
     public int Port { get; private set; }
+    public int LdapsPort { get; private set; }
     public string Url => $"ldap://127.0.0.1:{Port}";
+    public string LdapsUrl => $"ldaps://127.0.0.1:{LdapsPort}";
+    /// <summary>The directory holding only the test CA's certificate (PEM): what a profile trusts for this slapd's TLS.</summary>
+    public string CaDirectory => Path.Combine(_dir, "ca");
 
     /// <summary>A profile for this directory (OpenLDAP names: inetOrgPerson and uid instead of AD's user and sAMAccountName).</summary>
     public LdapProfileOptions Profile(Action<LdapProfileOptions>? change = null)
@@ -54,13 +61,15 @@ public sealed class Slapd : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Port = Ports.FreeTcp();
+        LdapsPort = Ports.FreeTcp();
         Directory.CreateDirectory(Path.Combine(_dir, "data"));
+        WriteCertificates();
         var config = Path.Combine(_dir, "slapd.conf");
         await File.WriteAllTextAsync(config, Config());
         _process = Process.Start(new ProcessStartInfo(SlapdPath)
         {
             // -d: stay in the foreground (the test owns the process); only the loopback listener.
-            ArgumentList = { "-d", "0", "-f", config, "-h", $"ldap://127.0.0.1:{Port}/" },
+            ArgumentList = { "-d", "0", "-f", config, "-h", $"ldap://127.0.0.1:{Port}/ ldaps://127.0.0.1:{LdapsPort}/" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -71,6 +80,34 @@ public sealed class Slapd : IAsyncLifetime
         _process.BeginErrorReadLine();
         await WaitUntilListeningAsync();
         await LdapAddAsync(Seed());
+    }
+
+    /// <summary>A CA and a server certificate it signs for 127.0.0.1, as PEM files slapd (GnuTLS) and libldap read.</summary>
+    private void WriteCertificates()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=Slapd Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+
+        using var serverKey = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        using var server = request.Create(ca, now.AddHours(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(12));
+
+        Directory.CreateDirectory(CaDirectory);
+        File.WriteAllText(Path.Combine(CaDirectory, "ca.pem"), ca.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_dir, "server.pem"), server.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_dir, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
     }
 
     private async Task WaitUntilListeningAsync()
@@ -120,6 +157,8 @@ public sealed class Slapd : IAsyncLifetime
         moduleload back_mdb
         moduleload memberof
         pidfile {_dir}/slapd.pid
+        TLSCertificateFile {_dir}/server.pem
+        TLSCertificateKeyFile {_dir}/server.key
         database mdb
         suffix "{Suffix}"
         rootdn "{RootDn}"

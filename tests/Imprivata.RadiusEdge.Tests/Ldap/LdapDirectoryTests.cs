@@ -92,6 +92,48 @@ public sealed class LdapDirectoryTests(Slapd slapd) : IClassFixture<Slapd>
     }
 
     [Fact]
+    public async Task Verify_LdapsWithTheProfilesCa_Passes()
+    {
+        var verdict = await Verify("nemo", Slapd.NemoPassword, p =>
+        {
+            p.Url = slapd.LdapsUrl;
+            p.CaCertificatesDirectory = slapd.CaDirectory;
+        });
+
+        Assert.Equal(DirectoryOutcome.Passed, verdict.Outcome);
+        Assert.Contains(Slapd.Staff, verdict.Groups);
+    }
+
+    [Fact]
+    public async Task Verify_StartTlsWithTheProfilesCa_Passes()
+    {
+        var verdict = await Verify("nemo", Slapd.NemoPassword, p =>
+        {
+            p.StartTls = true;
+            p.CaCertificatesDirectory = slapd.CaDirectory;
+        });
+
+        Assert.Equal(DirectoryOutcome.Passed, verdict.Outcome);
+    }
+
+    // RFC 4513 §3.1.3: the server's certificate is checked; a CA the profile does not trust means no bind at all.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Verify_TlsToAnUntrustedCertificate_IsUnavailable(bool ldaps)
+    {
+        var verdict = await Verify("nemo", Slapd.NemoPassword, p =>
+        {
+            if (ldaps)
+                p.Url = slapd.LdapsUrl;
+            else
+                p.StartTls = true;
+        });
+
+        Assert.Equal(DirectoryOutcome.Unavailable, verdict.Outcome);
+    }
+
+    [Fact]
     public async Task Verify_ServiceAccountRefused_IsUnavailableNotRejected()
     {
         var verdict = await Verify("nemo", Slapd.NemoPassword, p => p.BindPassword = "wrong-service-password");
