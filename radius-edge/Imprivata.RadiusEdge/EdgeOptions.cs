@@ -23,7 +23,10 @@ public sealed class EdgeOptions
     /// <summary>How long a request waits for the backend's decision; 35 s so that a 30 s push fits. Then: no answer.</summary>
     public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(35);
 
-    /// <summary>The longest one send to the bridge may take; then the request is forgotten and the NAS's retry tries again.</summary>
+    /// <summary>
+    /// The longest one send to the bridge may take. A send that timed out may still land, so the request stays pending
+    /// until its deadline and the NAS's retransmissions are duplicates (RFC 5080 §2.2.2); only a refused send is forgotten.
+    /// </summary>
     public TimeSpan BridgeSendTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest "hold" decisions may keep a request pending, counted from the arrival of the first hold.</summary>
