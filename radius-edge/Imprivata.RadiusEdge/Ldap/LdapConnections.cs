@@ -12,11 +12,12 @@ internal static class LdapConnections
     {
         var url = new Uri(profile.Url!);
         var ldaps = url.Scheme == "ldaps";
-        var connection = new LdapConnection(new LdapDirectoryIdentifier(url.Host, url.IsDefaultPort || url.Port <= 0 ? (ldaps ? LdapsPort : LdapPort) : url.Port))
-        {
-            AuthType = AuthType.Basic,
-            Timeout = profile.Timeout,
-        };
+        var connection = LibLdapTimeouts.Create(profile.Timeout, () =>
+            new LdapConnection(new LdapDirectoryIdentifier(url.Host, url.IsDefaultPort || url.Port <= 0 ? (ldaps ? LdapsPort : LdapPort) : url.Port))
+            {
+                AuthType = AuthType.Basic,
+                Timeout = profile.Timeout,
+            });
         var session = connection.SessionOptions;
         session.ProtocolVersion = 3;
         session.ReferralChasing = ReferralChasingOptions.None;

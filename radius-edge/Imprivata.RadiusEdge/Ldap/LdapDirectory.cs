@@ -17,18 +17,32 @@ public sealed class LdapDirectory(IOptions<EdgeOptions> options, ILogger<LdapDir
 
     public bool HasProfile(string name) => options.Value.Ldap.ContainsKey(name);
 
+    /// <summary>The whole check is several directory operations, each bounded by the profile's timeout; this bounds their sum.</summary>
+    public const int OperationsBudget = 4;
+
     /// <summary>Checks the password; runs the blocking LDAP calls off the caller's thread.</summary>
-    public Task<DirectoryVerdict> VerifyAsync(string profileName, string user, string password, CancellationToken ct)
+    public async Task<DirectoryVerdict> VerifyAsync(string profileName, string user, string password, CancellationToken ct)
     {
         if (!options.Value.Ldap.TryGetValue(profileName, out var profile))
         {
             logger.LogError("LDAP profile {Profile} is not configured", profileName);
-            return Task.FromResult(DirectoryVerdict.Unavailable("profile_missing", DirectoryUnavailable.NoAnswer));
+            return DirectoryVerdict.Unavailable("profile_missing", DirectoryUnavailable.NoAnswer);
         }
         // RFC 4513 §5.1.2: a simple bind with an empty password is an unauthenticated bind that many directories accept.
         if (password.Length == 0 || string.IsNullOrWhiteSpace(user))
-            return Task.FromResult(Log(profileName, user, DirectoryVerdict.Rejected("empty_credentials")));
-        return Task.Run(() => Log(profileName, user, Verify(profile, user, password)), ct);
+            return Log(profileName, user, DirectoryVerdict.Rejected("empty_credentials"));
+        var check = Task.Run(() => Verify(profile, user, password), ct);
+        try
+        {
+            return Log(profileName, user, await check.WaitAsync(profile.Timeout * OperationsBudget, ct));
+        }
+        catch (TimeoutException)
+        {
+            // libldap does not bound every wait (an ldaps handshake with a server that never speaks blocks): the request
+            // stops waiting; the blocked call ends when the directory closes the connection.
+            logger.LogWarning("LDAP directory {Url} did not finish the check within {Budget}", profile.Url, profile.Timeout * OperationsBudget);
+            return Log(profileName, user, DirectoryVerdict.Unavailable("timeout", profile.WhenUnavailable));
+        }
     }
 
     private DirectoryVerdict Verify(LdapProfileOptions profile, string user, string password)

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Imprivata.RadiusEdge.Ldap;
 using Imprivata.RadiusEdge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -139,6 +141,31 @@ public sealed class LdapDirectoryTests(Slapd slapd) : IClassFixture<Slapd>
         var verdict = await Verify("nemo", Slapd.NemoPassword, p => p.BindPassword = "wrong-service-password");
 
         Assert.Equal(DirectoryOutcome.Unavailable, verdict.Outcome);
+    }
+
+    // ldap_85 is libldap's own client-side timeout (LDAP_TIMEOUT), which the edge sets on each connection; libldap does
+    // not bound an ldaps handshake, so there the edge's bound on the whole check answers.
+    [Theory]
+    [InlineData("ldap", false, "ldap_85")]
+    [InlineData("ldap", true, "ldap_85")]
+    [InlineData("ldaps", false, "timeout")]
+    public async Task Verify_DirectoryThatNeverAnswers_IsUnavailableAfterTheTimeout(string scheme, bool startTls, string reason)
+    {
+        // Accepts the TCP connection and then says nothing, like a hung directory server.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = silent.AcceptSocketAsync();
+
+        var verdict = await Verify("nemo", Slapd.NemoPassword, p =>
+        {
+            p.Url = $"{scheme}://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+            p.StartTls = startTls;
+            p.Timeout = TimeSpan.FromSeconds(1);
+        });
+
+        Assert.Equal(DirectoryOutcome.Unavailable, verdict.Outcome);
+        Assert.Equal(reason, verdict.Reason);
+        (await accepted).Dispose();
     }
 
     [Fact]
