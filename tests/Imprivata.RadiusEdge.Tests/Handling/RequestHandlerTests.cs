@@ -24,6 +24,7 @@ public sealed class RequestHandlerTests : IDisposable
     private readonly RSA _backendKey = RSA.Create(2048);
     private readonly PendingTable _pending = new(10);
     private readonly FakeTimeProvider _time = new();
+    private readonly RecordingSender _sender = new();
 
     private RequestHandler Handler(IBridge bridge, EdgeOptions? options = null, FirstFactorMode mode = FirstFactorMode.Directory)
     {
@@ -33,12 +34,15 @@ public sealed class RequestHandlerTests : IDisposable
         var wrapped = Options.Create(options);
         var clients = new NasClientDirectory(new StaticMonitor(new NasClientsFile
         {
-            RadiusClients = [new NasClientOptions { Name = "vpn", Address = "127.0.0.1", Secret = Secret, FirstFactor = mode }],
+            RadiusClients = [new NasClientOptions
+            {
+                Name = "vpn", Address = "127.0.0.1", Secret = Secret, FirstFactor = mode, Ldap = mode == FirstFactorMode.Ldap ? "corp" : null,
+            }],
         }), NullLogger<NasClientDirectory>.Instance);
         return new RequestHandler(clients, new DuplicateCache(_time, 100, TimeSpan.FromSeconds(60)), _pending, bridge,
             new BridgeRequestFactory(new PasswordSealer(wrapped), RadiusDictionary.Default, wrapped),
             new FirstFactorStep(new LdapDirectory(wrapped, NullLogger<LdapDirectory>.Instance)),
-            new ReplyBuilder(RadiusDictionary.Default, NullLogger<ReplyBuilder>.Instance), new NoSender(),
+            new ReplyBuilder(RadiusDictionary.Default, NullLogger<ReplyBuilder>.Instance), _sender,
             new ExchangeLog(wrapped, NullLogger<ExchangeLog>.Instance, _time), wrapped, _time, NullLogger<RequestHandler>.Instance);
     }
 
@@ -137,6 +141,42 @@ public sealed class RequestHandlerTests : IDisposable
         Assert.Equal("123456", Encoding.UTF8.GetString(PasswordSeal.Open(sent.Password!, _backendKey, sent.RequestId, sent.EdgeId)));
     }
 
+    private static EdgeOptions DirectoryDown(DirectoryUnavailable whenUnavailable)
+    {
+        var options = new EdgeOptions();
+        options.Ldap["corp"] = new LdapProfileOptions
+        {
+            Url = $"ldap://127.0.0.1:{Ports.FreeTcp()}", UserSearchBase = "dc=example,dc=test", Timeout = TimeSpan.FromSeconds(2),
+            WhenUnavailable = whenUnavailable,
+        };
+        return options;
+    }
+
+    [Fact]
+    public async Task Forward_LdapDirectoryDownWithReject_RejectsWithoutReachingTheBackend()
+    {
+        var bridge = new RecordingBridge();
+
+        await Handle(Handler(bridge, DirectoryDown(DirectoryUnavailable.Reject), FirstFactorMode.Ldap),
+            TestRequests.AccessRequest(Secret, 9, "nemo", "arctangent"));
+
+        Assert.Empty(bridge.Sent);
+        Assert.Equal((byte)RadiusCode.AccessReject, Assert.Single(_sender.Sent)[0]);
+    }
+
+    [Fact]
+    public async Task Forward_LdapDirectoryDownWithNoAnswer_StaysSilentWithoutReachingTheBackend()
+    {
+        var bridge = new RecordingBridge();
+
+        await Handle(Handler(bridge, DirectoryDown(DirectoryUnavailable.NoAnswer), FirstFactorMode.Ldap),
+            TestRequests.AccessRequest(Secret, 10, "nemo", "arctangent"));
+
+        Assert.Empty(bridge.Sent);
+        Assert.Empty(_sender.Sent);
+        Assert.Equal(0, _pending.Count);
+    }
+
     public void Dispose() => _backendKey.Dispose();
 
     private sealed class RecordingBridge : IBridge
@@ -158,9 +198,15 @@ public sealed class RequestHandlerTests : IDisposable
         public Task ReceiveAsync(Func<Decision, CancellationToken, Task> onDecision, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private sealed class NoSender : IReplySender
+    private sealed class RecordingSender : IReplySender
     {
-        public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public ConcurrentQueue<byte[]> Sent { get; } = new();
+
+        public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken)
+        {
+            Sent.Enqueue(datagram.ToArray());
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class StaticMonitor(NasClientsFile value) : IOptionsMonitor<NasClientsFile>
