@@ -238,6 +238,19 @@ public sealed class AdminApiTests : SignedInSuperadmin
         Assert.Equal(HttpStatusCode.Created, local.StatusCode);
     }
 
+    [Fact]
+    public async Task Apps_NullAmongTheRedirectUris_IsABadRequestWithAReason()
+    {
+        var nullRedirect = await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc", new { adminName = "EHR", displayName = "EHR", redirectUris = new string?[] { null } });
+        await AssertReason(nullRedirect, HttpStatusCode.BadRequest, "redirect_uri_invalid");
+
+        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc", new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" } }));
+        var clientId = created.GetProperty("clientId").GetString()!;
+        var update = await Root.SendAsync(HttpMethod.Put, $"/console/api/apps/{clientId}",
+            new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" }, postLogoutRedirectUris = new string?[] { "https://ehr.example/bye", null } });
+        await AssertReason(update, HttpStatusCode.BadRequest, "redirect_uri_invalid");
+    }
+
     [Theory]
     [InlineData("https://rp.example/logout#frag")]
     [InlineData("http://rp.example/logout")]
