@@ -38,6 +38,12 @@ public sealed class MfaLogin(
     /// <summary>Called after a correct password when the plan asks for more: remembers the login and sends the browser on.</summary>
     public async Task<IResult> BeginAsync(HttpContext http, DirectoryUser user, string? returnUrl, string? clientId)
     {
+        if (LoginEndpoints.ReturnUrlTooLong(returnUrl))
+        {
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.InvalidRequest, username: user.Username, userId: user.Id,
+                clientId: clientId, detail: "returnUrl too long");
+            return LoginEndpoints.ReturnUrlTooLongPage(http);
+        }
         var now = time.GetUtcNow();
         var pending = new PendingLogin
         {

@@ -21,6 +21,7 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
     internal const string GenericError = "The username or password is incorrect, or your account cannot sign in here.";
     internal static readonly Refusal NotPosted = new(RefusalKind.InvalidRequest, AuditReasons.InvalidRequest, "The sign-in form was not submitted correctly.");
     internal static readonly Refusal Expired = new(RefusalKind.InvalidRequest, AuditReasons.BadCsrf, "Your sign-in form expired. Please try again.");
+    internal static readonly Refusal ReturnUrlTooLong = new(RefusalKind.InvalidRequest, AuditReasons.InvalidRequest, "The sign-in link is too long.");
 
     /// <summary>What the steps learned so far: the audit and the page say as much as is known when one refuses.</summary>
     private sealed class Attempt
@@ -64,6 +65,8 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
             return NotPosted;
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         attempt.Form = form;
+        if (LoginEndpoints.ReturnUrlTooLong(form["returnUrl"]))
+            return ReturnUrlTooLong;
         attempt.Target = LoginEndpoints.SafeReturnUrl(form["returnUrl"]);
         attempt.Username = form["username"].ToString();
         attempt.ClientId = LoginEndpoints.ClientIdOf(attempt.Target);
@@ -100,6 +103,8 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
     {
         await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, refusal.Reason, username: attempt.User?.Username ?? attempt.Username,
             userId: attempt.User?.Id, clientId: attempt.PasswordChecked ? attempt.ClientId : null, methods: attempt.PasswordChecked ? Methods : null);
+        if (refusal == ReturnUrlTooLong)
+            return LoginEndpoints.ReturnUrlTooLongPage(http);
         var (message, status) = refusal.Kind == RefusalKind.InvalidRequest
             ? (refusal.Message, StatusCodes.Status400BadRequest)
             : (GenericError, StatusCodes.Status200OK);
