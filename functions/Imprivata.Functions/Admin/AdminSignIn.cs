@@ -9,7 +9,8 @@ namespace Imprivata.Functions.Admin;
 /// all cost one password hash and give the same answer, as does an account waiting after wrong passwords, so the response
 /// reveals nothing (OWASP authentication cheat sheet).
 /// </summary>
-public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
+public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, AuditedUsernames usernames, IAuditLog audit, TimeProvider time,
+    ILogger<AdminSignIn> logger)
 {
     public const string AuditKind = AuditKinds.AdminLogin;
 
@@ -33,7 +34,8 @@ public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts atte
             Kind = AuditKind,
             Result = reason == AuditReasons.Ok ? AuditResults.Success : AuditResults.Failure,
             Reason = reason,
-            Username = username.Length <= UserFieldRules.MaxUsernameLength ? username : username[..UserFieldRules.MaxUsernameLength],
+            // A name that names nobody may be a password typed in the wrong field: only its keyed fingerprint is recorded.
+            Username = await usernames.OfAsync(user?.Username, username, ct).ConfigureAwait(false),
             UserId = user?.Id,
             Actor = user?.Username,
             Methods = "pwd",

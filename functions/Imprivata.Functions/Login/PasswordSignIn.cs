@@ -15,7 +15,7 @@ namespace Imprivata.Functions.Login;
 /// page, and a wrong password, an unknown or disabled user and a policy's refusal all read alike (no account enumeration).
 /// </summary>
 public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, AccessSteps steps, AppAccess apps, SsoSessions sessions, MfaLogin mfa,
-    AuditTrail audit, ISettingsStore settings, IAppProfileStore profiles, TimeProvider time)
+    AuditTrail audit, AuditedUsernames usernames, ISettingsStore settings, IAppProfileStore profiles, TimeProvider time)
 {
     public const string Methods = "pwd";
     internal const string GenericError = "The username or password is incorrect, or your account cannot sign in here.";
@@ -31,6 +31,8 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
         public string? Username { get; set; }
         public string? ClientId { get; set; }
         public DirectoryUser? User { get; set; }
+        /// <summary>The username of the account the typed name named, once the password check looked it up.</summary>
+        public string? KnownUsername { get; set; }
         public bool PasswordChecked { get; set; }
     }
 
@@ -81,6 +83,7 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
         var result = await passwords.CheckAsync(attempt.Username!, attempt.Form!["password"].ToString(), http.RequestAborted);
         attempt.PasswordChecked = true;
         attempt.User = result.User;
+        attempt.KnownUsername = result.KnownUsername;
         return result.Succeeded ? null : new Refusal(RefusalKind.AccessDenied, result.Reason, GenericError);
     }
 
@@ -101,7 +104,11 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
     /// <summary>The one place a refused sign-in is audited and shown: the login page again, with what the user may be told.</summary>
     private async Task<IResult> RefuseAsync(HttpContext http, Attempt attempt, Refusal refusal)
     {
-        await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, refusal.Reason, username: attempt.User?.Username ?? attempt.Username,
+        // A typed name that named no account (or was never looked up) is recorded as a keyed fingerprint: it may be a password.
+        var username = attempt.PasswordChecked
+            ? await usernames.OfAsync(attempt.User?.Username ?? attempt.KnownUsername, attempt.Username, http.RequestAborted)
+            : await usernames.OfTypedAsync(attempt.Username, http.RequestAborted);
+        await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, refusal.Reason, username: username,
             userId: attempt.User?.Id, clientId: attempt.PasswordChecked ? attempt.ClientId : null, methods: attempt.PasswordChecked ? Methods : null);
         if (refusal == ReturnUrlTooLong)
             return LoginEndpoints.ReturnUrlTooLongPage(http);
