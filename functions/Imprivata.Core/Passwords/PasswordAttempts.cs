@@ -27,9 +27,14 @@ public sealed class PasswordAttempts(PasswordHasher hasher, AccountThrottle thro
     /// </summary>
     /// <param name="username">What was typed: a username that names nobody is counted under a keyed hash of it, so an unknown
     /// account costs the same reads and writes as a known one (its timing shows nothing) and guessing is slowed alike.</param>
-    public async Task<string> VerifyAsync(string username, DirectoryUser? user, string password, CancellationToken ct)
+    /// <param name="perAddress">When set, the account's attempts are counted per this client address: for an account whose
+    /// name everyone knows and that must stay usable (the break-glass administrator), so nobody can hold it in a wait from
+    /// elsewhere.</param>
+    public async Task<string> VerifyAsync(string username, DirectoryUser? user, string password, CancellationToken ct, string? perAddress = null)
     {
-        var counter = user?.Id ?? await UnknownUsernameCounterAsync(username, ct).ConfigureAwait(false);
+        var counter = user is null ? await UnknownUsernameCounterAsync(username, ct).ConfigureAwait(false)
+            : perAddress is null ? user.Id
+            : user.Id + "@" + perAddress;
         // The hash runs while the reservation is written (no latency on the way to a sign-in); its answer counts only
         // when the reservation was granted, so a refused attempt learns nothing about the password.
         var reserving = throttle.ReserveAsync(counter, ct);

@@ -40,7 +40,7 @@ public static class AdminLoginEndpoints
                 return AdminHttp.SeeOther("/console/login?failed=true");
             }
 
-            var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier, http.RequestAborted);
+            var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress, http.TraceIdentifier, http.RequestAborted);
             if (user is null)
                 return AdminHttp.SeeOther("/console/login?failed=true");
             await sessions.SignInAsync(http, user, http.RequestAborted);

@@ -18,12 +18,13 @@ public sealed record PasswordCheckResult(DirectoryUser? User, string Reason, str
 /// </summary>
 public sealed class PasswordCheck(IDirectoryStore directory, PasswordAttempts attempts)
 {
-    public async Task<PasswordCheckResult> CheckAsync(string username, string password, CancellationToken ct)
+    /// <param name="address">The client's address: the break-glass administrator's attempts are counted per address.</param>
+    public async Task<PasswordCheckResult> CheckAsync(string username, string password, string? address, CancellationToken ct)
     {
         var user = string.IsNullOrWhiteSpace(username) || username.Length > 256
             ? null
             : await directory.FindUserByUsernameAsync(username.Trim(), ct);
-        var reason = await attempts.VerifyAsync(username ?? "", user, password ?? "", ct);
+        var reason = await attempts.VerifyAsync(username ?? "", user, password ?? "", ct, Admin.AdminBootstrap.CountedPerAddress(user, address));
         if (user is null || reason != AuditReasons.Ok)
             return new(null, reason, user?.Username);
         if (!user.Enabled)

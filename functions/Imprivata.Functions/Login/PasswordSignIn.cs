@@ -14,7 +14,7 @@ namespace Imprivata.Functions.Login;
 /// grant). Every refusal is audited and rendered in one place (<see cref="RefuseAsync"/>); every one of them shows the same
 /// page, and a wrong password, an unknown or disabled user and a policy's refusal all read alike (no account enumeration).
 /// </summary>
-public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, AccessSteps steps, AppAccess apps, SsoSessions sessions, MfaLogin mfa,
+public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, SignInLimits limits, AccessSteps steps, AppAccess apps, SsoSessions sessions, MfaLogin mfa,
     AuditTrail audit, AuditedUsernames usernames, ISettingsStore settings, IAppProfileStore profiles, TimeProvider time)
 {
     public const string Methods = "pwd";
@@ -80,7 +80,13 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
 
     private async ValueTask<Refusal?> PasswordCorrectAsync(HttpContext http, Attempt attempt)
     {
-        var result = await passwords.CheckAsync(attempt.Username!, attempt.Form!["password"].ToString(), http.RequestAborted);
+        // Password spraying: one guess per username escapes the account's throttle, not the address's window.
+        if (limits.TryReserve(http.Connection.RemoteIpAddress) is not { } place)
+            return new Refusal(RefusalKind.AccessDenied, AuditReasons.RateLimited, GenericError);
+        var result = await passwords.CheckAsync(attempt.Username!, attempt.Form!["password"].ToString(),
+            http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
+        if (result.Succeeded)
+            place.Succeeded();
         attempt.PasswordChecked = true;
         attempt.User = result.User;
         attempt.KnownUsername = result.KnownUsername;
