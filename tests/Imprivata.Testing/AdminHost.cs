@@ -26,7 +26,7 @@ public sealed partial class AdminHost : IAsyncDisposable
     public required InMemoryAuditLog Audit { get; init; }
     public required Mock<IOidcClientRegistry> Registry { get; init; }
 
-    public static async Task<AdminHost> StartAsync(string publicBaseUrl = "http://127.0.0.1:7071")
+    public static async Task<AdminHost> StartAsync(string publicBaseUrl = "http://127.0.0.1:7071", IDictionary<string, string?>? settings = null)
     {
         var tables = Azurite.NewTables();
         var audit = new InMemoryAuditLog();
@@ -42,6 +42,8 @@ public sealed partial class AdminHost : IAsyncDisposable
                 ["Imprivata:Storage:ConnectionString"] = tables.ConnectionString,
                 ["Imprivata:Storage:TablePrefix"] = tables.TablePrefix,
             });
+            if (settings is not null)
+                builder.Configuration.AddInMemoryCollection(settings);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IAuditLog>(audit);

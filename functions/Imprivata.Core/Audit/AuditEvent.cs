@@ -54,6 +54,10 @@ public static class AuditReasons
     public const string HintMismatch = "id_token_hint_mismatch";
     public const string BadCsrf = "bad_csrf";
     public const string Throttled = "throttled";
+    /// <summary>Parallel attempts on one account kept winning its attempt counter: refused, to be tried again in a moment.</summary>
+    public const string Contended = "contended";
+    /// <summary>Too many failed sign-ins from this address, or overall, in the current window.</summary>
+    public const string RateLimited = "rate_limited";
     public const string InvalidRequest = "invalid_request";
     public const string Forbidden = "forbidden";
     public const string LoggedOut = "logged_out";

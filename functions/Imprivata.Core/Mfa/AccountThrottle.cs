@@ -6,8 +6,19 @@ public sealed record ThrottleState(int ConsecutiveFailures, DateTimeOffset? Last
 public interface IThrottleStore
 {
     Task<ThrottleState> GetAsync(string userId, CancellationToken ct);
-    /// <summary>Conditional on <see cref="ThrottleState.Version"/> (null = must not exist yet); false when another writer won.</summary>
-    Task<bool> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct);
+    /// <summary>Conditional on <see cref="ThrottleState.Version"/> (null = must not exist yet); the new version, or null when
+    /// another writer won.</summary>
+    Task<string?> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct);
+}
+
+/// <summary>
+/// One attempt asked for under <see cref="AccountThrottle.ReserveAsync"/>: granted (and already counted as a failure), or
+/// refused because the account must wait (<see cref="Wait"/>), or because other attempts kept winning the write
+/// (<see cref="Contended"/>: try again in a moment).
+/// </summary>
+public sealed record AttemptReservation(bool Granted, TimeSpan Wait, ThrottleState Counted)
+{
+    public bool Contended => !Granted && Wait == TimeSpan.Zero;
 }
 
 /// <summary>
@@ -66,7 +77,38 @@ public sealed class AccountThrottle(IThrottleStore store, TimeProvider time, Thr
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
-    public Task RecordFailureAsync(string userId, CancellationToken ct) =>
+    /// <summary>Conditional writes lost to concurrent ones before an attempt is refused as contended.</summary>
+    public const int MaxWriteTries = 8;
+
+    /// <summary>
+    /// Reserves one attempt before its secret is checked, by counting it as a failure now, in one ETag-conditional write
+    /// (NIST SP 800-63B 5.2.2: the limit must hold for parallel guesses too). Each granted attempt raises the count, so
+    /// parallel attempts are granted one by one only while the rules allow no wait; the rest see the wait and are refused.
+    /// A success then clears the count (<see cref="RecordSuccessAsync(string, AttemptReservation, CancellationToken)"/>);
+    /// a failure needs nothing more.
+    /// </summary>
+    public async Task<AttemptReservation> ReserveAsync(string userId, CancellationToken ct)
+    {
+        var state = await store.GetAsync(userId, ct).ConfigureAwait(false);
+        for (var attempt = 0; attempt < MaxWriteTries; attempt++)
+        {
+            var wait = RetryAfter(state);
+            if (wait > TimeSpan.Zero)
+                return new AttemptReservation(false, wait, state);
+            var counted = new ThrottleState(Math.Min(state.ConsecutiveFailures + 1, HardCap), time.GetUtcNow(), state.Version);
+            if (await store.TrySaveAsync(userId, counted, ct).ConfigureAwait(false) is { } version)
+                return new AttemptReservation(true, TimeSpan.Zero, counted with { Version = version });
+            state = await store.GetAsync(userId, ct).ConfigureAwait(false);
+        }
+        return new AttemptReservation(false, TimeSpan.Zero, state);
+    }
+
+    /// <summary>Clears the count after a reserved attempt succeeded.</summary>
+    public Task RecordSuccessAsync(string userId, AttemptReservation reservation, CancellationToken ct) =>
+        RecordSuccessAsync(userId, reservation.Counted, ct);
+
+    /// <summary>Counts a failure that was no guess at a secret (a denied push); false when contention kept it from being written.</summary>
+    public Task<bool> RecordFailureAsync(string userId, CancellationToken ct) =>
         UpdateAsync(userId, s => new ThrottleState(Math.Min(s.ConsecutiveFailures + 1, HardCap), time.GetUtcNow(), s.Version), ct);
 
     public async Task RecordSuccessAsync(string userId, CancellationToken ct) =>
@@ -77,19 +119,22 @@ public sealed class AccountThrottle(IThrottleStore store, TimeProvider time, Thr
     {
         if (known.ConsecutiveFailures == 0)
             return;
-        if (!await store.TrySaveAsync(userId, new ThrottleState(0, null, known.Version), ct).ConfigureAwait(false))
-            await UpdateAsync(userId, s => new ThrottleState(0, null, s.Version), ct).ConfigureAwait(false);
+        if (await store.TrySaveAsync(userId, new ThrottleState(0, null, known.Version), ct).ConfigureAwait(false) is null)
+            await UpdateAsync(userId, s => s.ConsecutiveFailures == 0 ? null : new ThrottleState(0, null, s.Version), ct).ConfigureAwait(false);
     }
 
-    private async Task UpdateAsync(string userId, Func<ThrottleState, ThrottleState> change, CancellationToken ct)
+    /// <summary>
+    /// Retries a lost race a bounded number of times (concurrent writes on several channels must all count); a change of
+    /// null means nothing is left to write. False when every try lost: contention is answered, never thrown.
+    /// </summary>
+    private async Task<bool> UpdateAsync(string userId, Func<ThrottleState, ThrottleState?> change, CancellationToken ct)
     {
-        // Concurrent failures on several channels must all count: retry on a lost race.
-        for (var attempt = 0; attempt < 8; attempt++)
+        for (var attempt = 0; attempt < MaxWriteTries; attempt++)
         {
             var state = await store.GetAsync(userId, ct).ConfigureAwait(false);
-            if (await store.TrySaveAsync(userId, change(state), ct).ConfigureAwait(false))
-                return;
+            if (change(state) is not { } next || await store.TrySaveAsync(userId, next, ct).ConfigureAwait(false) is not null)
+                return true;
         }
-        throw new InvalidOperationException("The failure counter is under heavy contention.");
+        return false;
     }
 }

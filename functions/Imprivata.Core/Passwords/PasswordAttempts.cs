@@ -8,6 +8,7 @@ namespace Imprivata.Core.Passwords;
 /// <summary>
 /// One password attempt against an account, counted: consecutive wrong passwords slow further attempts down
 /// (<see cref="ThrottleRules.Password"/>; NIST SP 800-63B 5.2.2 rate limiting), on every page that takes a password.
+/// Each attempt is reserved (counted) before its answer is used, so parallel guesses get no more checks than serial ones.
 /// An attempt while the account must wait is refused whatever the password, and is not counted, so an attacker
 /// cannot keep the wait going faster than it runs out. Every attempt costs one Argon2id verification and its caller shows
 /// one answer for every failure, so whether an account exists, or is waiting, shows neither in the response nor in its
@@ -20,26 +21,30 @@ public sealed class PasswordAttempts(PasswordHasher hasher, AccountThrottle thro
 
     /// <summary>
     /// <see cref="AuditReasons.Ok"/> when <paramref name="password"/> is the password of <paramref name="user"/>; otherwise
-    /// <see cref="AuditReasons.UnknownUser"/> (null user), <see cref="AuditReasons.Throttled"/> or <see cref="AuditReasons.BadCredentials"/>.
+    /// <see cref="AuditReasons.UnknownUser"/> (null user), <see cref="AuditReasons.Throttled"/> (the account must wait),
+    /// <see cref="AuditReasons.Contended"/> (too many attempts at once: try again in a moment) or <see cref="AuditReasons.BadCredentials"/>.
     /// Enabled, licence and role checks are the caller's.
     /// </summary>
     /// <param name="username">What was typed: a username that names nobody is counted under a keyed hash of it, so an unknown
     /// account costs the same reads and writes as a known one (its timing shows nothing) and guessing is slowed alike.</param>
-    public async Task<string> VerifyAsync(string username, DirectoryUser? user, string password, CancellationToken ct)
+    /// <param name="perAddress">When set, the account's attempts are counted per this client address: for an account whose
+    /// name everyone knows and that must stay usable (the break-glass administrator), so nobody can hold it in a wait from
+    /// elsewhere.</param>
+    public async Task<string> VerifyAsync(string username, DirectoryUser? user, string password, CancellationToken ct, string? perAddress = null)
     {
-        var counter = user?.Id ?? await UnknownUsernameCounterAsync(username, ct).ConfigureAwait(false);
-        // The counter is read while the hash runs: the wait costs no latency on the way to a successful sign-in.
-        var counted = throttle.GetAsync(counter, ct);
+        var counter = user is null ? await UnknownUsernameCounterAsync(username, ct).ConfigureAwait(false)
+            : perAddress is null ? user.Id
+            : user.Id + "@" + perAddress;
+        // The hash runs while the reservation is written (no latency on the way to a sign-in); its answer counts only
+        // when the reservation was granted, so a refused attempt learns nothing about the password.
+        var reserving = throttle.ReserveAsync(counter, ct);
         var passwordOk = hasher.Verify(password, user?.PasswordHash) && user is not null;
-        var state = await counted.ConfigureAwait(false);
-        if (throttle.RetryAfter(state) > TimeSpan.Zero)
-            return user is null ? AuditReasons.UnknownUser : AuditReasons.Throttled;
+        var reservation = await reserving.ConfigureAwait(false);
+        if (!reservation.Granted)
+            return user is null ? AuditReasons.UnknownUser : reservation.Contended ? AuditReasons.Contended : AuditReasons.Throttled;
         if (!passwordOk)
-        {
-            await throttle.RecordFailureAsync(counter, ct).ConfigureAwait(false);
             return user is null ? AuditReasons.UnknownUser : AuditReasons.BadCredentials;
-        }
-        await throttle.RecordSuccessAsync(counter, state, ct).ConfigureAwait(false);
+        await throttle.RecordSuccessAsync(counter, reservation, ct).ConfigureAwait(false);
         return AuditReasons.Ok;
     }
 

@@ -47,7 +47,7 @@ public sealed record PasswordRequest(string? Password);
 public sealed record GroupRequest(string? Name, string? Description);
 public sealed record MemberRequest(string? Kind, string? Id);
 /// <param name="RequirePkce">Absent means required (the recommended setting); false only where a confidential app cannot send PKCE.</param>
-public sealed record AppRequest(string? AdminName, string? DisplayName, IReadOnlyList<string>? RedirectUris, IReadOnlyList<string>? PostLogoutRedirectUris,
+public sealed record AppRequest(string? AdminName, string? DisplayName, IReadOnlyList<string?>? RedirectUris, IReadOnlyList<string?>? PostLogoutRedirectUris,
     string? BackchannelLogoutUri = null, bool? RequirePkce = null)
 {
     public OidcAppFields ToFields() => new(AdminName ?? "", DisplayName ?? "", RedirectUris ?? [], PostLogoutRedirectUris ?? [], BackchannelLogoutUri, RequirePkce ?? true);

@@ -10,6 +10,13 @@ namespace Imprivata.Functions.Admin;
 public sealed class AdminBootstrap(IDirectoryStore directory, DirectoryService users, ILogger<AdminBootstrap> logger)
 {
     public const string BreakGlassUsername = "breakglass";
+
+    /// <summary>
+    /// The address to count the break-glass account's wrong passwords under, else null: its name is fixed and public, so a
+    /// per-account wait would let anybody keep the way in shut (only each address's own guesses slow that address down).
+    /// </summary>
+    public static string? CountedPerAddress(DirectoryUser? user, string? address) =>
+        user is not null && string.Equals(user.Username, BreakGlassUsername, StringComparison.OrdinalIgnoreCase) ? address ?? "unknown" : null;
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private const int PasswordLength = 24;
 

@@ -18,7 +18,8 @@ public static class AdminLoginEndpoints
             return new RazorComponentResult<LoginPage>(new { Csrf = token, Failed = failed == true });
         });
 
-        app.MapPost("/console/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions, AuditTrail audit) =>
+        app.MapPost("/console/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions, AuditTrail audit,
+            AuditedUsernames usernames) =>
         {
             if (!http.Request.HasFormContentType)
             {
@@ -34,11 +35,12 @@ public static class AdminLoginEndpoints
             http.Response.Cookies.Delete(cookies.LoginCsrfName, cookies.Options());
             if (string.IsNullOrEmpty(expected) || !SecretText.FixedTimeEquals(form[AdminHttp.CsrfField].ToString(), expected))
             {
-                await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.BadCsrf, username: form["username"].ToString());
+                await audit.WriteAsync(http, AdminSignIn.AuditKind, AuditResults.Failure, AuditReasons.BadCsrf,
+                    username: await usernames.OfTypedAsync(form["username"].ToString(), http.RequestAborted));
                 return AdminHttp.SeeOther("/console/login?failed=true");
             }
 
-            var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier, http.RequestAborted);
+            var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress, http.TraceIdentifier, http.RequestAborted);
             if (user is null)
                 return AdminHttp.SeeOther("/console/login?failed=true");
             await sessions.SignInAsync(http, user, http.RequestAborted);

@@ -15,7 +15,7 @@ public sealed record ClientCredentials(AppProfile Profile, string ClientSecret, 
 /// typed, blank lines included, so that an error names the line the administrator sees.
 /// </summary>
 /// <param name="RequirePkce">Whether the app must send a PKCE code_challenge (RFC 7636); on unless a confidential app cannot.</param>
-public sealed record OidcAppFields(string AdminName, string DisplayName, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris,
+public sealed record OidcAppFields(string AdminName, string DisplayName, IReadOnlyList<string?> RedirectUris, IReadOnlyList<string?> PostLogoutRedirectUris,
     string? BackchannelLogoutUri = null, bool RequirePkce = true);
 
 /// <summary>

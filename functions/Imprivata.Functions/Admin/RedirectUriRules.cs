@@ -36,7 +36,7 @@ public static class RedirectUriRules
     /// Parses one URI per entry (a text area's lines, blank ones skipped but counted); null when all are valid, else the
     /// reason and the 1-based line of the first bad entry.
     /// </summary>
-    public static FieldError? CheckAll(IEnumerable<string> texts, bool required, bool allowLoopbackHttp, out IReadOnlyList<Uri> uris)
+    public static FieldError? CheckAll(IEnumerable<string?> texts, bool required, bool allowLoopbackHttp, out IReadOnlyList<Uri> uris)
     {
         var list = new List<Uri>();
         uris = list;
@@ -44,6 +44,9 @@ public static class RedirectUriRules
         foreach (var text in texts)
         {
             line++;
+            // A JSON array may hold null ("redirectUris":[null]): an entry that is no URI at all, not a blank line.
+            if (text is null)
+                return new FieldError("redirect_uri_invalid", Line: line);
             if (text.Trim() is not { Length: > 0 } entry)
                 continue;
             if (Check(entry, allowLoopbackHttp, out var uri) is { } error)

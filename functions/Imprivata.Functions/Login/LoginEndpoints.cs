@@ -1,4 +1,6 @@
 using Imprivata.Core.Apps;
+using Imprivata.Core.Audit;
+using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
 using Imprivata.Core.Settings;
 using Imprivata.Functions.Oidc;
@@ -12,9 +14,20 @@ public static class LoginEndpoints
 {
     public const string Path = "/login";
 
-    public static async Task<IResult> ShowAsync(HttpContext http, ISettingsStore settings, IAppProfileStore apps, FormCsrf csrf,
+    /// <summary>
+    /// The longest return URL a sign-in accepts. A pending login keeps it in one Table property (32 K characters at most);
+    /// an authorization request that long is no browser's, and 8 KiB is what common front ends allow for a request line.
+    /// </summary>
+    public const int MaxReturnUrlLength = 8 * 1024;
+
+    public static async Task<IResult> ShowAsync(HttpContext http, ISettingsStore settings, IAppProfileStore apps, FormCsrf csrf, AuditTrail audit,
         string? returnUrl, string? login_hint)
     {
+        if (ReturnUrlTooLong(returnUrl))
+        {
+            await audit.WriteAsync(http, AuditKinds.HttpBadRequest, AuditResults.Failure, AuditReasons.InvalidRequest, detail: "returnUrl too long");
+            return ReturnUrlTooLongPage(http);
+        }
         var target = SafeReturnUrl(returnUrl);
         var hint = login_hint ?? LoginHintOf(target);
         return await RenderAsync(http, settings, apps, csrf, target, hint, error: null);
@@ -51,6 +64,12 @@ public static class LoginEndpoints
             [nameof(LoginPage.Username)] = username,
         }) { StatusCode = status };
     }
+
+    internal static bool ReturnUrlTooLong(string? returnUrl) => returnUrl is { Length: > MaxReturnUrlLength };
+
+    /// <summary>The login's error page for a return URL over <see cref="MaxReturnUrlLength"/>.</summary>
+    internal static IResult ReturnUrlTooLongPage(HttpContext http) => OidcResults.ErrorPage(http, "Sign-in link too long",
+        "The link that brought you to this sign-in is too long. Return to your application and sign in again.", code: AuditReasons.InvalidRequest);
 
     /// <summary>Only our own authorization endpoint is a valid place to return to: anything else would be an open redirect.</summary>
     internal static string? SafeReturnUrl(string? returnUrl) =>

@@ -18,6 +18,8 @@ public static class LoginSetup
         builder.Services.AddRazorComponents();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<PasswordCheck>();
+        builder.Services.Configure<SignInLimitOptions>(builder.Configuration.GetSection(SignInLimitOptions.Section));
+        builder.Services.AddSingleton<SignInLimits>();
         builder.Services.AddSingleton<ISsoSessionStore, TableSsoSessionStore>();
         builder.Services.TryAddSingleton<IAuditLog, TableAuditLog>();
         builder.Services.AddSingleton<AuditTrail>();

@@ -119,13 +119,8 @@ public static class MfaEndpoints
         }
 
         string? error = null;
-        var wait = await mfa.RetryAfterAsync(step.User, ct);
-        if (action == CodeAction.Verify && wait > TimeSpan.Zero)
-        {
-            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
-                userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name());
-            error = TooManyAttempts(wait);
-        }
+        if (action == CodeAction.Verify && await mfa.ReserveAttemptAsync(http, step, factor, AuditKinds.LoginMfa) is { } refused)
+            error = refused;
         else if (action == CodeAction.Verify)
         {
             var code = http.Request.Form["code"].ToString().Trim();

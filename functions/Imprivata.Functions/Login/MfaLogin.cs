@@ -38,6 +38,12 @@ public sealed class MfaLogin(
     /// <summary>Called after a correct password when the plan asks for more: remembers the login and sends the browser on.</summary>
     public async Task<IResult> BeginAsync(HttpContext http, DirectoryUser user, string? returnUrl, string? clientId)
     {
+        if (LoginEndpoints.ReturnUrlTooLong(returnUrl))
+        {
+            await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.InvalidRequest, username: user.Username, userId: user.Id,
+                clientId: clientId, detail: "returnUrl too long");
+            return LoginEndpoints.ReturnUrlTooLongPage(http);
+        }
         var now = time.GetUtcNow();
         var pending = new PendingLogin
         {
@@ -93,6 +99,23 @@ public sealed class MfaLogin(
     public Task<TimeSpan> RetryAfterAsync(DirectoryUser user, CancellationToken ct) => throttle.RetryAfterAsync(user.Id, ct);
 
     /// <summary>
+    /// Reserves one second-factor attempt before its code or ceremony is checked: counted as a failure until it succeeds,
+    /// so parallel guesses get no more checks than serial ones (NIST SP 800-63B 5.2.2). Null when the attempt may go ahead;
+    /// else the message to show, the refusal audited (the account must wait, or too many attempts ran at once).
+    /// </summary>
+    public async Task<string?> ReserveAttemptAsync(HttpContext http, PendingStep step, Factor factor, string auditKind)
+    {
+        var reservation = await throttle.ReserveAsync(step.User.Id, http.RequestAborted);
+        if (reservation.Granted)
+            return null;
+        await audit.WriteAsync(http, auditKind, AuditResults.Failure, reservation.Contended ? AuditReasons.Contended : AuditReasons.Throttled,
+            username: step.User.Username, userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name());
+        return reservation.Contended ? TooManyAtOnce : MfaEndpoints.TooManyAttempts(reservation.Wait);
+    }
+
+    internal const string TooManyAtOnce = "Too many attempts at once. Try again in a moment.";
+
+    /// <summary>
     /// The user completed <paramref name="factor"/> (a second factor the plan offered, or an enrollment it asked for):
     /// start the SSO session and return to the application.
     /// </summary>
@@ -136,8 +159,13 @@ public sealed class MfaLogin(
     public Task<IResult> AllowAsync(HttpContext http, PendingStep step) =>
         FinishAsync(http, step, FactorAmr.Combine(step.Login.Completed, emailCountsAsMfa: false), step.Plan.Reason);
 
-    /// <summary>A wrong code, a denied push, a failed ceremony: counted against the account and audited.</summary>
-    public async Task FailAsync(HttpContext http, PendingStep step, Factor factor, string reason)
+    /// <summary>A wrong code or a failed ceremony, its attempt already counted by <see cref="ReserveAttemptAsync"/>: audited.</summary>
+    public Task FailAsync(HttpContext http, PendingStep step, Factor factor, string reason) =>
+        audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
+            clientId: step.Login.ClientId, methods: factor.Name());
+
+    /// <summary>A denied push (no guess, so nothing was reserved): counted against the account and audited.</summary>
+    public async Task DeniedAsync(HttpContext http, PendingStep step, Factor factor, string reason)
     {
         await throttle.RecordFailureAsync(step.User.Id, http.RequestAborted);
         await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,

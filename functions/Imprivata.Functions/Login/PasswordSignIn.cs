@@ -14,13 +14,14 @@ namespace Imprivata.Functions.Login;
 /// grant). Every refusal is audited and rendered in one place (<see cref="RefuseAsync"/>); every one of them shows the same
 /// page, and a wrong password, an unknown or disabled user and a policy's refusal all read alike (no account enumeration).
 /// </summary>
-public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, AccessSteps steps, AppAccess apps, SsoSessions sessions, MfaLogin mfa,
-    AuditTrail audit, ISettingsStore settings, IAppProfileStore profiles, TimeProvider time)
+public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, SignInLimits limits, AccessSteps steps, AppAccess apps, SsoSessions sessions, MfaLogin mfa,
+    AuditTrail audit, AuditedUsernames usernames, ISettingsStore settings, IAppProfileStore profiles, TimeProvider time)
 {
     public const string Methods = "pwd";
     internal const string GenericError = "The username or password is incorrect, or your account cannot sign in here.";
     internal static readonly Refusal NotPosted = new(RefusalKind.InvalidRequest, AuditReasons.InvalidRequest, "The sign-in form was not submitted correctly.");
     internal static readonly Refusal Expired = new(RefusalKind.InvalidRequest, AuditReasons.BadCsrf, "Your sign-in form expired. Please try again.");
+    internal static readonly Refusal ReturnUrlTooLong = new(RefusalKind.InvalidRequest, AuditReasons.InvalidRequest, "The sign-in link is too long.");
 
     /// <summary>What the steps learned so far: the audit and the page say as much as is known when one refuses.</summary>
     private sealed class Attempt
@@ -30,6 +31,8 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
         public string? Username { get; set; }
         public string? ClientId { get; set; }
         public DirectoryUser? User { get; set; }
+        /// <summary>The username of the account the typed name named, once the password check looked it up.</summary>
+        public string? KnownUsername { get; set; }
         public bool PasswordChecked { get; set; }
     }
 
@@ -64,6 +67,8 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
             return NotPosted;
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         attempt.Form = form;
+        if (LoginEndpoints.ReturnUrlTooLong(form["returnUrl"]))
+            return ReturnUrlTooLong;
         attempt.Target = LoginEndpoints.SafeReturnUrl(form["returnUrl"]);
         attempt.Username = form["username"].ToString();
         attempt.ClientId = LoginEndpoints.ClientIdOf(attempt.Target);
@@ -75,9 +80,16 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
 
     private async ValueTask<Refusal?> PasswordCorrectAsync(HttpContext http, Attempt attempt)
     {
-        var result = await passwords.CheckAsync(attempt.Username!, attempt.Form!["password"].ToString(), http.RequestAborted);
+        // Password spraying: one guess per username escapes the account's throttle, not the address's window.
+        if (limits.TryReserve(http.Connection.RemoteIpAddress) is not { } place)
+            return new Refusal(RefusalKind.AccessDenied, AuditReasons.RateLimited, GenericError);
+        var result = await passwords.CheckAsync(attempt.Username!, attempt.Form!["password"].ToString(),
+            http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
+        if (result.Succeeded)
+            place.Succeeded();
         attempt.PasswordChecked = true;
         attempt.User = result.User;
+        attempt.KnownUsername = result.KnownUsername;
         return result.Succeeded ? null : new Refusal(RefusalKind.AccessDenied, result.Reason, GenericError);
     }
 
@@ -98,8 +110,14 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
     /// <summary>The one place a refused sign-in is audited and shown: the login page again, with what the user may be told.</summary>
     private async Task<IResult> RefuseAsync(HttpContext http, Attempt attempt, Refusal refusal)
     {
-        await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, refusal.Reason, username: attempt.User?.Username ?? attempt.Username,
+        // A typed name that named no account (or was never looked up) is recorded as a keyed fingerprint: it may be a password.
+        var username = attempt.PasswordChecked
+            ? await usernames.OfAsync(attempt.User?.Username ?? attempt.KnownUsername, attempt.Username, http.RequestAborted)
+            : await usernames.OfTypedAsync(attempt.Username, http.RequestAborted);
+        await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, refusal.Reason, username: username,
             userId: attempt.User?.Id, clientId: attempt.PasswordChecked ? attempt.ClientId : null, methods: attempt.PasswordChecked ? Methods : null);
+        if (refusal == ReturnUrlTooLong)
+            return LoginEndpoints.ReturnUrlTooLongPage(http);
         var (message, status) = refusal.Kind == RefusalKind.InvalidRequest
             ? (refusal.Message, StatusCodes.Status400BadRequest)
             : (GenericError, StatusCodes.Status200OK);

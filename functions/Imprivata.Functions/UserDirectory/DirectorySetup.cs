@@ -1,3 +1,4 @@
+using Imprivata.Core.Audit;
 using Imprivata.Core.Apps;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
@@ -22,6 +23,7 @@ public static class DirectorySetup
         builder.Services.TryAddSingleton(sp => new PasswordAttempts(sp.GetRequiredService<PasswordHasher>(),
             new AccountThrottle(PasswordCounters(sp), sp.GetRequiredService<TimeProvider>(), ThrottleRules.Password),
             sp.GetRequiredService<ICodeHasher>()));
+        builder.Services.TryAddSingleton<AuditedUsernames>();
         builder.Services.AddSingleton<Hosting.IPurgeTask>(sp => new UnknownUsernameCounterPurge(PasswordCounters(sp)));
         builder.Services.AddSingleton<IDirectoryStore, TableDirectoryStore>();
         builder.Services.AddSingleton<IAppProfileStore, TableAppProfileStore>();

@@ -29,21 +29,20 @@ public sealed class TableThrottleStore(TableSet tables, string counter) : IThrot
         return new ThrottleState(row.GetInt32("Failures") ?? 0, row.GetDateTimeOffset("LastFailureAt"), row.ETag.ToString());
     }
 
-    public async Task<bool> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct)
+    public async Task<string?> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct)
     {
         var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
         var entity = new TableEntity(TableKey.Encode(userId), counter) { ["Failures"] = state.ConsecutiveFailures, ["LastFailureAt"] = state.LastFailureAt };
         try
         {
-            if (state.Version is null)
-                await table.AddEntityAsync(entity, ct).ConfigureAwait(false);
-            else
-                await table.UpdateEntityAsync(entity, new ETag(state.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return true;
+            var response = state.Version is null
+                ? await table.AddEntityAsync(entity, ct).ConfigureAwait(false)
+                : await table.UpdateEntityAsync(entity, new ETag(state.Version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return response.Headers.ETag?.ToString() ?? "";
         }
         catch (RequestFailedException e) when (TableSet.IsConflict(e) || TableSet.IsPreconditionFailed(e) || TableSet.IsNotFound(e))
         {
-            return false;
+            return null;
         }
     }
 

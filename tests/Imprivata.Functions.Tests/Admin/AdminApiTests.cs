@@ -61,6 +61,22 @@ public sealed class AdminApiTests : SignedInSuperadmin
     }
 
     [Fact]
+    public async Task Login_UnknownUsername_AuditedAsAKeyedFingerprintNeverAsTyped()
+    {
+        var typed = "Secret-typed-in-the-name-field-" + Guid.NewGuid().ToString("N")[..8];
+        using var first = Host.NewClient();
+        await first.PostLoginAsync(typed, AdminHost.Password);
+        using var second = Host.NewClient();
+        await second.PostLoginAsync(typed, AdminHost.Password);
+
+        Assert.DoesNotContain(typed, JsonSerializer.Serialize(Host.Audit.Events), StringComparison.OrdinalIgnoreCase);
+        var recorded = Host.Audit.Events.Where(e => e.Kind == AuditKinds.AdminLogin && e.Reason == AuditReasons.UnknownUser).TakeLast(2).ToList();
+        Assert.Equal(2, recorded.Count);
+        Assert.Matches("^unknown:[0-9a-f]{12}$", recorded[0].Username);
+        Assert.Equal(recorded[0].Username, recorded[1].Username);
+    }
+
+    [Fact]
     public async Task Login_WrongPasswordsAnywhere_MakeTheAdministratorWaitWithTheSameAnswer()
     {
         // One account, one counter: wrong passwords typed at the app sign-in page count here too.
@@ -236,6 +252,19 @@ public sealed class AdminApiTests : SignedInSuperadmin
 
         Assert.Equal("redirect_uri_not_https", refused.Error);
         Assert.Equal(HttpStatusCode.Created, local.StatusCode);
+    }
+
+    [Fact]
+    public async Task Apps_NullAmongTheRedirectUris_IsABadRequestWithAReason()
+    {
+        var nullRedirect = await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc", new { adminName = "EHR", displayName = "EHR", redirectUris = new string?[] { null } });
+        await AssertReason(nullRedirect, HttpStatusCode.BadRequest, "redirect_uri_invalid");
+
+        var created = await Json(await Root.SendAsync(HttpMethod.Post, "/console/api/apps/oidc", new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" } }));
+        var clientId = created.GetProperty("clientId").GetString()!;
+        var update = await Root.SendAsync(HttpMethod.Put, $"/console/api/apps/{clientId}",
+            new { adminName = "EHR", displayName = "EHR", redirectUris = new[] { "https://ehr.example/cb" }, postLogoutRedirectUris = new string?[] { "https://ehr.example/bye", null } });
+        await AssertReason(update, HttpStatusCode.BadRequest, "redirect_uri_invalid");
     }
 
     [Theory]

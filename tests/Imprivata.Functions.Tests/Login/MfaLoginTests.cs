@@ -61,6 +61,31 @@ public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFi
     }
 
     [Fact]
+    public async Task A_return_url_over_the_bound_is_refused_with_the_error_page_before_any_password_check()
+    {
+        await fx.UseWebSsoAsync([Factor.OtpToken]);
+        var user = await fx.NewUserAsync();
+        await fx.EnrollAsync(user, Factor.OtpToken);
+        using var browser = fx.NewBrowser();
+        var page = await browser.GetAsync("/login");
+        var since = DateTimeOffset.UtcNow;
+        // A pending login keeps the return URL in one Table property (32 K characters at most): 40 K was a 500.
+        var response = await browser.PostFormAsync("/login", new Dictionary<string, string>
+        {
+            ["csrf"] = OidcFlow.CsrfOf(await page.Content.ReadAsStringAsync()),
+            ["returnUrl"] = "/connect/authorize?client_id=" + OidcFixture.ClientId + "&state=" + new string('a', 40_000),
+            ["username"] = user.Username,
+            ["password"] = OidcFixture.Password,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("too long", await response.Content.ReadAsStringAsync());
+        Assert.Null(browser.CookieValue("imp-mfa"));
+        Assert.Contains(await RecentAuditAsync(), e => e.Time >= since && e.Kind == AuditKinds.LoginPassword && e.Reason == AuditReasons.InvalidRequest);
+        Assert.DoesNotContain(await RecentAuditAsync(), e => e.Time >= since && e.UserId == user.Id);
+    }
+
+    [Fact]
     public async Task A_wrong_code_is_refused_counted_and_audited_and_the_right_one_still_works()
     {
         await fx.UseWebSsoAsync([Factor.OtpToken]);

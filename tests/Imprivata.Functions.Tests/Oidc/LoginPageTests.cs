@@ -246,6 +246,29 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
     }
 
     [Fact]
+    public async Task Login_UnknownUsername_AuditedAsAKeyedFingerprintThatCorrelatesAndNeverAsTyped()
+    {
+        var user = await fx.NewUserAsync();
+        var typed = "Pa55word-typed-as-name-" + Guid.NewGuid().ToString("N")[..8];
+        using var browser = fx.NewBrowser();
+        await PostLoginAsync(browser, await FormCsrfAsync(browser), typed, "whatever");
+        await PostLoginAsync(browser, await FormCsrfAsync(browser), "  " + typed.ToUpperInvariant() + " ", "whatever");
+        await PostLoginAsync(browser, await FormCsrfAsync(browser), typed + "x", "whatever");
+        await PostLoginAsync(browser, await FormCsrfAsync(browser), user.Username.ToUpperInvariant(), "wrong");
+
+        var events = new List<AuditEvent>();
+        await foreach (var e in fx.Service.Services.GetRequiredService<IAuditLog>().QueryAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None))
+            events.Add(e);
+        Assert.DoesNotContain(typed, JsonSerializer.Serialize(events), StringComparison.OrdinalIgnoreCase);
+        var unknown = events.Where(e => e.Reason == AuditReasons.UnknownUser).Take(3).Select(e => e.Username!).ToList(); // newest first
+        Assert.Equal(3, unknown.Count);
+        Assert.All(unknown, u => Assert.Matches("^unknown:[0-9a-f]{12}$", u));
+        Assert.Equal(unknown[1], unknown[2]);
+        Assert.NotEqual(unknown[0], unknown[1]);
+        Assert.Contains(events, e => e.Reason == AuditReasons.BadCredentials && e.Username == user.Username);
+    }
+
+    [Fact]
     public async Task Login_AfterFiveWrongPasswords_TheRightOneGetsTheSameAnswerUntilTheWaitIsOver()
     {
         var user = await fx.NewUserAsync();

@@ -57,7 +57,7 @@ public sealed class PasswordAttemptsTests
         Assert.Equal(AuditReasons.UnknownUser, await attempts.VerifyAsync("nobody", null, "wrong", ct));
         var unknownUser = calls.Take();
 
-        Assert.Equal(["get", "get", "save"], wrongPassword);
+        Assert.Equal(["get", "save"], wrongPassword);
         Assert.Equal(wrongPassword, unknownUser);
         var counter = await attempts.UnknownUsernameCounterAsync("nobody", ct);
         Assert.StartsWith(PasswordAttempts.UnknownUsernamePrefix, counter);
@@ -119,7 +119,7 @@ public sealed class PasswordAttemptsTests
             return inner.GetAsync(userId, ct);
         }
 
-        public Task<bool> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct)
+        public Task<string?> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct)
         {
             lock (_calls)
                 _calls.Add("save");
@@ -172,10 +172,40 @@ public sealed class PasswordAttemptsTests
     }
 
     [Fact]
-    public async Task A_success_without_earlier_failures_writes_nothing()
+    public async Task A_success_leaves_no_failure_counted()
     {
         Assert.Equal(AuditReasons.Ok, await TryAsync(Password));
-        Assert.Null((await _passwordCounters.GetAsync(_user.Id, CancellationToken.None)).Version);
+        Assert.Equal(0, await FailuresAsync());
+    }
+
+    [Fact]
+    public async Task Thirty_parallel_wrong_passwords_get_the_five_free_checks_and_then_one_per_wait()
+    {
+        var burst = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => TryAsync("guess " + i))));
+        Assert.Equal(5, burst.Count(r => r == AuditReasons.BadCredentials));
+        Assert.All(burst, r => Assert.Contains(r, new[] { AuditReasons.BadCredentials, AuditReasons.Throttled, AuditReasons.Contended }));
+        Assert.Equal(5, await FailuresAsync());
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        burst = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => TryAsync("guess again " + i))));
+        Assert.Equal(1, burst.Count(r => r == AuditReasons.BadCredentials));
+        Assert.Equal(6, await FailuresAsync());
+    }
+
+    [Fact]
+    public async Task An_attempt_that_keeps_losing_the_counters_write_is_refused_as_contended_not_thrown()
+    {
+        var attempts = new PasswordAttempts(Hasher, new AccountThrottle(new AlwaysOutrunStore(_passwordCounters), _time, ThrottleRules.Password),
+            new TableCodeHasher(new SecretKeys(_tables)));
+        Assert.Equal(AuditReasons.Contended, await attempts.VerifyAsync(_user.Username, _user, Password, CancellationToken.None));
+        Assert.Equal(0, await FailuresAsync());
+    }
+
+    /// <summary>The real store, except that another writer always got there first.</summary>
+    private sealed class AlwaysOutrunStore(IThrottleStore inner) : IThrottleStore
+    {
+        public Task<ThrottleState> GetAsync(string userId, CancellationToken ct) => inner.GetAsync(userId, ct);
+        public Task<string?> TrySaveAsync(string userId, ThrottleState state, CancellationToken ct) => Task.FromResult<string?>(null);
     }
 
     [Fact]

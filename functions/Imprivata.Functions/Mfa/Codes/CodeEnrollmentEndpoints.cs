@@ -104,13 +104,8 @@ public static class CodeEnrollmentEndpoints
         }
         if (await PendingAsync(context, store, http.RequestAborted) is not { } pending)
             return MfaLogin.SeeOther(EnrollPath(context.Channel));
-        var wait = await mfa.RetryAfterAsync(step.User, http.RequestAborted);
-        if (wait > TimeSpan.Zero)
-        {
-            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
-                userId: step.User.Id, clientId: step.Login.ClientId, methods: context.Factor.Name());
-            return await ConfirmPageAsync(http, context, pending, settings, csrf, MfaEndpoints.TooManyAttempts(wait));
-        }
+        if (await mfa.ReserveAttemptAsync(http, step, context.Factor, AuditKinds.LoginEnroll) is { } refused)
+            return await ConfirmPageAsync(http, context, pending, settings, csrf, refused);
         var confirmed = await enrollments.ConfirmAsync(step.User.Id, pending.Id, http.Request.Form["code"].ToString(), http.RequestAborted);
         if (!confirmed.Succeeded)
         {

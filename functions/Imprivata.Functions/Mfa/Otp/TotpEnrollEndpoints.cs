@@ -61,16 +61,12 @@ public static class TotpEnrollEndpoints
         }
         if (!step.Login.State.TryGetValue(StateKey, out var enrollmentId))
             return Results.Redirect(Path);
-        var wait = await mfa.RetryAfterAsync(step.User, ct);
         var pending = await enrollments.FindAsync(step.User.Id, enrollmentId, ct);
         if (pending?.Secret is null || pending.Otp is null)
             return Results.Redirect(Path);
         var uri = OtpAuthUri.For(options.Issuer, step.User.Username, pending.Secret, pending.Otp);
-        if (wait > TimeSpan.Zero)
-        {
-            await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Throttled, userId: step.User.Id, methods: Factor.OtpToken.Name());
-            return await PageAsync(http, settings, csrf, QrCodeImage.PngDataUri(uri), OtpAuthUri.Base32(pending.Secret), MfaEndpoints.TooManyAttempts(wait));
-        }
+        if (await mfa.ReserveAttemptAsync(http, step, Factor.OtpToken, AuditKinds.LoginEnroll) is { } refused)
+            return await PageAsync(http, settings, csrf, QrCodeImage.PngDataUri(uri), OtpAuthUri.Base32(pending.Secret), refused);
 
         var result = await totp.ConfirmAsync(step.User.Id, enrollmentId, http.Request.Form["code"].ToString(), ct);
         if (!result.Succeeded)

@@ -12,9 +12,15 @@ public static class ApproverApi
 
     public static void MapApproverApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/approve/api/devices", RegisterAsync);
-        app.MapGet("/approve/api/challenges", PendingAsync);
-        app.MapPost("/approve/api/challenges/{id}/decision", DecideAsync);
+        // RFC 9111 5.2.2.5: the registration answer carries the TOTP seed and the lists name users and apps; no cache keeps any.
+        var api = app.MapGroup("/approve/api").AddEndpointFilter((context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return next(context);
+        });
+        api.MapPost("/devices", RegisterAsync);
+        api.MapGet("/challenges", PendingAsync);
+        api.MapPost("/challenges/{id}/decision", DecideAsync);
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext http, PushEnrollment enrollment)

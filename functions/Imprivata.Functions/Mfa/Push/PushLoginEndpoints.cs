@@ -73,7 +73,7 @@ public static class PushLoginEndpoints
         // Denied, expired or replaced: count a denial once per challenge (a wrong number is a denial and counts as one failure).
         if (status.State == PushState.Denied && (!step.Login.State.TryGetValue(CountedKey, out var counted) || counted != challengeId))
         {
-            await mfa.FailAsync(http, step, Factor.Push, status.Reason ?? PushReasons.Denied);
+            await mfa.DeniedAsync(http, step, Factor.Push, status.Reason ?? PushReasons.Denied);
             step = step with { Login = await mfa.SaveStateAsync(step.Login, new Dictionary<string, string> { [CountedKey] = challengeId }, ct) };
         }
         var message = status.Reason switch

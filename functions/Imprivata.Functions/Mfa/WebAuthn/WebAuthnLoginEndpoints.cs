@@ -93,6 +93,12 @@ public static class WebAuthnLoginEndpoints
             return ClientMessage(ErrorName(clientError), ceremony);
         }
 
+        if (await s.Mfa.ReserveAttemptAsync(http, step, Factor.WebAuthn, kind) is { } refused)
+        {
+            await s.Challenges.TakeAsync(ceremonyId, ct);
+            return refused;
+        }
+
         WebAuthnError failure;
         if (ceremony == Ceremony.Enroll)
         {

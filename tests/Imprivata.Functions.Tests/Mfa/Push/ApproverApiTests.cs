@@ -84,6 +84,8 @@ public class ApproverApiTests
         var again = await http.PostAsJsonAsync("/approve/api/devices", registration);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, "the answer carries the TOTP seed: Cache-Control: no-store");
+        Assert.True(again.Headers.CacheControl?.NoStore);
         var body = (await response.Content.ReadFromJsonAsync<DeviceRegistrationResponse>(ApproverJson.Options))!;
         Assert.Equal((user.Id, user.Username, 6, 30), (body.UserId, body.Username, body.Digits, body.Period));
         var seed = ApproverJson.FromBase64Url(body.TotpSeed)!;
@@ -140,6 +142,8 @@ public class ApproverApiTests
 
         var decided = await device.DecideAsync(shown.Id, "approve", sent.MatchNumber!.Value.ToString());
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        Assert.True(list.Headers.CacheControl?.NoStore);
+        Assert.True(decided.Headers.CacheControl?.NoStore);
         Assert.Equal("approved", (await decided.Content.ReadFromJsonAsync<DecisionResponse>(ApproverJson.Options))!.State);
         Assert.Equal(PushState.Approved, (await service.Services.GetRequiredService<PushApproval>().StatusAsync(shown.Id, CancellationToken.None))!.State);
 
