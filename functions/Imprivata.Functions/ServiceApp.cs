@@ -12,6 +12,7 @@ using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Mfa.Push;
 using Imprivata.Functions.Sample;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions;
 
@@ -30,6 +31,7 @@ public static class ServiceApp
 
         if (mode.IsStandalone)
             builder.AddLanDemo(mode);
+        builder.AddTelemetry();
         builder.AddHosting(mode);
         builder.AddStorage();
         builder.AddKeyRing();

@@ -1,6 +1,7 @@
 using Imprivata.Core.Audit;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
+using Imprivata.Core.Telemetry;
 
 namespace Imprivata.Functions.Admin;
 
@@ -9,7 +10,8 @@ namespace Imprivata.Functions.Admin;
 /// all cost one password hash and give the same answer, as does an account waiting after wrong passwords, so the response
 /// reveals nothing (OWASP authentication cheat sheet).
 /// </summary>
-public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
+public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger,
+    SecurityMetrics metrics)
 {
     public const string AuditKind = AuditKinds.AdminLogin;
 
@@ -40,6 +42,7 @@ public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts atte
             Ip = ip,
             RequestId = requestId,
         }, ct).ConfigureAwait(false);
+        metrics.SignIn(SecurityMetrics.Surfaces.Console, reason);
         if (reason != AuditReasons.Ok)
         {
             logger.LogInformation("Admin sign-in refused: {Reason}", reason);

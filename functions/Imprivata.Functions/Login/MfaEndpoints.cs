@@ -5,6 +5,8 @@ using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Oidc;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Login;
 
@@ -122,6 +124,7 @@ public static class MfaEndpoints
         var wait = await mfa.RetryAfterAsync(step.User, ct);
         if (action == CodeAction.Verify && wait > TimeSpan.Zero)
         {
+            http.Metrics().ThrottleHeld(SecurityMetrics.Throttles.SecondFactor, SecurityMetrics.Surfaces.Web);
             await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name());
             error = TooManyAttempts(wait);

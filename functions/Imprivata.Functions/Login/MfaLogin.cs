@@ -7,6 +7,7 @@ using Imprivata.Core.Sessions;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Infrastructure;
 using Microsoft.Extensions.Options;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Login;
 
@@ -112,6 +113,7 @@ public sealed class MfaLogin(
             return Results.Redirect(StepPath);
         }
         await throttle.RecordSuccessAsync(step.User.Id, ct);
+        http.Metrics().SecondFactor(factor, AuditReasons.Ok);
         var workflow = await policies.GetWorkflowPolicyAsync(ct);
         var factors = step.Login.Completed.Append(factor).ToList();
         var amr = FactorAmr.Combine(factors, workflow.Options.EmailCodesCountAsMfa);
@@ -140,6 +142,7 @@ public sealed class MfaLogin(
     public async Task FailAsync(HttpContext http, PendingStep step, Factor factor, string reason)
     {
         await throttle.RecordFailureAsync(step.User.Id, http.RequestAborted);
+        http.Metrics().SecondFactor(factor, reason);
         await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: factor.Name());
     }

@@ -5,6 +5,8 @@ using Imprivata.Core.Settings;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Access;
 using Imprivata.Functions.Audit;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Login;
 
@@ -51,6 +53,7 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
         var outcome = await AccessSteps.RunAsync(steps.AfterPassword, access, http.RequestAborted);
         if (outcome is AccessOutcome.Refused refused)
             return await RefuseAsync(http, attempt, refused.Refusal);
+        http.Metrics().SignIn(SecurityMetrics.Surfaces.Web, AuditReasons.Ok);
         await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
             clientId: attempt.ClientId, methods: Methods, detail: access.Plan?.Reason);
         return outcome is AccessOutcome.StepUp
@@ -98,6 +101,7 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
     /// <summary>The one place a refused sign-in is audited and shown: the login page again, with what the user may be told.</summary>
     private async Task<IResult> RefuseAsync(HttpContext http, Attempt attempt, Refusal refusal)
     {
+        http.Metrics().SignIn(SecurityMetrics.Surfaces.Web, refusal.Reason);
         await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, refusal.Reason, username: attempt.User?.Username ?? attempt.Username,
             userId: attempt.User?.Id, clientId: attempt.PasswordChecked ? attempt.ClientId : null, methods: attempt.PasswordChecked ? Methods : null);
         var (message, status) = refusal.Kind == RefusalKind.InvalidRequest

@@ -6,6 +6,8 @@ using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Mfa.Codes;
 
@@ -107,6 +109,7 @@ public static class CodeEnrollmentEndpoints
         var wait = await mfa.RetryAfterAsync(step.User, http.RequestAborted);
         if (wait > TimeSpan.Zero)
         {
+            http.Metrics().ThrottleHeld(SecurityMetrics.Throttles.SecondFactor, SecurityMetrics.Surfaces.Web);
             await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, methods: context.Factor.Name());
             return await ConfirmPageAsync(http, context, pending, settings, csrf, MfaEndpoints.TooManyAttempts(wait));

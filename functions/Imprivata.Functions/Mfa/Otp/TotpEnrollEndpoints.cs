@@ -7,6 +7,8 @@ using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Mfa.Otp;
 
@@ -68,6 +70,7 @@ public static class TotpEnrollEndpoints
         var uri = OtpAuthUri.For(options.Issuer, step.User.Username, pending.Secret, pending.Otp);
         if (wait > TimeSpan.Zero)
         {
+            http.Metrics().ThrottleHeld(SecurityMetrics.Throttles.SecondFactor, SecurityMetrics.Surfaces.Web);
             await audit.WriteAsync(http, AuditKinds.LoginEnroll, AuditResults.Failure, AuditReasons.Throttled, userId: step.User.Id, methods: Factor.OtpToken.Name());
             return await PageAsync(http, settings, csrf, QrCodeImage.PngDataUri(uri), OtpAuthUri.Base32(pending.Secret), MfaEndpoints.TooManyAttempts(wait));
         }
