@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Azure.Monitor.OpenTelemetry.AspNetCore;
 using Imprivata.Core.Telemetry;
+using OpenTelemetry;
 using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Instrumentation.Http;
 using OpenTelemetry.Logs;
@@ -33,21 +34,30 @@ public static class TelemetrySetup
         if (string.IsNullOrWhiteSpace(connectionString))
             return;
 
-        // Forced, not defaulted: the distro turns the instrumentations' query redaction off, and /connect/* query strings carry
-        // authorization codes, ID token hints and tokens (RFC 6749 10.3, 10.12: such values must not leak to third parties).
+        var authentication = TelemetryAuthentication.Parse(builder.Configuration[AuthenticationStringSetting]);
+        builder.AddOpenTelemetryExport(otel => otel.UseAzureMonitor(options =>
+        {
+            options.ConnectionString = connectionString;
+            // The distro ignores the authentication string; a component with local authentication off needs the identity.
+            options.Credential ??= authentication.CreateCredential();
+        }));
+    }
+
+    /// <summary>
+    /// Everything but the exporter, which <paramref name="export"/> adds (the distro in Azure; a test's in-memory exporter,
+    /// since the distro's resource detectors call the instance metadata endpoint): the security meter, query-string
+    /// redaction and the log filter. Redaction does not rely on the instrumentations' own, which the distro turns off.
+    /// </summary>
+    internal static void AddOpenTelemetryExport(this WebApplicationBuilder builder, Action<OpenTelemetryBuilder> export)
+    {
+        // Forced, not defaulted: /connect/* query strings carry authorization codes, ID token hints and tokens (RFC 6749
+        // 10.3 and 10.12, RFC 7009 2.1: such values must not reach a third party, and a telemetry store is one).
         builder.Configuration[AspNetCoreQueryRedactionOff] = "false";
         builder.Configuration[HttpClientQueryRedactionOff] = "false";
-        var authentication = TelemetryAuthentication.Parse(builder.Configuration[AuthenticationStringSetting]);
-
-        builder.Services.AddOpenTelemetry()
+        var otel = builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddProcessor(new QueryRedactionProcessor()))
-            .WithMetrics(metrics => metrics.AddMeter(SecurityMetrics.MeterName))
-            .UseAzureMonitor(options =>
-            {
-                options.ConnectionString = connectionString;
-                // The distro ignores the authentication string; a component with local authentication off needs the identity.
-                options.Credential ??= authentication.CreateCredential();
-            });
+            .WithMetrics(metrics => metrics.AddMeter(SecurityMetrics.MeterName));
+        export(otel);
         // Redacted as the instrumentation records the request, so no exporter or processor ever sees the raw query string.
         builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
         {
