@@ -30,6 +30,12 @@ public static class SetupEndpoints
                 await audit.WriteAsync(http, AuditKinds.AdminSetup, AuditResults.Failure, AuditReasons.InvalidRequest, detail: read.RefusedField);
                 return Form(http, cookies, "The form could not be read. Try again.", StatusCodes.Status400BadRequest);
             }
+            // Once closed, every post gets the closed page (the form it came from is gone anyway).
+            if (await setup.StateAsync(http.RequestAborted) is not SetupState.Open and var state)
+            {
+                await audit.WriteAsync(http, AuditKinds.AdminSetup, AuditResults.Failure, AuditReasons.SetupClosed, username: Clip(form["username"]));
+                return Unavailable(state);
+            }
             // Double-submit token (OWASP CSRF cheat sheet): the cookie this page set, and the same value in the form.
             var expected = http.Request.Cookies[cookies.LoginCsrfName];
             if (string.IsNullOrEmpty(expected) || !SecretText.FixedTimeEquals(form[AdminHttp.CsrfField].ToString(), expected))
@@ -67,6 +73,9 @@ public static class SetupEndpoints
         http.Response.Cookies.Append(cookies.LoginCsrfName, token, cookies.Options());
         return AdminPages.Page<SetupPage>(new { Csrf = token, Error = error, Username = username, DisplayName = displayName }, status);
     }
+
+    private static string Clip(string? username) =>
+        username is { Length: > UserFieldRules.MaxUsernameLength } ? username[..UserFieldRules.MaxUsernameLength] : username ?? "";
 
     private static IResult Unavailable(SetupState state) => AdminPages.Page<SetupPage>(new { State = state }, StatusCodes.Status404NotFound);
 
