@@ -40,11 +40,22 @@ public sealed class FirstAdministrator(IDirectoryStore directory, DirectoryServi
 
     private readonly AccountThrottle _throttle = new(attempts, time, PerAddress);
 
+    /// <summary>
+    /// Remembered once seen: finding a superadmin reads the directory, and this page is public, so repeated requests must
+    /// not scan a hospital's whole directory each time. A restart (a redeployment) looks again.
+    /// </summary>
+    private volatile bool _closed;
+
     public async Task<SetupState> StateAsync(CancellationToken ct)
     {
         if (!source.Configured)
             return SetupState.NotConfigured;
-        return await SuperadminExistsAsync(ct).ConfigureAwait(false) ? SetupState.Closed : SetupState.Open;
+        if (_closed || await SuperadminExistsAsync(ct).ConfigureAwait(false))
+        {
+            _closed = true;
+            return SetupState.Closed;
+        }
+        return SetupState.Open;
     }
 
     public async Task<SetupOutcome> CreateAsync(SetupRequest request, string? ip, string requestId, CancellationToken ct)
