@@ -11,6 +11,7 @@ using Imprivata.Functions.Mfa.Otp;
 using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Mfa.Push;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions;
 
@@ -30,6 +31,7 @@ public static class ServiceApp
         var mode = HostingMode.Detect(builder.Configuration);
         builder.Services.AddSingleton(mode);
 
+        builder.AddTelemetry();
         builder.AddHosting(mode);
         builder.AddStorage();
         builder.AddKeyRing();

@@ -154,6 +154,11 @@ public sealed partial class FakeKeyVault : IDisposable
         }
 
         var segments = path.Trim('/').Split('/');
+        if (segments is ["secrets", ..])
+        {
+            await HandleSecretAsync(context, path, segments);
+            return;
+        }
         if (segments is not ["keys", KeyName or KekName, ..])
         {
             await RejectAsync(context, "unknown path " + path);

@@ -61,6 +61,12 @@ public static class AuditReasons
     public const string InvalidRequest = "invalid_request";
     public const string Forbidden = "forbidden";
     public const string LoggedOut = "logged_out";
+    /// <summary>A credential used after its expiry (the first-administrator setup secret).</summary>
+    public const string Expired = "expired";
+    /// <summary>The first-administrator setup was refused because it is over: a superadmin exists, or this secret was used.</summary>
+    public const string SetupClosed = "setup_closed";
+    /// <summary>A store the decision needs (the vault holding the setup secret) could not be read.</summary>
+    public const string Unavailable = "unavailable";
 }
 
 public interface IAuditLog

@@ -76,6 +76,8 @@ public static class AuditKinds
     public const string AdminUserMfaReset = "admin.user.mfa.reset";
     public const string AdminUserPassword = "admin.user.password";
     public const string AdminUserUpdate = "admin.user.update";
+    /// <summary>An attempt at the first-administrator setup page (/console/setup), successful or not.</summary>
+    public const string AdminSetup = "admin.setup";
 
     public const string HttpBadRequest = "http.bad_request";
 }

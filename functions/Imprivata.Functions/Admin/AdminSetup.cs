@@ -2,6 +2,7 @@ using Imprivata.Storage.Sessions;
 using Imprivata.Core.Sessions;
 using Imprivata.Functions.Oidc;
 using Imprivata.Core.UserDirectory;
+using Imprivata.Functions.Admin.Setup;
 
 namespace Imprivata.Functions.Admin;
 
@@ -20,6 +21,7 @@ public static class AdminSetup
         builder.Services.AddSingleton<AdminSignIn>();
         builder.Services.AddSingleton<AdminAudit>();
         builder.Services.AddSingleton<AdminBootstrap>();
+        builder.AddFirstAdministratorSetup();
         builder.Services.AddSingleton<UserAdministration>();
         builder.Services.AddSingleton<GroupAdministration>();
         builder.Services.AddSingleton<AppAdministration>();
@@ -51,6 +53,7 @@ public static class AdminSetup
         }));
 
         app.MapAdminLogin();
+        app.MapFirstAdministratorSetup();
         app.MapAdminPages();
         app.MapAdminApi();
     }

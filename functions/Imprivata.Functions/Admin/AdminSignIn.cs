@@ -1,6 +1,7 @@
 using Imprivata.Core.Audit;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Passwords;
+using Imprivata.Core.Telemetry;
 
 namespace Imprivata.Functions.Admin;
 
@@ -10,7 +11,7 @@ namespace Imprivata.Functions.Admin;
 /// reveals nothing (OWASP authentication cheat sheet).
 /// </summary>
 public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts attempts, Login.SignInLimits limits, AuditedUsernames usernames,
-    IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger)
+    IAuditLog audit, TimeProvider time, ILogger<AdminSignIn> logger, SecurityMetrics metrics)
 {
     public const string AuditKind = AuditKinds.AdminLogin;
 
@@ -46,6 +47,7 @@ public sealed class AdminSignIn(IDirectoryStore directory, PasswordAttempts atte
             Ip = ip,
             RequestId = requestId,
         }, ct).ConfigureAwait(false);
+        metrics.SignIn(SecurityMetrics.Surfaces.Console, reason);
         if (reason == AuditReasons.Ok)
             place!.Succeeded();
         else

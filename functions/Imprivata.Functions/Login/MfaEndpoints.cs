@@ -5,6 +5,8 @@ using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Oidc;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Login;
 

@@ -7,6 +7,8 @@ using Imprivata.Core.Sessions;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Infrastructure;
 using Microsoft.Extensions.Options;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Login;
 
@@ -108,6 +110,8 @@ public sealed class MfaLogin(
         var reservation = await throttle.ReserveAsync(step.User.Id, http.RequestAborted);
         if (reservation.Granted)
             return null;
+        if (!reservation.Contended)
+            http.Metrics().ThrottleHeld(SecurityMetrics.Throttles.SecondFactor, SecurityMetrics.Surfaces.Web);
         await audit.WriteAsync(http, auditKind, AuditResults.Failure, reservation.Contended ? AuditReasons.Contended : AuditReasons.Throttled,
             username: step.User.Username, userId: step.User.Id, clientId: step.Login.ClientId, methods: factor.Name());
         return reservation.Contended ? TooManyAtOnce : MfaEndpoints.TooManyAttempts(reservation.Wait);
@@ -135,6 +139,7 @@ public sealed class MfaLogin(
             return Results.Redirect(StepPath);
         }
         await throttle.RecordSuccessAsync(step.User.Id, ct);
+        http.Metrics().SecondFactor(factor, AuditReasons.Ok);
         var workflow = await policies.GetWorkflowPolicyAsync(ct);
         var factors = step.Login.Completed.Append(factor).ToList();
         var amr = FactorAmr.Combine(factors, workflow.Options.EmailCodesCountAsMfa);
@@ -160,14 +165,18 @@ public sealed class MfaLogin(
         FinishAsync(http, step, FactorAmr.Combine(step.Login.Completed, emailCountsAsMfa: false), step.Plan.Reason);
 
     /// <summary>A wrong code or a failed ceremony, its attempt already counted by <see cref="ReserveAttemptAsync"/>: audited.</summary>
-    public Task FailAsync(HttpContext http, PendingStep step, Factor factor, string reason) =>
-        audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
+    public Task FailAsync(HttpContext http, PendingStep step, Factor factor, string reason)
+    {
+        http.Metrics().SecondFactor(factor, reason);
+        return audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: factor.Name());
+    }
 
     /// <summary>A denied push (no guess, so nothing was reserved): counted against the account and audited.</summary>
     public async Task DeniedAsync(HttpContext http, PendingStep step, Factor factor, string reason)
     {
         await throttle.RecordFailureAsync(step.User.Id, http.RequestAborted);
+        http.Metrics().SecondFactor(factor, reason);
         await audit.WriteAsync(http, AuditKinds.LoginMfa, AuditResults.Failure, reason, username: step.User.Username, userId: step.User.Id,
             clientId: step.Login.ClientId, methods: factor.Name());
     }

@@ -5,6 +5,8 @@ using Imprivata.Core.Settings;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Access;
 using Imprivata.Functions.Audit;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Login;
 
@@ -54,6 +56,7 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, SignI
         var outcome = await AccessSteps.RunAsync(steps.AfterPassword, access, http.RequestAborted);
         if (outcome is AccessOutcome.Refused refused)
             return await RefuseAsync(http, attempt, refused.Refusal);
+        http.Metrics().SignIn(SecurityMetrics.Surfaces.Web, AuditReasons.Ok);
         await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
             clientId: attempt.ClientId, methods: Methods, detail: access.Plan?.Reason);
         return outcome is AccessOutcome.StepUp
@@ -114,6 +117,7 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, SignI
         var username = attempt.PasswordChecked
             ? await usernames.OfAsync(attempt.User?.Username ?? attempt.KnownUsername, attempt.Username, http.RequestAborted)
             : await usernames.OfTypedAsync(attempt.Username, http.RequestAborted);
+        http.Metrics().SignIn(SecurityMetrics.Surfaces.Web, refusal.Reason);
         await audit.WriteAsync(http, AuditKinds.LoginPassword, AuditResults.Failure, refusal.Reason, username: username,
             userId: attempt.User?.Id, clientId: attempt.PasswordChecked ? attempt.ClientId : null, methods: attempt.PasswordChecked ? Methods : null);
         if (refusal == ReturnUrlTooLong)

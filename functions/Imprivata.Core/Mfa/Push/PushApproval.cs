@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Imprivata.Core.Audit;
+using Imprivata.Core.Telemetry;
 
 namespace Imprivata.Core.Mfa.Push;
 
@@ -18,10 +19,12 @@ public sealed class PushApproval
     private readonly PushAudit _audit;
     private readonly TimeProvider _time;
     private readonly PushOptions _options;
+    private readonly SecurityMetrics? _metrics;
 
     public PushApproval(IPushChallengeStore store, IEnrollmentStore enrollments, IPushDeadlineScheduler deadlines, IAuditLog audit,
-        TimeProvider time, PushOptions options)
+        TimeProvider time, PushOptions options, SecurityMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _enrollments = enrollments;
         _deadlines = deadlines;
@@ -130,6 +133,7 @@ public sealed class PushApproval
                 continue;
             }
             await AfterDecisionAsync(finished, decision, ct).ConfigureAwait(false);
+            _metrics?.PushDecided(reason, now - finished.CreatedAt);
             return PushDecisionResult.Done(finished.State, reason);
         }
         return PushDecisionResult.Rejected(PushReasons.NotPending);
@@ -311,6 +315,8 @@ public sealed class PushApproval
 
     private async Task<PushSendResult> RefuseAsync(PushRequest request, string reason, CancellationToken ct)
     {
+        if (reason == PushReasons.RateLimited)
+            _metrics?.ThrottleHeld(SecurityMetrics.Throttles.PushRate);
         await _audit.WriteAsync(AuditKinds.PushSend, AuditResults.Failure, reason, ct, request.UserId, request.Username, request.ClientIp, $"app={request.AppName}").ConfigureAwait(false);
         return PushSendResult.Refused(reason);
     }

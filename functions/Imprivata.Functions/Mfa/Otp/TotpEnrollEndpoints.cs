@@ -7,6 +7,8 @@ using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Imprivata.Functions.Login;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Mfa.Otp;
 

@@ -6,6 +6,8 @@ using Imprivata.Core.Policies;
 using Imprivata.Core.Settings;
 using Imprivata.Functions.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Imprivata.Core.Telemetry;
+using Imprivata.Functions.Telemetry;
 
 namespace Imprivata.Functions.Mfa.WebAuthn;
 
@@ -76,6 +78,7 @@ public static class WebAuthnLoginEndpoints
         var wait = await s.Mfa.RetryAfterAsync(step.User, ct);
         if (wait > TimeSpan.Zero)
         {
+            http.Metrics().ThrottleHeld(SecurityMetrics.Throttles.SecondFactor, SecurityMetrics.Surfaces.Web);
             await s.Audit.WriteAsync(http, kind, AuditResults.Failure, AuditReasons.Throttled, username: step.User.Username,
                 userId: step.User.Id, clientId: step.Login.ClientId, methods: Factor.WebAuthn.Name());
             return MfaEndpoints.TooManyAttempts(wait);
