@@ -83,6 +83,10 @@ public static class OidcSetup
                     .SetOrder(AttachDefaultChallengeError.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddHttpRedirectRefusal(issuer);
+                // Errors go back to a known client's registered redirect URI, whichever check found them.
+                server.AddEventHandler(ReturnErrorsToClient.Descriptor);
+                server.AddEventHandler(DefaultErrorResponseMode.Descriptor);
+                server.AddEventHandler(RejectInvalidMaxAge.Descriptor);
                 // The authorization request's own OIDC rules, after OpenIddict attached the validated id_token_hint; the
                 // endpoint's access steps come after them (AuthorizeEndpoint).
                 server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler

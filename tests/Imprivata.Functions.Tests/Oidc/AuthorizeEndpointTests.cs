@@ -322,7 +322,6 @@ public sealed class AuthorizeEndpointTests(OidcFixture fx) : IClassFixture<OidcF
     {
         var user = await fx.NewUserAsync();
         using var browser = await SignedInBrowserAsync(user);
-        // Errors OpenIddict finds itself are shown on our page (error passthrough), never redirected with a code.
         Assert.Equal("invalid_scope", await ErrorOfAsync(await browser.AuthorizeAsync(fx.NewRequest("openid not-a-scope"))));
     }
 
