@@ -1,7 +1,10 @@
 // A relying party built on the openid-client npm library (an independent OIDC implementation), used by the end-to-end tests.
 // Usage: node relying-party.mjs <issuer> <client_id> <client_secret> <port>
-// Pages: /login starts the code flow with PKCE; /cb finishes it (openid-client checks state, iss, nonce, the ID token's
-// signature against our JWKS, and fetches userinfo); /logout goes to the provider's end_session endpoint;
+// Pages: /login starts the code flow with PKCE (its query parameters are added to the authorization request, and those named
+// by omit= are left out, so a test can send a request the provider must refuse); /cb finishes it (openid-client checks state,
+// iss, nonce, the ID token's signature against our JWKS, and fetches userinfo), in any response mode: the query, a form_post,
+// or the fragment (which a page of its own hands to /cb); an error response is shown once openid-client checked its state
+// and iss; /logout goes to the provider's end_session endpoint;
 // /backchannel-logout takes the provider's logout token (OIDC Back-Channel Logout 1.0), verified with the jose library
 // against the provider's JWKS, and ends this app's session if it names it; /status shows the session and the last logout.
 import http from 'node:http';
@@ -51,26 +54,50 @@ async function handle(req, res) {
   if (url.pathname === '/login') {
     const codeVerifier = client.randomPKCECodeVerifier();
     pending = { codeVerifier, state: client.randomState(), nonce: client.randomNonce() };
-    const target = client.buildAuthorizationUrl(config, {
+    const parameters = {
       redirect_uri: `${base}/cb`,
       scope: 'openid profile email offline_access',
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       state: pending.state,
       nonce: pending.nonce,
-      ...(url.searchParams.get('prompt') ? { prompt: url.searchParams.get('prompt') } : {}),
-    });
+    };
+    for (const [name, value] of url.searchParams) {
+      if (name !== 'omit') parameters[name] = value;
+    }
+    for (const name of (url.searchParams.get('omit') ?? '').split(',').filter(Boolean)) delete parameters[name];
+    const target = client.buildAuthorizationUrl(config, parameters);
     res.writeHead(302, { location: target.href }).end();
+    return;
+  }
+  if (url.pathname === '/cb' && req.method === 'GET' && url.search === '') {
+    // response_mode=fragment: the browser keeps the fragment; this page hands it to /cb as a query.
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html('Returning',
+      "<script>location.replace('/cb?' + location.hash.slice(1));</script>"));
     return;
   }
   if (url.pathname === '/cb') {
     if (!pending) throw new Error('no pending flow');
-    const tokens = await client.authorizationCodeGrant(config, url, {
-      pkceCodeVerifier: pending.codeVerifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-      idTokenExpected: true,
-    });
+    const current = req.method === 'POST'
+      ? new Request(url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: await readBody(req) })
+      : url;
+    let tokens;
+    try {
+      tokens = await client.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: pending.codeVerifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+    } catch (error) {
+      if (!(error instanceof client.AuthorizationResponseError)) throw error;
+      // openid-client checked iss (RFC 9207) and state before it read the error.
+      pending = null;
+      const oauthError = { error: error.error, error_description: error.error_description ?? null, method: req.method };
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html('Authorization refused',
+        `<pre id="error">${error.code} ${error.error}</pre><pre id="oauth-error">${JSON.stringify(oauthError).replace(/</g, '\\u003c')}</pre>`));
+      return;
+    }
     pending = null;
     const claims = tokens.claims();
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
