@@ -11,14 +11,16 @@ using Imprivata.Functions.Mfa.Otp;
 using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Mfa.Push;
-using Imprivata.Functions.Sample;
 
 namespace Imprivata.Functions;
 
 /// <summary>Composition root: every feature registers its services and maps its endpoints here, in one visible order.</summary>
 public static class ServiceApp
 {
-    /// <param name="configure">Lets tests and the benchmark override settings (ports, tables) without environment variables.</param>
+    /// <param name="configure">
+    /// Lets tests and the benchmark override settings (ports, tables) without environment variables, and the local demo
+    /// (functions/Imprivata.Demo, not packaged) add its own parts; it runs before the hosting mode is detected.
+    /// </param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -28,8 +30,6 @@ public static class ServiceApp
         var mode = HostingMode.Detect(builder.Configuration);
         builder.Services.AddSingleton(mode);
 
-        if (mode.IsStandalone)
-            builder.AddLanDemo(mode);
         builder.AddHosting(mode);
         builder.AddStorage();
         builder.AddKeyRing();
@@ -45,8 +45,6 @@ public static class ServiceApp
         builder.AddPush();
         builder.AddOidc();
         builder.AddAdmin();
-        if (mode.IsStandalone)
-            builder.AddSample();
 
         var app = builder.Build();
         app.UsePublicOrigin(mode);
@@ -62,10 +60,7 @@ public static class ServiceApp
         app.MapTemporaryCodes();
         app.MapPush();
         if (mode.IsStandalone)
-        {
-            app.MapSample();
             app.MapOutbox();
-        }
         return app;
     }
 }
