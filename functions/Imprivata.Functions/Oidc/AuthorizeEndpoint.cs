@@ -79,6 +79,8 @@ public static class AuthorizeEndpoint
         var (session, user) = (current.Session, current.User);
         await sessions.RecordClientAsync(session, request.ClientId!, http.RequestAborted);
         var principal = claims.ForUser(user, session, request.GetScopes());
+        // RFC 8707 section 2: the APIs the code may be redeemed for (RequireRegisteredResources checked they exist).
+        principal.SetResources(request.GetResources());
         await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
             clientId: request.ClientId, methods: string.Join(' ', session.Amr));
         return Results.SignIn(principal, properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

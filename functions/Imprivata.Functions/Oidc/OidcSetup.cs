@@ -43,6 +43,7 @@ public static class OidcSetup
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<KeyRingOptionsRefresh>());
         builder.Services.AddSingleton<IOptionsMonitorCache<OpenIddictServerOptions>, ServerOptionsCache>();
         builder.Services.AddSingleton<OidcClaims>();
+        builder.Services.AddScoped<ApiResources>();
         builder.Services.AddSingleton<BackchannelLogout>();
         // Server to server, to the address the administrator registered: never follow a redirect elsewhere, carry no cookies.
         builder.Services.AddHttpClient(BackchannelLogout.HttpClientName)
@@ -71,6 +72,10 @@ public static class OidcSetup
                 {
                     o.CodeChallengeMethods.Clear();
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                    // RFC 8707: API resources are registered in the console while the service runs (RequireRegisteredResources);
+                    // any client may name a registered API, which checks the token's client_id and scope itself.
+                    o.DisableResourceValidation = true;
+                    o.IgnoreResourcePermissions = true;
                 });
 
                 server.AddOidcErrorAudit();
@@ -110,6 +115,19 @@ public static class OidcSetup
                 server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
                     .UseSingletonHandler<RejectWiderRefreshScope>()
                     .SetOrder(Exchange.ValidateGrantedScopes.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                server.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler
+                    .UseScopedHandler<RequireRegisteredResources>()
+                    .SetOrder(Authentication.ValidateResources.Descriptor.Order)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
+                    .UseScopedHandler<RequireRegisteredResources>()
+                    .SetOrder(Exchange.ValidateResources.Descriptor.Order)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<GenerateTokenContext>(handler => handler
+                    .UseSingletonHandler<ShapeAccessTokens>()
+                    .SetOrder(Protection.AttachTokenMetadata.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
                 server.AddEventHandler<ValidateTokenContext>(handler => handler
