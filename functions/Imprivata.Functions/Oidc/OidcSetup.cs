@@ -125,6 +125,12 @@ public static class OidcSetup
                     .UseScopedHandler<RequireRegisteredResources>()
                     .SetOrder(Exchange.ValidateResources.Descriptor.Order)
                     .SetType(OpenIddictServerHandlerType.Custom));
+                // RFC 7009 2.1: revoking a token ends its grant.
+                server.AddEventHandler<HandleRevocationRequestContext>(handler => handler
+                    .UseScopedHandler<RevokeGrant>()
+                    .SetOrder(Revocation.RevokeToken.Descriptor.Order)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.RemoveEventHandler(Revocation.RevokeToken.Descriptor);
                 server.AddEventHandler<GenerateTokenContext>(handler => handler
                     .UseSingletonHandler<ShapeAccessTokens>()
                     .SetOrder(Protection.AttachTokenMetadata.Descriptor.Order + 1)

@@ -6,7 +6,9 @@
 // or the fragment (which a page of its own hands to /cb); an error response is shown once openid-client checked its state
 // and iss; /logout goes to the provider's end_session endpoint;
 // /backchannel-logout takes the provider's logout token (OIDC Back-Channel Logout 1.0), verified with the jose library
-// against the provider's JWKS, and ends this app's session if it names it; /status shows the session and the last logout.
+// against the provider's JWKS, and ends this app's session if it names it; /revoke?which=access_token|refresh_token revokes
+// one of the session's tokens (RFC 7009) and reports what userinfo and a refresh answer afterwards; /status shows the
+// session and the last logout.
 import http from 'node:http';
 import * as client from 'openid-client';
 import * as jose from 'jose';
@@ -102,11 +104,13 @@ async function handle(req, res) {
     const claims = tokens.claims();
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     let refreshed = null;
+    let latest = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
     if (tokens.refresh_token) {
       const next = await client.refreshTokenGrant(config, tokens.refresh_token);
       refreshed = { rotated: next.refresh_token !== tokens.refresh_token, sub: next.claims()?.sub ?? null };
+      latest = { accessToken: next.access_token, refreshToken: next.refresh_token ?? tokens.refresh_token };
     }
-    signedIn = { claims, userinfo, idToken: tokens.id_token, refreshed };
+    signedIn = { claims, userinfo, idToken: tokens.id_token, refreshed, tokens: latest };
     res.writeHead(200, { 'content-type': 'text/html' }).end(html('Signed in',
       `<pre id="result">${JSON.stringify({ claims, userinfo, refreshed }).replace(/</g, '\\u003c')}</pre>`));
     return;
@@ -133,6 +137,21 @@ async function handle(req, res) {
       lastLogout = { verified: false, error: String(error?.code ?? error?.message ?? error) };
       res.writeHead(400, { 'cache-control': 'no-store' }).end();
     }
+    return;
+  }
+  if (url.pathname === '/revoke') {
+    // RFC 7009 through openid-client: revoke one of the current tokens, then try both again.
+    if (!signedIn) throw new Error('not signed in');
+    const which = url.searchParams.get('which') === 'access_token' ? 'access_token' : 'refresh_token';
+    const { accessToken, refreshToken } = signedIn.tokens;
+    await client.tokenRevocation(config, which === 'access_token' ? accessToken : refreshToken, { token_type_hint: which });
+    const outcome = async (call) => { try { await call(); return 'ok'; } catch (error) { return String(error?.error ?? error?.cause?.[0]?.parameters?.error ?? error?.code ?? error); } };
+    const result = {
+      userinfo: await outcome(() => client.fetchUserInfo(config, accessToken, signedIn.claims.sub)),
+      refresh: await outcome(() => client.refreshTokenGrant(config, refreshToken)),
+    };
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html('Revoked',
+      `<pre id="result">${JSON.stringify(result).replace(/</g, '\\u003c')}</pre>`));
     return;
   }
   if (url.pathname === '/status') {
