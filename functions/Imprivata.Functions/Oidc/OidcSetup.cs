@@ -72,6 +72,9 @@ public static class OidcSetup
                 {
                     o.CodeChallengeMethods.Clear();
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                    // No client can register a key yet: client secrets only, and no private_key_jwt advertised or accepted.
+                    o.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
+                    o.ClientAssertionTypes.Clear();
                     // RFC 8707: API resources are registered in the console while the service runs (RequireRegisteredResources);
                     // any client may name a registered API, which checks the token's client_id and scope itself.
                     o.DisableResourceValidation = true;
@@ -153,6 +156,16 @@ public static class OidcSetup
                         context.Metadata["backchannel_logout_session_supported"] = true;
                         return default;
                     })
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                // prompt=consent is accepted but shows no consent screen (docs/decisions/012): not advertised.
+                server.AddEventHandler<HandleConfigurationRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        context.PromptValues.Remove(PromptValues.Consent);
+                        return default;
+                    })
+                    .SetOrder(Discovery.AttachPromptValues.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
                 // RFC 9700 4.2.1 / OIDC Core 3.1.2.1: codes live 60 s at most.
