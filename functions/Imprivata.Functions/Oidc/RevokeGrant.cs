@@ -13,8 +13,8 @@ namespace Imprivata.Functions.Oidc;
 /// self-contained access tokens that name it (CheckAuthorizationOfSelfContainedTokens). Section 2.1: revoking a refresh token
 /// SHOULD invalidate the access tokens of the same grant, and revoking an access token MAY revoke its refresh token; an
 /// access token has no storage row of its own, so its grant is what can be revoked. A client_credentials access token
-/// belongs to no stored grant: unsupported_token_type (section 2.2.1). Replaces OpenIddict's handler, which revokes the
-/// token's own row only.
+/// belongs to no stored grant, and a token for an API carries no grant id (ShapeAccessTokens): unsupported_token_type
+/// (section 2.2.1). Replaces OpenIddict's handler, which revokes the token's own row only.
 /// </summary>
 internal sealed class RevokeGrant(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<HandleRevocationRequestContext>
 {

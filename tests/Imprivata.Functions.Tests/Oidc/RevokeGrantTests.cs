@@ -47,6 +47,24 @@ public sealed class RevokeGrantTests(OidcFixture fx) : IClassFixture<OidcFixture
     }
 
     [Fact]
+    public async Task Revoke_TokenForAnApi_UnsupportedTokenTypeAndItsRefreshTokenEndsTheGrant()
+    {
+        const string api = "https://revocation.example/api";
+        using (var scope = fx.Service.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Imprivata.Functions.Oidc.ApiResources>().AddAsync(api, "Revocation API", default);
+        var user = await fx.NewUserAsync();
+        using var browser = fx.NewBrowser();
+        var tokens = await browser.GetTokensAsync(fx.NewRequest().With("resource", api), user.Username, OidcFixture.Password, fx.Secret);
+
+        // The API's token names no grant (no internal claims reach an API): nothing to revoke it by.
+        var response = await RevokeAsync(tokens.AccessToken!, "access_token");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("unsupported_token_type", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await RevokeAsync(tokens.RefreshToken!, "refresh_token")).StatusCode);
+        Assert.Equal("invalid_grant", (await browser.RefreshAsync(tokens.RefreshToken!, OidcFixture.ClientId, fx.Secret)).Error);
+    }
+
+    [Fact]
     public async Task Revoke_ClientCredentialsToken_UnsupportedTokenType()
     {
         using var browser = fx.NewBrowser();
