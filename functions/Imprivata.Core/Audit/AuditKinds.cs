@@ -39,6 +39,7 @@ public static class AuditKinds
     public const string KeysRotate = "keys.rotate";
 
     public const string AdminAccess = "admin.access";
+    public const string AdminApiResourceCreate = "admin.api_resource.create";
     public const string AdminAppCreate = "admin.app.create";
     public const string AdminAppDelete = "admin.app.delete";
     public const string AdminAppDeploy = "admin.app.deploy";

@@ -31,6 +31,7 @@ public static class AdminApi
         read.MapEnrolledMethodsApi();
         read.MapReportApi(write);
         write.MapPolicyApi();
+        write.MapApiResourceApi();
     }
 
     private static void MapUsers(RouteGroupBuilder read, RouteGroupBuilder write)

@@ -49,10 +49,13 @@ public static class AuthorizeEndpoint
         };
     }
 
-    /// <summary>The request's freshness rules: max_age in seconds (absurd values mean none), prompt=login (OIDC Core 3.1.2.1).</summary>
+    /// <summary>
+    /// The request's freshness rules: max_age in seconds (absurd values mean none), prompt=login (OIDC Core 3.1.2.1), and
+    /// prompt=select_account, which the sign-in page answers: the user signs in with the account of their choice.
+    /// </summary>
     internal static Freshness FreshnessOf(OpenIddictRequest request) => new(
         request.MaxAge is { } seconds && seconds <= int.MaxValue ? TimeSpan.FromSeconds(seconds) : null,
-        request.HasPromptValue(PromptValues.Login));
+        request.HasPromptValue(PromptValues.Login) || request.HasPromptValue(PromptValues.SelectAccount));
 
     /// <summary>To the login page, and back here after it; with prompt=none (OIDC Core 3.1.2.6) no page: login_required.</summary>
     private static async Task<IResult> SignInAgainAsync(HttpContext http, OpenIddictRequest request) =>
@@ -79,13 +82,15 @@ public static class AuthorizeEndpoint
         var (session, user) = (current.Session, current.User);
         await sessions.RecordClientAsync(session, request.ClientId!, http.RequestAborted);
         var principal = claims.ForUser(user, session, request.GetScopes());
+        // RFC 8707 section 2: the APIs the code may be redeemed for (RequireRegisteredResources checked they exist).
+        principal.SetResources(request.GetResources());
         await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
             clientId: request.ClientId, methods: string.Join(' ', session.Amr));
         return Results.SignIn(principal, properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>
-    /// The same authorization request as a GET URL, minus what the login just satisfied: prompt=login and max_age (a session
+    /// The same authorization request as a GET URL, minus what the login just satisfied: prompt=login or select_account and max_age (a session
     /// some milliseconds old is older than max_age=0, so either would loop back to the login page). auth_time is always in
     /// the ID token (OIDC Core 3.1.2.1), so the relying party can still check max_age itself.
     /// </summary>
@@ -96,7 +101,7 @@ public static class AuthorizeEndpoint
         {
             if (name == Parameters.Prompt)
             {
-                var rest = string.Join(' ', ((string?)value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => p != PromptValues.Login));
+                var rest = string.Join(' ', ((string?)value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => p is not (PromptValues.Login or PromptValues.SelectAccount)));
                 if (rest.Length > 0)
                     query.Add(new(name, rest));
                 continue;

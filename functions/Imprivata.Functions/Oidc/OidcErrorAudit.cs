@@ -31,6 +31,10 @@ internal static class OidcErrorAudit
         server.AddEventHandler<ApplyUserInfoResponseContext>(handler => handler
             .UseInlineHandler(context => AuditAsync(context.Transaction, AuditKinds.OidcUserinfo))
             .SetOrder(Order).SetType(OpenIddictServerHandlerType.Custom));
+        // Once the redirect URI and response mode are settled (ReturnErrorsToClient), before the response is written.
+        server.AddEventHandler<ApplyAuthorizationResponseContext>(handler => handler
+            .UseInlineHandler(context => string.IsNullOrEmpty(context.RedirectUri) ? default : AuditAsync(context.Transaction, AuditKinds.OidcAuthorize))
+            .SetOrder(OpenIddictServerHandlers.Authentication.AttachIssuer.Descriptor.Order + 1).SetType(OpenIddictServerHandlerType.Custom));
     }
 
     private static async ValueTask AuditAsync(OpenIddictServerTransaction transaction, string kind)

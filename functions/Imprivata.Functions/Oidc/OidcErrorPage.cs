@@ -8,7 +8,7 @@ namespace Imprivata.Functions.Oidc;
 /// <summary>
 /// Renders the errors OpenIddict must not send to a client (unknown client_id, unregistered redirect_uri or
 /// post_logout_redirect_uri) as our error page: never a redirect. Errors it can return to a validated redirect_uri it
-/// redirects itself, with iss (RFC 6749 4.1.2.1, RFC 9207), so they never reach this page.
+/// redirects itself, with iss (RFC 6749 4.1.2.1, RFC 9207; <see cref="ReturnErrorsToClient"/>), so they never reach this page.
 /// </summary>
 internal static class OidcErrorPage
 {

@@ -43,6 +43,7 @@ public static class OidcSetup
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<KeyRingOptionsRefresh>());
         builder.Services.AddSingleton<IOptionsMonitorCache<OpenIddictServerOptions>, ServerOptionsCache>();
         builder.Services.AddSingleton<OidcClaims>();
+        builder.Services.AddScoped<ApiResources>();
         builder.Services.AddSingleton<BackchannelLogout>();
         // Server to server, to the address the administrator registered: never follow a redirect elsewhere, carry no cookies.
         builder.Services.AddHttpClient(BackchannelLogout.HttpClientName)
@@ -71,6 +72,13 @@ public static class OidcSetup
                 {
                     o.CodeChallengeMethods.Clear();
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                    // No client can register a key yet: client secrets only, and no private_key_jwt advertised or accepted.
+                    o.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
+                    o.ClientAssertionTypes.Clear();
+                    // RFC 8707: API resources are registered in the console while the service runs (RequireRegisteredResources);
+                    // any client may name a registered API, which checks the token's client_id and scope itself.
+                    o.DisableResourceValidation = true;
+                    o.IgnoreResourcePermissions = true;
                 });
 
                 server.AddOidcErrorAudit();
@@ -83,6 +91,10 @@ public static class OidcSetup
                     .SetOrder(AttachDefaultChallengeError.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
                 server.AddHttpRedirectRefusal(issuer);
+                // Errors go back to a known client's registered redirect URI, whichever check found them.
+                server.AddEventHandler(ReturnErrorsToClient.Descriptor);
+                server.AddEventHandler(DefaultErrorResponseMode.Descriptor);
+                server.AddEventHandler(RejectInvalidMaxAge.Descriptor);
                 // The authorization request's own OIDC rules, after OpenIddict attached the validated id_token_hint; the
                 // endpoint's access steps come after them (AuthorizeEndpoint).
                 server.AddEventHandler<HandleAuthorizationRequestContext>(handler => handler
@@ -108,6 +120,25 @@ public static class OidcSetup
                     .SetOrder(Exchange.ValidateGrantedScopes.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
+                server.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler
+                    .UseScopedHandler<RequireRegisteredResources>()
+                    .SetOrder(Authentication.ValidateResources.Descriptor.Order)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.AddEventHandler<ValidateTokenRequestContext>(handler => handler
+                    .UseScopedHandler<RequireRegisteredResources>()
+                    .SetOrder(Exchange.ValidateResources.Descriptor.Order)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                // RFC 7009 2.1: revoking a token ends its grant.
+                server.AddEventHandler<HandleRevocationRequestContext>(handler => handler
+                    .UseScopedHandler<RevokeGrant>()
+                    .SetOrder(Revocation.RevokeToken.Descriptor.Order)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+                server.RemoveEventHandler(Revocation.RevokeToken.Descriptor);
+                server.AddEventHandler<GenerateTokenContext>(handler => handler
+                    .UseSingletonHandler<ShapeAccessTokens>()
+                    .SetOrder(Protection.AttachTokenMetadata.Descriptor.Order + 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
                 server.AddEventHandler<ValidateTokenContext>(handler => handler
                     .UseSingletonHandler<RejectCriticalHeaders>()
                     .SetOrder(Protection.ValidateIdentityModelToken.Descriptor.Order - 1)
@@ -125,6 +156,16 @@ public static class OidcSetup
                         context.Metadata["backchannel_logout_session_supported"] = true;
                         return default;
                     })
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                // prompt=consent is accepted but shows no consent screen (docs/decisions/012): not advertised.
+                server.AddEventHandler<HandleConfigurationRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        context.PromptValues.Remove(PromptValues.Consent);
+                        return default;
+                    })
+                    .SetOrder(Discovery.AttachPromptValues.Descriptor.Order + 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
                 // RFC 9700 4.2.1 / OIDC Core 3.1.2.1: codes live 60 s at most.

@@ -44,4 +44,7 @@ internal static class RefuseHttpRedirectsBesideHttps
     }
 
     private static bool IsHttp(string? uri) => uri is not null && uri.StartsWith("http:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether this rule refuses to send anything to <paramref name="uri"/> beside <paramref name="issuer"/>.</summary>
+    public static bool IsRefused(string? uri, Uri? issuer) => issuer?.Scheme == Uri.UriSchemeHttps && IsHttp(uri);
 }

@@ -10,7 +10,7 @@ namespace Imprivata.Functions.Oidc;
 
 /// <summary>
 /// Chooses the key per token. Tokens that others verify with our JWKS (ID tokens, client_credentials access tokens, and an
-/// access token that names a resource, once apps can be granted API resources) are signed with the key ring's active key
+/// access token for an API named with a resource indicator) are signed with the key ring's active key
 /// (RS256). The provider's own tokens are signed with the internal HS256 key and encrypted (RSA-2048 costs ~0.3 ms per
 /// signature): codes and refresh tokens, and a user's access token that names no resource. That one carries no audience a
 /// resource server could check (RFC 9068 2.2, RFC 8725 3.9), so it is only good at our userinfo endpoint: opaque to clients,
@@ -41,11 +41,14 @@ internal sealed class SignWithActiveKey(ISigningKeyRing ring, KeyRingOptionsRefr
         context.SigningCredentials = CredentialsFor(active);
     }
 
-    /// <summary>Read back only by this provider: codes, refresh tokens, and user access tokens that name no resource.</summary>
+    /// <summary>
+    /// Read back only by this provider: codes, refresh tokens, and user access tokens that name no resource (OpenIddict
+    /// turns the grant's resources into the access token principal's audiences).
+    /// </summary>
     internal static bool IsOurOwn(GenerateTokenContext context) => context.TokenType switch
     {
         TokenTypeIdentifiers.Private.AuthorizationCode or TokenTypeIdentifiers.RefreshToken => true,
-        TokenTypeIdentifiers.AccessToken => context.Request?.IsClientCredentialsGrantType() != true && context.Principal.GetResources().IsDefaultOrEmpty,
+        TokenTypeIdentifiers.AccessToken => context.Request?.IsClientCredentialsGrantType() != true && context.Principal.GetAudiences().IsDefaultOrEmpty,
         _ => false,
     };
 

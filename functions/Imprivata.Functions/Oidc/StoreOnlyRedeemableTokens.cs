@@ -9,7 +9,7 @@ namespace Imprivata.Functions.Oidc;
 /// ID tokens are self-contained and signed. OpenIddict would write a row (and its index entries) for each, which was a third
 /// of a code redemption's storage round trips. They are still revocable: each carries its authorization id, which
 /// OpenIddict checks on every use, and a replayed code or refresh token revokes that authorization (TableTokenManager).
-/// RFC 7009 2.2.1: revoking a self-contained access token at /connect/revoke answers unsupported_token_type.
+/// Revoking such an access token at /connect/revoke revokes its authorization (<see cref="RevokeGrant"/>).
 /// </summary>
 internal sealed class StoreOnlyRedeemableTokens : IOpenIddictServerHandler<GenerateTokenContext>
 {

@@ -53,6 +53,13 @@ public static class TokenEndpoint
             return OidcResults.Error(Errors.InvalidGrant, "The grant is no longer valid.");
         }
 
+        // RFC 8707 section 2.2: the token request may narrow the grant's resources (the access token's audience, see
+        // ShapeAccessTokens), never widen them; a refresh token keeps the whole grant.
+        if (request.GetResources().Except(principal.GetResources(), StringComparer.Ordinal).Any())
+        {
+            await audit.WriteAsync(http, AuditKinds.OidcToken, AuditResults.Failure, Errors.InvalidTarget, userId: user!.Id, clientId: request.ClientId, detail: request.GrantType);
+            return OidcResults.Error(Errors.InvalidTarget, "The resource was not granted by this authorization.");
+        }
         if (request.IsRefreshTokenGrantType())
             await audit.WriteAsync(http, AuditKinds.OidcToken, AuditResults.Success, AuditReasons.Ok, username: user!.Username, userId: user.Id,
                 clientId: request.ClientId, detail: request.GrantType);
@@ -68,6 +75,7 @@ public static class TokenEndpoint
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, request.ClientId);
         identity.SetScopes(request.GetScopes());
+        identity.SetResources(request.GetResources()); // RFC 8707 section 2.2; RequireRegisteredResources checked they exist
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

@@ -1,9 +1,14 @@
 // A relying party built on the openid-client npm library (an independent OIDC implementation), used by the end-to-end tests.
 // Usage: node relying-party.mjs <issuer> <client_id> <client_secret> <port>
-// Pages: /login starts the code flow with PKCE; /cb finishes it (openid-client checks state, iss, nonce, the ID token's
-// signature against our JWKS, and fetches userinfo); /logout goes to the provider's end_session endpoint;
+// Pages: /login starts the code flow with PKCE (its query parameters are added to the authorization request, and those named
+// by omit= are left out, so a test can send a request the provider must refuse); /cb finishes it (openid-client checks state,
+// iss, nonce, the ID token's signature against our JWKS, and fetches userinfo), in any response mode: the query, a form_post,
+// or the fragment (which a page of its own hands to /cb); an error response is shown once openid-client checked its state
+// and iss; /logout goes to the provider's end_session endpoint;
 // /backchannel-logout takes the provider's logout token (OIDC Back-Channel Logout 1.0), verified with the jose library
-// against the provider's JWKS, and ends this app's session if it names it; /status shows the session and the last logout.
+// against the provider's JWKS, and ends this app's session if it names it; /revoke?which=access_token|refresh_token revokes
+// one of the session's tokens (RFC 7009) and reports what userinfo and a refresh answer afterwards; /status shows the
+// session and the last logout.
 import http from 'node:http';
 import * as client from 'openid-client';
 import * as jose from 'jose';
@@ -51,35 +56,61 @@ async function handle(req, res) {
   if (url.pathname === '/login') {
     const codeVerifier = client.randomPKCECodeVerifier();
     pending = { codeVerifier, state: client.randomState(), nonce: client.randomNonce() };
-    const target = client.buildAuthorizationUrl(config, {
+    const parameters = {
       redirect_uri: `${base}/cb`,
       scope: 'openid profile email offline_access',
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       state: pending.state,
       nonce: pending.nonce,
-      ...(url.searchParams.get('prompt') ? { prompt: url.searchParams.get('prompt') } : {}),
-    });
+    };
+    for (const [name, value] of url.searchParams) {
+      if (name !== 'omit') parameters[name] = value;
+    }
+    for (const name of (url.searchParams.get('omit') ?? '').split(',').filter(Boolean)) delete parameters[name];
+    const target = client.buildAuthorizationUrl(config, parameters);
     res.writeHead(302, { location: target.href }).end();
+    return;
+  }
+  if (url.pathname === '/cb' && req.method === 'GET' && url.search === '') {
+    // response_mode=fragment: the browser keeps the fragment; this page hands it to /cb as a query.
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html('Returning',
+      "<script>location.replace('/cb?' + location.hash.slice(1));</script>"));
     return;
   }
   if (url.pathname === '/cb') {
     if (!pending) throw new Error('no pending flow');
-    const tokens = await client.authorizationCodeGrant(config, url, {
-      pkceCodeVerifier: pending.codeVerifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-      idTokenExpected: true,
-    });
+    const current = req.method === 'POST'
+      ? new Request(url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: await readBody(req) })
+      : url;
+    let tokens;
+    try {
+      tokens = await client.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: pending.codeVerifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+    } catch (error) {
+      if (!(error instanceof client.AuthorizationResponseError)) throw error;
+      // openid-client checked iss (RFC 9207) and state before it read the error.
+      pending = null;
+      const oauthError = { error: error.error, error_description: error.error_description ?? null, method: req.method };
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html('Authorization refused',
+        `<pre id="error">${error.code} ${error.error}</pre><pre id="oauth-error">${JSON.stringify(oauthError).replace(/</g, '\\u003c')}</pre>`));
+      return;
+    }
     pending = null;
     const claims = tokens.claims();
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     let refreshed = null;
+    let latest = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
     if (tokens.refresh_token) {
       const next = await client.refreshTokenGrant(config, tokens.refresh_token);
       refreshed = { rotated: next.refresh_token !== tokens.refresh_token, sub: next.claims()?.sub ?? null };
+      latest = { accessToken: next.access_token, refreshToken: next.refresh_token ?? tokens.refresh_token };
     }
-    signedIn = { claims, userinfo, idToken: tokens.id_token, refreshed };
+    signedIn = { claims, userinfo, idToken: tokens.id_token, refreshed, tokens: latest };
     res.writeHead(200, { 'content-type': 'text/html' }).end(html('Signed in',
       `<pre id="result">${JSON.stringify({ claims, userinfo, refreshed }).replace(/</g, '\\u003c')}</pre>`));
     return;
@@ -106,6 +137,21 @@ async function handle(req, res) {
       lastLogout = { verified: false, error: String(error?.code ?? error?.message ?? error) };
       res.writeHead(400, { 'cache-control': 'no-store' }).end();
     }
+    return;
+  }
+  if (url.pathname === '/revoke') {
+    // RFC 7009 through openid-client: revoke one of the current tokens, then try both again.
+    if (!signedIn) throw new Error('not signed in');
+    const which = url.searchParams.get('which') === 'access_token' ? 'access_token' : 'refresh_token';
+    const { accessToken, refreshToken } = signedIn.tokens;
+    await client.tokenRevocation(config, which === 'access_token' ? accessToken : refreshToken, { token_type_hint: which });
+    const outcome = async (call) => { try { await call(); return 'ok'; } catch (error) { return String(error?.error ?? error?.cause?.[0]?.parameters?.error ?? error?.code ?? error); } };
+    const result = {
+      userinfo: await outcome(() => client.fetchUserInfo(config, accessToken, signedIn.claims.sub)),
+      refresh: await outcome(() => client.refreshTokenGrant(config, refreshToken)),
+    };
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html('Revoked',
+      `<pre id="result">${JSON.stringify(result).replace(/</g, '\\u003c')}</pre>`));
     return;
   }
   if (url.pathname === '/status') {

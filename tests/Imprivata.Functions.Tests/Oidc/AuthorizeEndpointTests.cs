@@ -185,6 +185,29 @@ public sealed class AuthorizeEndpointTests(OidcFixture fx) : IClassFixture<OidcF
     }
 
     [Fact]
+    public async Task Authorize_PromptSelectAccountWithSession_ShowsLoginWhereAnotherAccountSignsIn()
+    {
+        var user = await fx.NewUserAsync();
+        var other = await fx.NewUserAsync();
+        using var browser = await SignedInBrowserAsync(user);
+        var request = fx.NewRequest().With("prompt", "select_account");
+        Assert.StartsWith("/login?", OidcFlow.LocationOf(await browser.AuthorizeAsync(request)));
+        // OIDC Core 3.1.2.1: the user chooses the account by signing in with it; the code is that account's.
+        var tokens = await browser.RedeemAsync(request, await browser.GetCodeAsync(request, other.Username, OidcFixture.Password), fx.Secret);
+        Assert.Equal(other.Id, new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tokens.IdToken).Subject);
+    }
+
+    [Fact]
+    public async Task Authorize_PromptConsentWithSession_CodeWithoutAScreen()
+    {
+        var user = await fx.NewUserAsync();
+        using var browser = await SignedInBrowserAsync(user);
+        // The administrator's assignment of the app is the consent (docs/decisions/012): nothing to show, nothing refused.
+        var response = OidcFlow.ResponseAt(OidcFlow.LocationOf(await browser.AuthorizeAsync(fx.NewRequest().With("prompt", "consent"))));
+        Assert.NotNull(response.Code);
+    }
+
+    [Fact]
     public async Task Authorize_MaxAgeZeroWithSession_ShowsLogin()
     {
         var user = await fx.NewUserAsync();
@@ -322,7 +345,6 @@ public sealed class AuthorizeEndpointTests(OidcFixture fx) : IClassFixture<OidcF
     {
         var user = await fx.NewUserAsync();
         using var browser = await SignedInBrowserAsync(user);
-        // Errors OpenIddict finds itself are shown on our page (error passthrough), never redirected with a code.
         Assert.Equal("invalid_scope", await ErrorOfAsync(await browser.AuthorizeAsync(fx.NewRequest("openid not-a-scope"))));
     }
 

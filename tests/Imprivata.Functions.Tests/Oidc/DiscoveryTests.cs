@@ -57,6 +57,23 @@ public sealed class DiscoveryTests(OidcFixture fx) : IClassFixture<OidcFixture>
     }
 
     [Fact]
+    public async Task Discovery_PromptValues_OnlyThoseThatWork()
+    {
+        var prompts = Strings(await GetJsonAsync("/.well-known/openid-configuration"), "prompt_values_supported");
+        // consent is accepted but no consent screen exists (docs/decisions/012); select_account is the sign-in page.
+        Assert.Equal(["login", "none", "select_account"], prompts.Order());
+    }
+
+    [Fact]
+    public async Task Discovery_ClientAuthentication_SecretsOnly()
+    {
+        var doc = await GetJsonAsync("/.well-known/openid-configuration");
+        // No client can register a key: private_key_jwt is neither advertised nor accepted.
+        foreach (var name in new[] { "token_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported" })
+            Assert.Equal(["client_secret_basic", "client_secret_post"], Strings(doc, name).Order());
+    }
+
+    [Fact]
     public async Task Discovery_IssParameter_Supported()
     {
         var doc = await GetJsonAsync("/.well-known/openid-configuration");

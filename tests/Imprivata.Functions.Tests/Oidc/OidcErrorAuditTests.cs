@@ -70,11 +70,25 @@ public sealed class OidcErrorAuditTests(OidcFixture fx) : IClassFixture<OidcFixt
         var since = DateTimeOffset.UtcNow;
         using var browser = fx.NewBrowser();
 
-        var response = await browser.AuthorizeAsync(fx.NewRequest().With("code_challenge_method", "plain"));
+        var response = await browser.AuthorizeAsync(fx.NewRequest().With("redirect_uri", "https://evil.example/cb"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var refused = Assert.Single(await EventsSinceAsync(since), e => e.Kind == "oidc.authorize");
         Assert.Equal(AuditResults.Failure, refused.Result);
+    }
+
+    [Fact]
+    public async Task ValidationErrorSentBackToTheClient_IsAuditedOnceWithItsCode()
+    {
+        var since = DateTimeOffset.UtcNow;
+        using var browser = fx.NewBrowser();
+
+        var response = OidcFlow.ResponseAt(OidcFlow.LocationOf(await browser.AuthorizeAsync(fx.NewRequest().With("code_challenge_method", "plain"))));
+
+        Assert.Equal("invalid_request", response.Error);
+        var refused = Assert.Single(await EventsSinceAsync(since), e => e.Kind == "oidc.authorize");
+        Assert.Equal((AuditResults.Failure, "invalid_request", OidcFixture.ClientId), (refused.Result, refused.Reason, refused.ClientId));
+        Assert.Equal("ID2032", refused.Detail);
     }
 
     [Fact]
