@@ -11,6 +11,7 @@ using Imprivata.Functions.Mfa.Otp;
 using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Mfa.Push;
+using Imprivata.Functions.Radius;
 using Imprivata.Functions.Sample;
 
 namespace Imprivata.Functions;
@@ -43,6 +44,7 @@ public static class ServiceApp
         builder.AddOtpTokens();
         builder.AddTemporaryCodes();
         builder.AddPush();
+        builder.AddRadius();
         builder.AddOidc();
         builder.AddAdmin();
         if (mode.IsStandalone)
@@ -61,6 +63,7 @@ public static class ServiceApp
         app.MapOtpTokens();
         app.MapTemporaryCodes();
         app.MapPush();
+        app.MapRadius();
         if (mode.IsStandalone)
         {
             app.MapSample();
