@@ -61,18 +61,20 @@ else
   pids+=($!)
 fi
 
+# The demo (functions/Imprivata.Demo) is the service as packaged plus the demo seed, the sample app and the LAN mode; its
+# content root (appsettings.json) is the service's.
 say "Building the service"
-dotnet build functions/Imprivata.Functions -c Release -nologo -clp:ErrorsOnly
+dotnet build functions/Imprivata.Demo -c Release -nologo -clp:ErrorsOnly
 
 args=(--contentRoot "$PWD/functions/Imprivata.Functions" --Imprivata:Demo:Seed=true --Imprivata:Demo:Folder="$data")
 if $lan; then
   args+=(--Imprivata:Demo:Lan=true)
   if [ -n "$lan_address" ]; then args+=(--Imprivata:Demo:LanAddress="$lan_address"); fi
 fi
-# The service writes where it answers (http://localhost:7071, or https on the LAN address) once it has chosen.
+# The demo writes where it answers (http://localhost:7071, or https on the LAN address) once it has chosen.
 rm -f "$data/public-url"
 say "Starting the service (log in .data/service.log)"
-dotnet functions/Imprivata.Functions/bin/Release/net10.0/Imprivata.Functions.dll "${args[@]}" >"$data/service.log" 2>&1 &
+dotnet functions/Imprivata.Demo/bin/Release/net10.0/Imprivata.Demo.dll "${args[@]}" >"$data/service.log" 2>&1 &
 pids+=($!)
 
 base=""
@@ -100,7 +102,7 @@ print(f"""
   Admin console:                    {base}/console
   OIDC metadata URL:                {base}/.well-known/openid-configuration
   Demo app client id / secret:      {demo['clientId']} / {demo['clientSecret']}
-  Outbox (SMS and e-mail codes):    {base}/outbox
+  Outbox (SMS and e-mail codes):    {base}/outbox (administrators only: sign in to the admin console first)
   Approver page (push, on a phone): {base}/approve
   Health:                           {base}/health
 """)

@@ -12,14 +12,16 @@ using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Mfa.Push;
 using Imprivata.Functions.Radius;
-using Imprivata.Functions.Sample;
 
 namespace Imprivata.Functions;
 
 /// <summary>Composition root: every feature registers its services and maps its endpoints here, in one visible order.</summary>
 public static class ServiceApp
 {
-    /// <param name="configure">Lets tests and the benchmark override settings (ports, tables) without environment variables.</param>
+    /// <param name="configure">
+    /// Lets tests and the benchmark override settings (ports, tables) without environment variables, and the local demo
+    /// (functions/Imprivata.Demo, not packaged) add its own parts; it runs before the hosting mode is detected.
+    /// </param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -29,8 +31,6 @@ public static class ServiceApp
         var mode = HostingMode.Detect(builder.Configuration);
         builder.Services.AddSingleton(mode);
 
-        if (mode.IsStandalone)
-            builder.AddLanDemo(mode);
         builder.AddHosting(mode);
         builder.AddStorage();
         builder.AddKeyRing();
@@ -47,8 +47,6 @@ public static class ServiceApp
         builder.AddRadius();
         builder.AddOidc();
         builder.AddAdmin();
-        if (mode.IsStandalone)
-            builder.AddSample();
 
         var app = builder.Build();
         app.UsePublicOrigin(mode);
@@ -65,10 +63,7 @@ public static class ServiceApp
         app.MapPush();
         app.MapRadius();
         if (mode.IsStandalone)
-        {
-            app.MapSample();
             app.MapOutbox();
-        }
         return app;
     }
 }

@@ -89,6 +89,7 @@ public class MfaBrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Reads the newest code sent to <paramref name="to"/> whose text contains <paramref name="kind"/> from the outbox page.</summary>
+    /// <param name="reader">A page whose browser context is signed in to the admin console (the outbox is for administrators).</param>
     public async Task<string> CodeFromOutboxAsync(IPage reader, string to, string kind)
     {
         // A fresh tab each time: the outbox page reloads itself every 5 s, which would interrupt a navigation of an open one.
@@ -106,6 +107,7 @@ public class MfaBrowserFixture : IAsyncLifetime
     private async Task<string> ReadCodeAsync(IPage outbox, string to, string kind)
     {
         await outbox.GotoAsync(new Uri(Service.BaseUri, "outbox").ToString());
+        await BrowserSteps.ArriveAsync(outbox, Service.Issuer + "outbox", Timeout, Service);
         var message = outbox.Locator("article.message").Filter(new LocatorFilterOptions { Has = outbox.Locator(".to", new PageLocatorOptions { HasTextString = to }) })
             .Filter(new LocatorFilterOptions { HasTextString = kind }).First;
         var text = await message.Locator("pre.text").InnerTextAsync();

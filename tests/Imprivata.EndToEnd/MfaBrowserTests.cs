@@ -199,7 +199,7 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
         await f.UseWebSsoAsync([Factor.Sms]);
         var user = await f.NewUserAsync("texter");
         const string phoneNumber = "+15555550123";
-        var outbox = await f.NewPageAsync();
+        var outbox = await PushSteps.SignInToConsoleAsync(f); // the outbox is for administrators
 
         var login = await f.NewPageAsync();
         await f.SignInWithPasswordAsync(login, user);
@@ -233,7 +233,7 @@ public sealed class MfaBrowserCodeTests(MfaBrowserFixture f) : IClassFixture<Mfa
             new AuthenticationOptions { EmailCodesCountAsMfa = true });
         var user = await f.NewUserAsync("mailer");
         var address = user.Username + ".codes@example.org";
-        var outbox = await f.NewPageAsync();
+        var outbox = await PushSteps.SignInToConsoleAsync(f); // the outbox is for administrators
 
         var login = await f.NewPageAsync();
         await f.SignInWithPasswordAsync(login, user);

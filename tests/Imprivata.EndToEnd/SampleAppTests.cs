@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Imprivata.Demo;
+using Imprivata.Demo.Lan;
 using Imprivata.Functions.Infrastructure;
-using Imprivata.Functions.Sample;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
@@ -32,11 +33,11 @@ public sealed class SampleAppTests : IAsyncLifetime
 
     private Task<TestService> StartDemoAsync(string host, bool lan) => TestService.StartAsync(new Dictionary<string, string?>
     {
-        ["Imprivata:Demo:Seed"] = "true",
-        ["Imprivata:Demo:Folder"] = _folder,
+        [DemoApp.SeedKey] = "true",
+        [DemoApp.FolderKey] = _folder,
         [LanDemo.EnabledKey] = lan ? "true" : "false",
         [LanDemo.AddressKey] = lan ? "127.0.0.1" : null,
-    }, host: host);
+    }, host: host, build: DemoApp.Build);
 
     private async Task<IPage> NewPageAsync(bool acceptCertificateWarning = false)
     {

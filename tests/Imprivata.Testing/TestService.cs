@@ -29,16 +29,19 @@ public sealed class TestService : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="host">"localhost" where browsers must accept the host as a WebAuthn relying party (they refuse IP addresses).</param>
+    /// <param name="build">What builds the app from arguments and a configure hook: <see cref="ServiceApp.Build"/> (the packaged
+    /// service) unless a test project of a host around it passes its own (the demo's DemoApp.Build).</param>
     public static async Task<TestService> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null,
-        string host = "127.0.0.1")
+        string host = "127.0.0.1", Func<string[], Action<WebApplicationBuilder>?, WebApplication>? build = null)
     {
+        build ??= ServiceApp.Build;
         var tables = Azurite.NewTables();
         // A free port can be taken by a parallel test (another service, a relying party) before Kestrel binds it: try anew.
         for (var attempt = 1; ; attempt++)
         {
             var port = Ports.FreeTcp();
             var baseUri = new Uri($"http://{host}:{port}/");
-            var app = ServiceApp.Build([], builder =>
+            var app = build([], builder =>
             {
                 var values = new Dictionary<string, string?>
                 {

@@ -11,7 +11,7 @@ namespace Imprivata.Core.Passwords;
 /// An attempt while the account must wait is refused whatever the password, and is not counted, so an attacker
 /// cannot keep the wait going faster than it runs out. Every attempt costs one Argon2id verification and its caller shows
 /// one answer for every failure, so whether an account exists, or is waiting, shows neither in the response nor in its
-/// timing (security-tests: unknown user / wrong password / locked look the same).
+/// timing (no account enumeration: unknown user, wrong password and a waiting account look the same).
 /// </summary>
 public sealed class PasswordAttempts(PasswordHasher hasher, AccountThrottle throttle, ICodeHasher keyedHash)
 {

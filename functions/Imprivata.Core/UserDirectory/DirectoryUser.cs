@@ -9,7 +9,7 @@ public sealed record DirectoryUser
     public string? Email { get; init; }
     public string? Phone { get; init; }
     public bool Enabled { get; init; } = true;
-    /// <summary>Licensed for Web SSO (the reference product's "Single Sign On" licence flag).</summary>
+    /// <summary>Licensed for Web SSO (the "Single Sign On" licence flag).</summary>
     public bool LicensedForSso { get; init; } = true;
     public bool LicensedForRemoteAccess { get; init; }
     /// <summary>Directory domain, e.g. "corp.example"; deployment can target a whole domain.</summary>

@@ -9,7 +9,7 @@ namespace Imprivata.Functions.Admin;
 /// <summary>
 /// JSON API under /console/api. Helpdesk may read users, groups and OUs, read the enrollment reports and view, remove and
 /// reset a user's enrolled methods (the lost-device job); everything else that changes state, and anything about apps,
-/// settings and policies, needs a superadmin (the reference product: only superadmins configure Web SSO application profiles).
+/// settings and policies, needs a superadmin (only superadmins configure Web SSO application profiles).
 /// </summary>
 public static class AdminApi
 {

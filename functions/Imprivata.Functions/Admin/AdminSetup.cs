@@ -51,17 +51,8 @@ public static class AdminSetup
             await next(context);
         }));
 
-        app.MapGet("/console/admin.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
         app.MapAdminLogin();
         app.MapAdminPages();
         app.MapAdminApi();
     }
-
-    private static readonly Lazy<string> Stylesheet = new(() =>
-    {
-        using var stream = typeof(AdminSetup).Assembly.GetManifestResourceStream("Imprivata.Functions.Admin.admin.css")
-            ?? throw new InvalidOperationException("admin.css is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
 }

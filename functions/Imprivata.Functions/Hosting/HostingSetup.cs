@@ -42,6 +42,7 @@ public static class HostingSetup
     public static void UseHosting(this WebApplication app, HostingMode mode)
     {
         app.MapHealth();
+        app.MapEmbeddedAssets();
         // Only the Functions host invokes non-HTTP functions over HTTP; standalone, the pump calls them in-process.
         if (mode.IsCustomHandler)
             app.MapFunctionInvocations();

@@ -30,7 +30,6 @@ public static class LoginSetup
 
     public static void MapLogin(this WebApplication app)
     {
-        app.UseStaticFiles();
         app.MapGet(LoginEndpoints.Path, LoginEndpoints.ShowAsync);
         app.MapPost(LoginEndpoints.Path, LoginEndpoints.SubmitAsync);
         app.MapGet("/login/logo", LoginEndpoints.LogoAsync);

@@ -160,7 +160,7 @@ public sealed class MfaLogin(
         return SeeOther(step.Login.ReturnUrl ?? "/login/done");
     }
 
-    /// <summary>303: after a credential POST the browser must GET the next page (security-tests).</summary>
+    /// <summary>303: after a credential POST the browser must GET the next page (RFC 9110 15.4.4).</summary>
     internal static IResult SeeOther(string location) => new SeeOtherResult(location);
 
     private sealed class SeeOtherResult(string location) : IResult

@@ -7,7 +7,7 @@ public static class PageHeaders
     public static void Apply(HttpContext http, bool ownScripts = false)
     {
         var headers = http.Response.Headers;
-        // Clickjacking defence for login/MFA/consent/logout pages (security-tests: frame-ancestors 'none').
+        // Clickjacking defence for login/MFA/consent/logout pages (CSP frame-ancestors 'none', X-Frame-Options DENY).
         // No form-action: browsers apply it to the whole redirect chain after a POST, and ours ends at the relying party.
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src " + (ownScripts ? "'self'" : "'none'") + "; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";

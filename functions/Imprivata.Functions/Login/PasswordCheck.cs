@@ -12,7 +12,7 @@ public sealed record PasswordCheckResult(DirectoryUser? User, string Reason)
 
 /// <summary>
 /// Username + password against the built-in directory. Unknown user, wrong password, throttled, disabled and unlicensed all
-/// cost one Argon2id verification and look the same to the caller (security-tests: same response and timing).
+/// cost one Argon2id verification and look the same to the caller (no account enumeration: same response and timing).
 /// </summary>
 public sealed class PasswordCheck(IDirectoryStore directory, PasswordAttempts attempts)
 {

@@ -12,7 +12,7 @@ namespace Imprivata.Functions.Login;
 /// The password POST of the web login as ordered steps: the form was posted -> its CSRF token is valid -> the password is
 /// right, then the access steps after a password (<see cref="AccessSteps.AfterPassword"/>: the policy allows -> step up or
 /// grant). Every refusal is audited and rendered in one place (<see cref="RefuseAsync"/>); every one of them shows the same
-/// page, and a wrong password, an unknown or disabled user and a policy's refusal all read alike (security-tests).
+/// page, and a wrong password, an unknown or disabled user and a policy's refusal all read alike (no account enumeration).
 /// </summary>
 public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, AccessSteps steps, AppAccess apps, SsoSessions sessions, MfaLogin mfa,
     AuditTrail audit, ISettingsStore settings, IAppProfileStore profiles, TimeProvider time)
@@ -90,7 +90,7 @@ public sealed class PasswordSignIn(FormCsrf csrf, PasswordCheck passwords, Acces
         var ct = http.RequestAborted;
         var allowed = attempt.ClientId is { } clientId && (await apps.CheckAsync(user, clientId, ct)).Allowed;
         await sessions.StartAsync(http, user, [Methods], allowed ? [attempt.ClientId!] : [], ct);
-        // 303: the browser must GET the next step, never re-POST the password (security-tests: 303 after credential POSTs).
+        // 303: the browser must GET the next step, never re-POST the password (RFC 9110 15.4.4: 303 after a credential POST).
         http.Response.Headers.Location = attempt.Target ?? "/login/done";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }

@@ -7,7 +7,7 @@ namespace Imprivata.Functions.Oidc;
 
 /// <summary>
 /// RFC 7636 4.1: a code_verifier is 43 to 128 characters of [A-Z a-z 0-9 - . _ ~]. OpenIddict only compares hashes, so a client
-/// could pick a short, guessable verifier; such a verifier never redeems a code (security-tests: short/long -> invalid_grant).
+/// could pick a short, guessable verifier; such a verifier never redeems a code (RFC 7636 4.1: 43-128 unreserved characters, else invalid_grant).
 /// Runs after the code was read, so a replayed code still revokes what it issued whatever verifier comes with it.
 /// </summary>
 internal sealed class RequireCodeVerifierSyntax : IOpenIddictServerHandler<ValidateTokenRequestContext>
@@ -24,7 +24,7 @@ internal sealed class RequireCodeVerifierSyntax : IOpenIddictServerHandler<Valid
 }
 
 /// <summary>
-/// A code issued for a code_challenge and presented without a code_verifier is refused with invalid_grant (security-tests;
+/// A code issued for a code_challenge and presented without a code_verifier is refused with invalid_grant (
 /// RFC 7636 4.6, OAuth 2.1 4.1.3: the grant does not verify), where OpenIddict's own checks, which run next, call it a
 /// malformed request. Runs once the code was read, so it sees whether the code carries a challenge: an app that requires
 /// PKCE got none without one, and an app that does not may redeem a code issued without one using only its secret.

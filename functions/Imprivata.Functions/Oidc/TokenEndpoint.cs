@@ -42,7 +42,7 @@ public static class TokenEndpoint
             : long.TryParse(principal.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t)
                 ? DateTimeOffset.FromUnixTimeSeconds(t) // grants issued before the millisecond claim existed
                 : DateTimeOffset.MinValue;
-        // A disabled user, or one whose password or MFA was reset after this sign-in, gets no more tokens (security-tests: refresh revocation).
+        // A disabled user, or one whose password or MFA was reset after this sign-in, gets no more tokens.
         var reason = user is null ? AuditReasons.UnknownUser
             : !user.Enabled ? AuditReasons.UserDisabled
             : user.CredentialsChangedAt > authTime ? "credentials_changed"

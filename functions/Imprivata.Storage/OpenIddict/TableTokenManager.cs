@@ -34,7 +34,7 @@ public sealed class TableTokenManager(
     /// <summary>
     /// A code handed out from <see cref="IssuedCodes"/> was not read from storage: when its redeeming write fails, the row
     /// changed since it was issued. Read it now; "redeemed" means this is a replay (redeemed first elsewhere), which revokes the
-    /// family as OpenIddict does when it reads a redeemed code itself (security-tests: second use revokes the first tokens).
+    /// family as OpenIddict does when it reads a redeemed code itself (RFC 6749 4.1.2: a second use revokes the tokens issued on the first).
     /// </summary>
     public override async ValueTask<bool> TryRedeemAsync(TableToken token, CancellationToken cancellationToken = default)
     {

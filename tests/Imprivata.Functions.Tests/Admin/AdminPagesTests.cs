@@ -113,7 +113,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     [Fact]
     public async Task Stylesheet_IsServed()
     {
-        var response = await _host.NewClient().Http.GetAsync("/console/admin.css");
+        var response = await _host.NewClient().Http.GetAsync("/assets/admin.css");
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(".topbar", await response.Content.ReadAsStringAsync());
     }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
 
@@ -120,12 +121,37 @@ public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture
                 var type = metadata.GetTypeDefinition(handle);
                 var ns = metadata.GetString(type.Namespace);
                 var typeName = metadata.GetString(type.Name);
-                if (ns.StartsWith("Imprivata.Functions.Sample", StringComparison.Ordinal) || typeName is "DemoSeed" or "SampleRelyingParty" or "SampleClient")
+                if (ns.StartsWith("Imprivata.Functions.Sample", StringComparison.Ordinal) || ns.StartsWith("Imprivata.Demo", StringComparison.Ordinal)
+                    || typeName is "DemoSeed" or "SampleRelyingParty" or "SampleClient")
                     demoTypes.Add($"{name}: {ns}.{typeName}");
             }
         }
 
         Assert.Empty(demoTypes);
+    }
+
+    /// <summary>
+    /// The demo (functions/Imprivata.Demo) alone maps /sample and reads Imprivata:Demo:*: route templates and configuration
+    /// keys are string literals, and the #US heap holds every one.
+    /// </summary>
+    [Fact]
+    public void Zip_OurAssemblies_HoldNoDemoRouteOrSetting()
+    {
+        using var zip = Open();
+        var found = new List<string>();
+        foreach (var (name, image) in OurAssemblies(zip))
+        {
+            using var pe = new PEReader(new MemoryStream(image));
+            var metadata = pe.GetMetadataReader();
+            for (var handle = MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = metadata.GetNextHandle(handle))
+            {
+                var literal = metadata.GetUserString(handle);
+                if (literal.StartsWith("/sample", StringComparison.OrdinalIgnoreCase) || literal.Contains("Imprivata:Demo", StringComparison.OrdinalIgnoreCase))
+                    found.Add($"{name}: {literal}");
+            }
+        }
+
+        Assert.Empty(found);
     }
 
     private static IEnumerable<ZipArchiveEntry> AppEntries(ZipArchive zip) =>

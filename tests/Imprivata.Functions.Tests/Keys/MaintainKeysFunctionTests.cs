@@ -12,7 +12,7 @@ using Moq;
 
 namespace Imprivata.Functions.Tests.Keys;
 
-/// <summary>The MaintainKeys timer audits what the key ring did and what it could not (security-tests: key rotation audited).</summary>
+/// <summary>The MaintainKeys timer audits what the key ring did and what it could not (a key rotation is a security change, audited).</summary>
 public sealed class MaintainKeysFunctionTests
 {
     // Without a key-encryption key there is nothing to re-seal: storage is never touched.

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Imprivata.Functions.Tests.Oidc;
 
-/// <summary>/connect/authorize against security-tests "OIDC / OAuth": redirect_uri, client, response types, PKCE, prompt, max_age, hints, iss, form_post.</summary>
+/// <summary>/connect/authorize against RFC 6749, RFC 7636, RFC 9207 and OIDC Core: redirect_uri, client, response types, PKCE, prompt, max_age, hints, iss, form_post.</summary>
 public sealed class AuthorizeEndpointTests(OidcFixture fx) : IClassFixture<OidcFixture>
 {
     /// <summary>An error the service must show itself (400 page), never send to a redirect_uri; returns the page's reference code.</summary>

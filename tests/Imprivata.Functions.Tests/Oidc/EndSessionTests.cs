@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Imprivata.Functions.Tests.Oidc;
 
-/// <summary>/connect/logout (OIDC RP-Initiated Logout 1.0 sections 2, 3; security-tests end_session lines).</summary>
+/// <summary>/connect/logout (OIDC RP-Initiated Logout 1.0 sections 2, 3: exact post_logout_redirect_uri, confirmation without a hint, state echoed).</summary>
 public sealed class EndSessionTests(OidcFixture fx) : IClassFixture<OidcFixture>
 {
     private async Task<(OidcFlow Browser, string IdToken)> SignedInAsync()

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprivata.Functions.Tests.Oidc;
 
-/// <summary>The password login page against security-tests "Web and operations": CSRF, session rotation, cookies, one answer for every failure, audit, 303, framing.</summary>
+/// <summary>The password login page's web defences: CSRF, session rotation, cookies, one answer for every failure, audit, 303, framing.</summary>
 public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
 {
     private const string SessionCookie = "imp-sso";
@@ -76,7 +76,7 @@ public sealed class LoginPageTests(OidcFixture fx) : IClassFixture<OidcFixture>
         using var browser = fx.NewBrowser();
         var returnUrl = OidcFlow.AuthorizeUrl(fx.NewRequest());
         var response = await browser.SignInAsync(user.Username, OidcFixture.Password, returnUrl);
-        // RFC 9110 15.4.4 / security-tests: 303 so the browser never re-POSTs the password.
+        // RFC 9110 15.4.4: 303 so the browser never re-POSTs the password.
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal(returnUrl, OidcFlow.LocationOf(response));
     }

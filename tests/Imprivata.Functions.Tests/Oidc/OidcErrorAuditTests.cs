@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Imprivata.Functions.Tests.Oidc;
 
 /// <summary>
-/// Errors OpenIddict decides by itself are audited (security-tests: every decision, bad input gets an audit event), once per
+/// Errors OpenIddict decides by itself are audited (every decision, and every bad input, leaves an audit event), once per
 /// request, with the client and request id and never the code, token or secret; refresh and client_credentials grants too.
 /// </summary>
 public sealed class OidcErrorAuditTests(OidcFixture fx) : IClassFixture<OidcFixture>

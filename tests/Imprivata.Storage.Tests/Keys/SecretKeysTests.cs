@@ -7,7 +7,7 @@ using Imprivata.Storage.Tables;
 namespace Imprivata.Storage.Tests.Keys;
 
 /// <summary>
-/// The Secrets table's data keys sealed by a Key Vault key-encryption key (ARCHITECTURE: authenticator secrets encrypted with a
+/// The Secrets table's data keys sealed by a Key Vault key-encryption key (docs/decisions/006: authenticator secrets encrypted with a
 /// key-encryption key that lives in Key Vault): against Azurite and the fake vault, which enforces the wrapkey / unwrapkey shape.
 /// </summary>
 public sealed class SecretKeysTests : IDisposable

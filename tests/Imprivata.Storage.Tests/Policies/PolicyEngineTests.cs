@@ -187,7 +187,7 @@ public sealed class PolicyEngineTests
         var user = await UserAsync("blocked");
         Assert.Equal((PlanOutcome.Deny, PlanReasons.UnenrolledBlocked), Of(await _engine.PlanAsync(user, WorkflowKind.RemoteAccess, default)));
 
-        // Enrollment rule (reference): "Users who have been assigned a temporary code will still have access."
+        // Enrollment rule: "Users who have been assigned a temporary code will still have access."
         _temporary.Holders.Add(user.Id);
         var plan = await _engine.PlanAsync(user, WorkflowKind.RemoteAccess, default);
         Assert.Equal(PlanOutcome.SecondFactor, plan.Outcome);

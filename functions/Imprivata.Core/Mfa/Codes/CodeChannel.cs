@@ -34,7 +34,7 @@ public static class CodeChannels
     /// <summary>
     /// The amr value a successful code contributes. "sms" is registered (RFC 8176 §2). "email" is not: it is this product's
     /// name for an e-mailed code, and it must not be counted as a second factor (acr "mfa", SAML AuthnContext) unless the
-    /// administrator explicitly accepted that an e-mail inbox is often reachable with the same password (security-tests.md).
+    /// administrator explicitly accepted that an e-mail inbox is often reachable with the same password.
     /// </summary>
     public static string Amr(this CodeChannel channel) => channel == CodeChannel.Sms ? "sms" : "email";
 }

@@ -1,6 +1,6 @@
 namespace Imprivata.Core.Mfa.Codes;
 
-/// <summary>Settings of SMS and e-mail codes, section "Imprivata:Codes". Limits follow security-tests.md ("OTP, codes, push").</summary>
+/// <summary>Settings of SMS and e-mail codes, section "Imprivata:Codes".: 6-10 digits, at most 10 minutes, single use (NIST SP 800-63B 5.1.3).</summary>
 public sealed class OneTimeCodeOptions
 {
     public const string Section = "Imprivata:Codes";

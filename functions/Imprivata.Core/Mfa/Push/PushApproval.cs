@@ -51,11 +51,11 @@ public sealed class PushApproval
         {
             var state = await _store.GetUserStateAsync(request.UserId, ct).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            // security-tests "Push": "deny with report fraud stops pushes" until an administrator clears it.
+            // Deny with "report fraud" stops pushes until an administrator clears it.
             if (state.FraudBlocked)
                 return await RefuseAsync(request, PushReasons.FraudBlocked, ct).ConfigureAwait(false);
             var recent = state.RecentSends.Where(t => t > now - _options.RateLimitWindow).ToList();
-            // security-tests "Push": at most 3 pushes per 5 minutes per user (MFA-fatigue defence).
+            // At most 3 pushes per 5 minutes per user (MFA-fatigue defence, CISA number-matching guidance).
             if (recent.Count >= _options.RateLimitCount)
                 return await RefuseAsync(request, PushReasons.RateLimited, ct).ConfigureAwait(false);
 
@@ -107,14 +107,14 @@ public sealed class PushApproval
         var device = await _enrollments.FindAsync(challenge.UserId, challenge.EnrollmentId, ct).ConfigureAwait(false);
         if (device is not { Factor: Factor.Push, Confirmed: true, PublicKey: { } publicKey })
             return await RejectAsync(challenge, decision, PushReasons.UnknownDevice, ct).ConfigureAwait(false);
-        // security-tests "Push": approvals bound to the challenge ID and signed by the device key.
+        // Approvals are bound to the challenge ID and signed by the device key.
         if (!PushSignature.Verify(publicKey, PushSignature.DecisionBytes(challenge.Id, decision.Kind, decision.EnteredNumber), decision.Signature))
             return await RejectAsync(challenge, decision, PushReasons.BadSignature, ct).ConfigureAwait(false);
 
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var now = _time.GetUtcNow();
-            // security-tests "Push": replayed or late approvals rejected (and audited).
+            // Replayed or late approvals are rejected (and audited).
             if (!challenge.IsPending)
                 return await RejectAsync(challenge, decision, PushReasons.NotPending, ct).ConfigureAwait(false);
             if (now >= challenge.ExpiresAt)
@@ -300,7 +300,7 @@ public sealed class PushApproval
             var previous = await _store.FindAsync(challengeId, ct).ConfigureAwait(false);
             if (previous is null || !previous.IsPending)
                 return;
-            // security-tests "Push": a new push cancels the pending one.
+            // A new push cancels the pending one.
             if (await TryFinishAsync(previous, PushState.Cancelled, PushReasons.Superseded, ct).ConfigureAwait(false) is { } cancelled)
             {
                 await _audit.ChallengeAsync(cancelled, AuditKinds.PushCancel, AuditResults.Failure, PushReasons.Superseded, ct).ConfigureAwait(false);

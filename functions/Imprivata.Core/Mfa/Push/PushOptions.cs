@@ -5,7 +5,7 @@ public sealed class PushOptions
 {
     public const string Section = "Imprivata:Push";
 
-    /// <summary>How long the user has to answer (the reference: "The code expires in 30 seconds").</summary>
+    /// <summary>How long the user has to answer (the user is told "The code expires in 30 seconds").</summary>
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>At most this many pushes per user within <see cref="RateLimitWindow"/> (MFA-fatigue defence).</summary>

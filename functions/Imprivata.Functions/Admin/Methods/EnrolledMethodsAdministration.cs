@@ -13,7 +13,7 @@ public sealed record EnrolledMethodView(string Id, string Factor, string FactorN
 
 /// <summary>
 /// Users > user > Enrolled methods: list, remove one (a lost phone), reset all (the user enrolls again). The helpdesk role
-/// may do all three (the reference product's helpdesk handles lost devices), for users who hold no administrator role
+/// may do all three (the helpdesk handles lost devices), for users who hold no administrator role
 /// (<see cref="AdminPrincipal.MayManage"/>); every change is audited with the actor.
 /// </summary>
 public sealed class EnrolledMethodsAdministration(IEnrollmentStore enrollments, IDirectoryStore directory, DirectoryService users, AdminAudit audit,

@@ -1,5 +1,7 @@
 using Azure.Identity;
 using Imprivata.Core.Mfa.Codes;
+using Imprivata.Core.UserDirectory;
+using Imprivata.Functions.Admin;
 using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Login;
 using Imprivata.Storage.Mfa.Codes;
@@ -10,7 +12,7 @@ namespace Imprivata.Functions.Mfa.Codes;
 
 /// <summary>
 /// SMS and e-mail codes: the carriers chosen by "Imprivata:Messaging", the code service ("Imprivata:Codes"), phone /
-/// e-mail enrollment and the sign-in step service. The outbox page is mapped in standalone mode only.
+/// e-mail enrollment and the sign-in step service. The outbox page is mapped in standalone mode only, for administrators.
 /// </summary>
 public static partial class CodesSetup
 {
@@ -53,7 +55,9 @@ public static partial class CodesSetup
         {
             PageHeaders.Apply(http);
             return new RazorComponentResult<OutboxPage>(new { Messages = await outbox.ListAsync(50, http.RequestAborted) });
-        });
+        })
+            // Live sign-in codes are second factors: administrators only (helpdesk or superadmin); anyone else goes to the admin sign-in.
+            .AddEndpointFilter(new AdminAccessFilter(AdminRole.Helpdesk, AdminSurface.Pages));
     }
 
     private static Func<IServiceProvider, ISmsSender> SmsSender(IServiceCollection services, MessagingOptions messaging)

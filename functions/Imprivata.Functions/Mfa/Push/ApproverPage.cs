@@ -2,7 +2,7 @@ namespace Imprivata.Functions.Mfa.Push;
 
 /// <summary>
 /// The approver page (the mobile authenticator's role) at /approve and its enrollment entry /approve/enroll: one static
-/// HTML document, its script and stylesheet, all embedded in the assembly (no dependency on a wwwroot folder). Scripts come only from our origin (no inline script), the page
+/// HTML document embedded in the assembly; its script and stylesheet are /assets/approve.js and /assets/approve.css. Scripts come only from our origin (no inline script), the page
 /// cannot be framed, and the API it calls is same-origin.
 /// </summary>
 public static class ApproverPage
@@ -11,8 +11,6 @@ public static class ApproverPage
     {
         app.MapGet("/approve", Serve);
         app.MapGet("/approve/enroll", Serve);
-        app.MapGet("/approve/assets/approve.js", () => Results.Text(Script.Value, "text/javascript; charset=utf-8"));
-        app.MapGet("/approve/assets/approve.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
     }
 
     private static IResult Serve(HttpContext http)
@@ -27,8 +25,6 @@ public static class ApproverPage
     }
 
     private static readonly Lazy<string> Html = new(() => Embedded("approve.html"));
-    private static readonly Lazy<string> Script = new(() => Embedded("approve.js"));
-    private static readonly Lazy<string> Stylesheet = new(() => Embedded("approve.css"));
 
     private static string Embedded(string name)
     {

@@ -13,7 +13,7 @@ public sealed record FraudAlert(FraudReportView Report, DirectoryUser? User);
 
 /// <summary>
 /// The administrators' fraud alerts, for the API and the console alike: users whose pushes stopped after "deny and report
-/// fraud", and clearing that stop. Helpdesk may do both (the reference's helpdesk handles users' authenticators), clearing
+/// fraud", and clearing that stop. Helpdesk may do both (the helpdesk handles users' authenticators), clearing
 /// only for users who hold no administrator role (<see cref="AdminPrincipal.MayManage"/>); every clearing is audited with
 /// the actor, refused ones included.
 /// </summary>

@@ -70,7 +70,7 @@ public static class PushLoginEndpoints
                     status.MatchNumber, remaining));
         }
 
-        // Denied, expired or replaced: count a denial once per challenge (security-tests: wrong number = deny and count a failure).
+        // Denied, expired or replaced: count a denial once per challenge (a wrong number is a denial and counts as one failure).
         if (status.State == PushState.Denied && (!step.Login.State.TryGetValue(CountedKey, out var counted) || counted != challengeId))
         {
             await mfa.FailAsync(http, step, Factor.Push, status.Reason ?? PushReasons.Denied);

@@ -21,7 +21,6 @@ public static class WebAuthnLoginSetup
 
     public static void MapWebAuthnLogin(this WebApplication app)
     {
-        app.MapWebAuthnScript();
         if (!app.Services.GetRequiredService<WebAuthnCeremonies>().IsAvailable)
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebAuthnLoginSetup)).LogWarning(

@@ -26,18 +26,6 @@ public static class WebAuthnSetup
     }
 
     public const string ScriptPath = "/assets/webauthn.js";
-
-    /// <summary>Serves the browser side from the assembly (no wwwroot folder needed in any host).</summary>
-    public static void MapWebAuthnScript(this WebApplication app) =>
-        app.MapGet(ScriptPath, () => Results.Text(Script.Value, "text/javascript; charset=utf-8"));
-
-    private static readonly Lazy<string> Script = new(() =>
-    {
-        using var stream = typeof(WebAuthnSetup).Assembly.GetManifestResourceStream("Imprivata.Functions.Mfa.WebAuthn.webauthn.js")
-            ?? throw new InvalidOperationException("webauthn.js is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
 }
 
 /// <summary>Removes challenges nobody completed (the PurgeExpired timer calls every purge task).</summary>

@@ -3,7 +3,7 @@ using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Codes;
 using Imprivata.Core.Policies;
 using Imprivata.Functions.Oidc;
-using Imprivata.Functions.Tests.Login.Mfa;
+using Imprivata.Functions.Tests.Login;
 using Imprivata.Functions.Tests.Oidc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;

@@ -216,15 +216,15 @@ public class ApproverApiTests
             Assert.Contains("frame-ancestors 'none'", csp);
             Assert.DoesNotContain("unsafe-inline", csp);
             var html = await response.Content.ReadAsStringAsync();
-            Assert.Contains("<script src=\"/approve/assets/approve.js\" defer></script>", html);
+            Assert.Contains("<script src=\"/assets/approve.js\" defer></script>", html);
             Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<script"));
             foreach (var id in new[] { "enroll-button", "device-name", "token-code", "challenges", "approver-message", "no-challenges" })
                 Assert.Contains($"id=\"{id}\"", html);
         }
-        var script = await http.GetAsync("/approve/assets/approve.js");
+        var script = await http.GetAsync("/assets/approve.js");
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
         Assert.Contains("extractable", await script.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/approve/assets/approve.css")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/assets/approve.css")).StatusCode);
     }
 
     private static async Task AssertUnauthorizedAsync(HttpResponseMessage response, string error)

@@ -6,7 +6,7 @@ using Imprivata.Core.Audit;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Mfa.Push;
-using Imprivata.Functions.Tests.Login.Mfa;
+using Imprivata.Functions.Tests.Login;
 using Imprivata.Functions.Tests.Oidc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;

@@ -66,7 +66,7 @@ public sealed class TemporaryCodesTests
         Assert.Equal(TemporaryCodeErrors.NoActiveCode, (await _codes.VerifyAsync("user-2", code, WorkflowKind.WebSso, default)).Error);
     }
 
-    /// <summary>Decision: a temporary code is reusable until it ends (the reference), so two uses at once both succeed, and both are counted.</summary>
+    /// <summary>Decision: a temporary code is reusable until it ends (helpdesk codes cover a lost device for a while), so two uses at once both succeed, and both are counted.</summary>
     [Fact]
     public async Task Verify_SameCodeConcurrently_BothSucceedBothCounted()
     {

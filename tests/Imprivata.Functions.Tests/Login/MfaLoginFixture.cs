@@ -6,7 +6,7 @@ using Imprivata.Functions.Login;
 using Imprivata.Functions.Tests.Oidc;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Imprivata.Functions.Tests.Login.Mfa;
+namespace Imprivata.Functions.Tests.Login;
 
 /// <summary>
 /// The real service with one extra code method in front of the built-in OTP one: it accepts exactly the code a test hands

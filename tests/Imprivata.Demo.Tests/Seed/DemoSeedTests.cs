@@ -3,12 +3,13 @@ using System.Text.Json;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Core.UserDirectory;
-using Imprivata.Functions.Sample;
+using Imprivata.Demo.Seed;
+using Imprivata.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Imprivata.Functions.Tests.Sample;
+namespace Imprivata.Demo.Tests.Seed;
 
 /// <summary>run.sh's demo: what the seed sets up and what it leaves in the demo folder for the script to print.</summary>
 public sealed class DemoSeedTests : IAsyncLifetime
@@ -18,9 +19,9 @@ public sealed class DemoSeedTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _service = await TestService.StartAsync(new Dictionary<string, string?>
     {
-        ["Imprivata:Demo:Seed"] = "true",
-        ["Imprivata:Demo:Folder"] = _folder,
-    });
+        [DemoApp.SeedKey] = "true",
+        [DemoApp.FolderKey] = _folder,
+    }, build: DemoApp.Build);
 
     public async Task DisposeAsync()
     {
@@ -81,7 +82,7 @@ public sealed class DemoSeedTests : IAsyncLifetime
         var second = DemoJson();
         Assert.Equal(first.GetProperty("password").GetString(), second.GetProperty("password").GetString());
         Assert.Equal(first.GetProperty("clientSecret").GetString(), second.GetProperty("clientSecret").GetString());
-        var publicBase = _service.Services.GetRequiredService<IOptions<Infrastructure.ServiceOptions>>().Value.PublicBase;
+        var publicBase = _service.Services.GetRequiredService<IOptions<ServiceOptions>>().Value.PublicBase;
         Assert.Equal(publicBase.ToString().TrimEnd('/'), File.ReadAllText(Path.Combine(_folder, "public-url")));
     }
 

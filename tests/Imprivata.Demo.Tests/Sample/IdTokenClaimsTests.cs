@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Imprivata.Functions.Sample;
+using Imprivata.Demo.Sample;
 
-namespace Imprivata.Functions.Tests.Sample;
+namespace Imprivata.Demo.Tests.Sample;
 
 public class IdTokenClaimsTests
 {

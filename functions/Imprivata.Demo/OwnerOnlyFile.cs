@@ -1,4 +1,4 @@
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo;
 
 /// <summary>
 /// The demo's files that hold credentials or private keys: readable and writable by their owner only (0600 on Unix), also

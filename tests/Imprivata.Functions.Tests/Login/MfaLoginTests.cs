@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Imprivata.Functions.Tests.Login.Mfa;
+namespace Imprivata.Functions.Tests.Login;
 
 /// <summary>The password login continued by the policy engine's plan: second factor, enrollment prompt, denial, throttle.</summary>
 public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFixture>
@@ -233,7 +233,7 @@ public sealed class MfaLoginTests(MfaLoginFixture fx) : IClassFixture<MfaLoginFi
         var tokens = await browser.RedeemAsync(request, OidcFlow.ResponseAt(OidcFlow.LocationOf(back)).Code!, fx.OtherSecret);
         Assert.Contains("mfa", new JsonWebToken(tokens.IdToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value));
 
-        // Elevation issues a new session id (security-tests: rotated after MFA and on elevation); the old one is gone.
+        // Elevation issues a new session id (session fixation: rotated after MFA and on elevation); the old one is gone.
         Assert.NotEqual(passwordOnlySession, browser.CookieValue(SessionCookie));
         using var stolen = fx.NewBrowser();
         stolen.Cookies.Add(fx.Service.BaseUri, new System.Net.Cookie(SessionCookie, passwordOnlySession));

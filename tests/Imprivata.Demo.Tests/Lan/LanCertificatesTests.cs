@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Imprivata.Functions.Sample;
+using Imprivata.Demo.Lan;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Imprivata.Functions.Tests.Sample;
+namespace Imprivata.Demo.Tests.Lan;
 
 public sealed class LanCertificatesTests : IDisposable
 {

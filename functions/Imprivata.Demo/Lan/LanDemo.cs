@@ -4,9 +4,10 @@ using System.Net.NetworkInformation;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Imprivata.Demo.Sample;
 using Imprivata.Functions.Hosting;
 
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Lan;
 
 /// <summary>
 /// The demo served to a phone on the same network (<c>./run.sh --lan</c>, setting Imprivata:Demo:Lan): https on the
@@ -22,15 +23,15 @@ public sealed record LanDemo(byte[] AuthorityCertificate)
     public const string AddressKey = "Imprivata:Demo:LanAddress";
     public const string AuthorityPath = SampleSetup.Path + "/ca.crt";
 
-    /// <summary>Standalone only, and before the hosting layer reads "urls": the LAN origin replaces the loopback default.</summary>
+    /// <summary>Before the hosting layer reads "urls": the LAN origin replaces the loopback default.</summary>
     public static void Configure(WebApplicationBuilder builder, HostingMode mode)
     {
         var configuration = builder.Configuration;
-        if (!mode.IsStandalone || !configuration.GetValue<bool>(EnabledKey))
+        if (!configuration.GetValue<bool>(EnabledKey))
             return;
         var address = AddressFrom(configuration[AddressKey]);
         var names = HostNamesOfThisMachine();
-        var folder = Path.Combine(configuration["Imprivata:Demo:Folder"] ?? ".data", "lan");
+        var folder = Path.Combine(DemoApp.Folder(configuration), "lan");
         var (authority, server) = new LanCertificates(folder, TimeProvider.System).Ensure(address, names);
         var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
         var origin = $"https://{host}:{mode.Port.ToString(CultureInfo.InvariantCulture)}";

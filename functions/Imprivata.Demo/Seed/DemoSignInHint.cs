@@ -2,7 +2,7 @@ using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Functions.Login;
 
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Seed;
 
 /// <summary>
 /// What run.sh tells the person trying the demo about the demo user's next Web SSO sign-in, from the policy engine's plan

@@ -1,9 +1,9 @@
 using System.Net;
-using Imprivata.Functions.Sample;
+using Imprivata.Demo.Sample;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 
-namespace Imprivata.Functions.Tests.Sample;
+namespace Imprivata.Demo.Tests.Sample;
 
 public sealed class SampleRelyingPartyTests : IAsyncLifetime
 {
@@ -12,12 +12,13 @@ public sealed class SampleRelyingPartyTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _service = await TestService.StartAsync(new Dictionary<string, string?>
     {
-        ["Imprivata:Demo:Seed"] = "true",
-        ["Imprivata:Demo:Folder"] = _folder,
+        [DemoApp.SeedKey] = "true",
+        [DemoApp.FolderKey] = _folder,
     }, configure: builder =>
         // The provider cannot be reached (as when the sample does not trust its certificate): every call of the sample fails.
         builder.Services.PostConfigure<HttpClientFactoryOptions>(nameof(SampleRelyingParty),
-            o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new UnreachableHandler())));
+            o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new UnreachableHandler())),
+        build: DemoApp.Build);
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Imprivata.Functions.Tests.Login;
 using System.Buffers.Text;
 using System.Net;
 using System.Text.Json;
@@ -14,7 +15,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Imprivata.Functions.Tests.Login.Mfa;
+namespace Imprivata.Functions.Tests.Mfa.WebAuthn;
 
 /// <summary>The service on http://localhost, the one plain-http host browsers accept as a WebAuthn relying party.</summary>
 public sealed class WebAuthnLoginFixture : MfaLoginFixture

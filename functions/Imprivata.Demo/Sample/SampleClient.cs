@@ -1,4 +1,4 @@
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Sample;
 
 /// <summary>The demo relying party's registration (filled by the demo seed at start in standalone mode).</summary>
 public sealed class SampleClient

@@ -1,9 +1,9 @@
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
 using Imprivata.Functions.Login;
-using Imprivata.Functions.Sample;
+using Imprivata.Demo.Seed;
 
-namespace Imprivata.Functions.Tests.Sample;
+namespace Imprivata.Demo.Tests.Seed;
 
 public class DemoSignInHintTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Lan;
 
 /// <summary>
 /// The demo's own TLS for a phone on the same network: a local certificate authority made once and kept (a phone that

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Sample;
 
 /// <summary>
 /// What the sample page shows of a validated ID token: who signed in, how and when, as a reader wants to see it. Arrays stay

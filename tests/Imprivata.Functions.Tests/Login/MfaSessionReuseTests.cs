@@ -6,7 +6,7 @@ using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Tests.Oidc;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Imprivata.Functions.Tests.Login.Mfa;
+namespace Imprivata.Functions.Tests.Login;
 
 /// <summary>
 /// An SSO session that already proved a second factor, used for another app: the policy engine settles it without asking

@@ -5,11 +5,12 @@ using System.Text.Json;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Mfa.Push;
-using Imprivata.Functions.Sample;
+using Imprivata.Demo.Lan;
+using Imprivata.Demo.Seed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Imprivata.Functions.Tests.Sample;
+namespace Imprivata.Demo.Tests.Lan;
 
 /// <summary>
 /// ./run.sh --lan, with the LAN address set to 127.0.0.1 so that every request of the test stays on loopback: the same
@@ -25,11 +26,11 @@ public sealed class LanDemoTests : IAsyncLifetime
     {
         _service = await TestService.StartAsync(new Dictionary<string, string?>
         {
-            ["Imprivata:Demo:Seed"] = "true",
-            ["Imprivata:Demo:Folder"] = _folder,
+            [DemoApp.SeedKey] = "true",
+            [DemoApp.FolderKey] = _folder,
             [LanDemo.EnabledKey] = "true",
             [LanDemo.AddressKey] = "127.0.0.1",
-        });
+        }, build: DemoApp.Build);
         _origin = _service.Services.GetRequiredService<IOptions<ServiceOptions>>().Value.PublicBase;
     }
 

@@ -1,17 +1,14 @@
-using Imprivata.Functions.Hosting;
+using Imprivata.Demo.Lan;
 
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Sample;
 
 /// <summary>
-/// A small relying party served in standalone mode only, so a newcomer can click "Sign in" and see what the ID token says.
-/// It speaks to the provider over HTTP like any other app (code flow, PKCE, client secret, JWKS validation).
+/// A small relying party of the demo, so a newcomer can click "Sign in" and see what the ID token says. It speaks to the
+/// provider over HTTP like any other app (code flow, PKCE, client secret, JWKS validation).
 /// </summary>
 public static class SampleSetup
 {
     public const string Path = "/sample";
-
-    /// <summary><c>./run.sh --lan</c> (see <see cref="LanDemo"/>); called before the hosting layer chooses where to listen.</summary>
-    public static void AddLanDemo(this WebApplicationBuilder builder, HostingMode mode) => LanDemo.Configure(builder, mode);
 
     public static void AddSample(this WebApplicationBuilder builder)
     {
@@ -20,7 +17,6 @@ public static class SampleSetup
         builder.Services.AddHttpClient(nameof(SampleRelyingParty))
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetService<LanDemo>()?.TrustingHandler() ?? new SocketsHttpHandler());
         builder.Services.AddSingleton<SampleRelyingParty>();
-        builder.Services.AddHostedService<DemoSeed>();
     }
 
     public static void MapSample(this WebApplication app)
@@ -29,7 +25,5 @@ public static class SampleSetup
         app.MapGet(Path + "/signin", (SampleRelyingParty rp, HttpContext http) => rp.SignIn(http));
         app.MapGet(Path + "/callback", (SampleRelyingParty rp, HttpContext http) => rp.CallbackAsync(http));
         app.MapGet(Path + "/signout", (SampleRelyingParty rp, HttpContext http) => rp.SignOut(http));
-        if (app.Services.GetService<LanDemo>() is { } lan)
-            app.MapGet(LanDemo.AuthorityPath, () => Results.File(lan.AuthorityCertificate, "application/x-x509-ca-cert", "imprivata-demo-ca.crt"));
     }
 }

@@ -5,15 +5,16 @@ using Imprivata.Core.Apps;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Policies;
+using Imprivata.Demo.Sample;
 using Imprivata.Functions.Admin;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Login;
 using Microsoft.Extensions.Options;
 
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Seed;
 
 /// <summary>
-/// Standalone demo (run.sh): a break-glass administrator (password handed to the run script once, in a file it deletes after
+/// The demo (run.sh): a break-glass administrator (password handed to the run script once, in a file it deletes after
 /// printing), a demo user and the demo OIDC app behind the sample relying party. Idempotent: a second run reuses all three.
 /// For run.sh it writes, in the demo folder, demo.json (credentials and what the demo user's next sign-in asks for; owner-only
 /// like every file with a password) and public-url (where the service answers, once it listens).
@@ -38,9 +39,9 @@ public sealed class DemoSeed(
 
     public async Task StartAsync(CancellationToken ct)
     {
-        if (!configuration.GetValue<bool>("Imprivata:Demo:Seed"))
+        if (!configuration.GetValue<bool>(DemoApp.SeedKey))
             return;
-        var folder = configuration["Imprivata:Demo:Folder"] ?? ".data";
+        var folder = DemoApp.Folder(configuration);
         Directory.CreateDirectory(folder);
         var statePath = Path.Combine(folder, "demo.json");
         var state = File.Exists(statePath) ? JsonSerializer.Deserialize<DemoState>(await File.ReadAllTextAsync(statePath, ct), Json) : null;

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Imprivata.Functions.Sample;
+namespace Imprivata.Demo.Sample;
 
 /// <summary>The demo app's pages. Deliberately plain: it shows the protocol, not a framework.</summary>
 public sealed class SampleRelyingParty(SampleClient client, IHttpClientFactory http, IOptions<ServiceOptions> options)

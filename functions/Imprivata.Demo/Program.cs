@@ -1,0 +1,4 @@
+using Imprivata.Demo;
+
+var app = DemoApp.Build(args);
+await app.RunAsync();
