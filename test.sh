@@ -10,6 +10,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v zip >/dev/null 2>&1 || missing+=(zip)
 command -v radclient >/dev/null 2>&1 || missing+=(freeradius-utils)
+# The RADIUS edge's LDAP first factor is tested against a real OpenLDAP slapd the tests start on loopback.
+[ -x /usr/sbin/slapd ] || missing+=(slapd)
+command -v ldapadd >/dev/null 2>&1 || missing+=(ldap-utils)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
 if ((${#missing[@]})); then

@@ -25,6 +25,35 @@ public sealed record BridgeNas(string Name, string Type, string SourceAddress);
 public sealed record BridgeAttribute(string Name, string Value);
 
 /// <summary>
+/// The Access-Request's Identifier and Request Authenticator (32 hex digits): with the edge id and the NAS's address they
+/// name one RADIUS exchange, so the backend can answer a retransmission the edge forwarded again with the same outcome
+/// (RFC 5080 §2.2.2: a retransmission is not processed again).
+/// </summary>
+public sealed record RadiusExchange(int Identifier, string Authenticator);
+
+/// <summary>Which first factor the edge applied for the NAS client: the backend checks the password, the edge's directory did, or the gateway did.</summary>
+public enum FirstFactorMode
+{
+    /// <summary>The sealed password is in the request and the backend checks it (the default when <c>firstFactor</c> is absent).</summary>
+    Directory,
+    /// <summary>The edge bound to the on-premises directory; the password never leaves the site.</summary>
+    Ldap,
+    /// <summary>The gateway already checked the password; none is sent.</summary>
+    None,
+}
+
+/// <summary>
+/// The first factor as the edge applied it. <see cref="Passed"/> and <see cref="Groups"/> are set for <c>ldap</c> (what the
+/// directory said: the user's group DNs, nested groups included) and absent otherwise, and absent on a challenge response.
+/// </summary>
+public sealed record FirstFactor
+{
+    public required FirstFactorMode Mode { get; init; }
+    public bool? Passed { get; init; }
+    public IReadOnlyList<string>? Groups { get; init; }
+}
+
+/// <summary>
 /// "Authenticate this request": edge -> backend. The password is sealed to the backend's public key
 /// (<see cref="PasswordSeal"/>); State is base64 of the octets the NAS echoed from an earlier Access-Challenge.
 /// </summary>
@@ -38,7 +67,15 @@ public sealed record AuthenticateRequest
     /// <summary>After this instant the edge no longer answers: a later decision is ignored.</summary>
     public required DateTimeOffset Deadline { get; init; }
     public required BridgeNas Nas { get; init; }
+    /// <summary>The RADIUS client (NAS entry) the request matched at the edge: the backend's client profile key.</summary>
+    public string? ClientName { get; init; }
+    public RadiusExchange? Radius { get; init; }
+    public FirstFactor? FirstFactor { get; init; }
     public string? UserName { get; init; }
+    /// <summary>
+    /// The PAP password, sealed: present in <c>directory</c> mode, and in every mode on a challenge response (then it is
+    /// the user's answer to the backend's challenge, not the directory password).
+    /// </summary>
     public SealedPassword? Password { get; init; }
     public string? State { get; init; }
     public IReadOnlyList<BridgeAttribute> Attributes { get; init; } = [];

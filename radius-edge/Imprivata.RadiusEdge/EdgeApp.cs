@@ -5,6 +5,7 @@ using Imprivata.RadiusEdge.Bridge.StorageQueues;
 using Imprivata.RadiusEdge.Clients;
 using Imprivata.RadiusEdge.Handling;
 using Imprivata.RadiusEdge.Health;
+using Imprivata.RadiusEdge.Ldap;
 using Imprivata.RadiusEdge.Listener;
 using Imprivata.RadiusEdge.Logging;
 using Imprivata.RadiusEdge.Protocol.Dictionary;
@@ -40,6 +41,8 @@ public static class EdgeApp
         services.AddSingleton<ReplyBuilder>();
         services.AddSingleton<PasswordSealer>();
         services.AddSingleton<BridgeRequestFactory>();
+        services.AddSingleton<LdapDirectory>();
+        services.AddSingleton<FirstFactorStep>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<DecisionHandler>();
         services.AddSingleton<IBridge>(sp => options.Bridge.Kind switch

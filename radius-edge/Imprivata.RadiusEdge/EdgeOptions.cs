@@ -1,3 +1,5 @@
+using Imprivata.RadiusEdge.Ldap;
+
 namespace Imprivata.RadiusEdge;
 
 /// <summary>
@@ -21,10 +23,13 @@ public sealed class EdgeOptions
     /// <summary>How long a request waits for the backend's decision; 35 s so that a 30 s push fits. Then: no answer.</summary>
     public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(35);
 
-    /// <summary>The longest one send to the bridge may take; then the request is forgotten and the NAS's retry tries again.</summary>
+    /// <summary>
+    /// The longest one send to the bridge may take. A send that timed out may still land, so the request stays pending
+    /// until its deadline and the NAS's retransmissions are duplicates (RFC 5080 §2.2.2); only a refused send is forgotten.
+    /// </summary>
     public TimeSpan BridgeSendTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest a "hold" decision may keep a request pending, counted from its arrival.</summary>
+    /// <summary>The longest "hold" decisions may keep a request pending, counted from the arrival of the first hold.</summary>
     public TimeSpan MaxHold { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>
@@ -51,6 +56,9 @@ public sealed class EdgeOptions
     public string? ClientsFile { get; set; }
 
     public BridgeOptions Bridge { get; set; } = new();
+
+    /// <summary>On-premises directories for RADIUS clients with <c>FirstFactor: Ldap</c>, by profile name.</summary>
+    public Dictionary<string, LdapProfileOptions> Ldap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 public sealed class BridgeOptions
@@ -94,5 +102,22 @@ internal static class EdgeOptionsCheck
             throw new InvalidOperationException("RadiusEdge: ClientsFile is required (the RADIUS client list).");
         if (string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyPem) && string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyFile))
             throw new InvalidOperationException("RadiusEdge: Bridge:BackendPublicKeyPem or BackendPublicKeyFile is required (passwords are sealed to it).");
+        foreach (var (name, profile) in o.Ldap)
+            ValidateLdap(name, profile);
+    }
+
+    private static void ValidateLdap(string name, LdapProfileOptions p)
+    {
+        if (!Uri.TryCreate(p.Url, UriKind.Absolute, out var url) || url.Scheme is not ("ldap" or "ldaps"))
+            throw new InvalidOperationException($"RadiusEdge: Ldap:{name}:Url must be an ldaps:// or ldap:// address.");
+        if (string.IsNullOrWhiteSpace(p.UserSearchBase))
+            throw new InvalidOperationException($"RadiusEdge: Ldap:{name}:UserSearchBase is required.");
+        if (!p.UserFilter.Contains("{0}", StringComparison.Ordinal))
+            throw new InvalidOperationException($"RadiusEdge: Ldap:{name}:UserFilter must contain {{0}} (the user name).");
+        // RFC 4513 §5.1.2 / §3: simple binds carry passwords; without TLS only to a directory on this machine.
+        if (url.Scheme == "ldap" && !p.StartTls && !(url.IsLoopback || (System.Net.IPAddress.TryParse(url.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip))))
+            throw new InvalidOperationException($"RadiusEdge: Ldap:{name} uses ldap:// without StartTls to a host that is not loopback: passwords would travel in clear.");
+        if (p.Timeout <= TimeSpan.Zero || p.MaxNestingDepth < 1)
+            throw new InvalidOperationException($"RadiusEdge: Ldap:{name}:Timeout must be positive and MaxNestingDepth at least 1.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Imprivata.RadiusEdge.Clients;
 using Imprivata.RadiusEdge.Contract;
+using Imprivata.RadiusEdge.Handling;
 using Imprivata.RadiusEdge.Protocol;
 using Imprivata.RadiusEdge.Protocol.Dictionary;
 using Microsoft.Extensions.Options;
@@ -19,15 +20,19 @@ public sealed class BridgeRequestFactory(PasswordSealer sealer, RadiusDictionary
     ];
 
     public AuthenticateRequest Create(string requestId, DecodedRequest request, NasClient client, IPEndPoint source,
-        DateTimeOffset receivedAt, DateTimeOffset deadline) => new()
+        DateTimeOffset receivedAt, DateTimeOffset deadline, FirstFactorResult firstFactor) => new()
     {
         RequestId = requestId,
         EdgeId = options.Value.EdgeId,
         ReceivedAt = receivedAt,
         Deadline = deadline,
         Nas = new BridgeNas(client.Name, client.Type, source.Address.ToString()),
+        ClientName = client.Name,
+        Radius = new RadiusExchange(request.Packet.Identifier, Convert.ToHexStringLower(request.Packet.Authenticator.Span)),
+        FirstFactor = firstFactor.Applied,
         UserName = request.UserName,
-        Password = request.Password is null ? null : sealer.Seal(request.Password, requestId),
+        // The password leaves the edge only when the backend is the one to check it (or it answers the backend's challenge).
+        Password = request.Password is null || !firstFactor.SendPassword ? null : sealer.Seal(request.Password, requestId),
         State = request.State is { } state ? Convert.ToBase64String(state.Span) : null,
         Attributes = request.Packet.Attributes
             .Where(a => Forwarded.Contains(a.Type))

@@ -4,7 +4,7 @@ namespace Imprivata.RadiusEdge.Bridge;
 
 /// <summary>
 /// The port between the edge and the backend. Adapters: Azure Storage Queues (<see cref="StorageQueues.StorageQueueBridge"/>);
-/// Service Bus over AMQP 1.0 (<see cref="ServiceBus.ServiceBusBridge"/>). Requests go to one shared destination; decisions come back on this edge's own.
+/// Azure Service Bus (<see cref="ServiceBus.ServiceBusBridge"/>). Requests go to one shared destination; decisions come back on this edge's own.
 /// </summary>
 public interface IBridge
 {
@@ -18,6 +18,12 @@ public interface IBridge
 
     BridgeStatus Status { get; }
 }
+
+/// <summary>
+/// The bridge refused a request before taking it (unauthorized, no such queue, quota): it certainly did not reach the
+/// backend. Any other failure of a send (a timeout, a lost connection) may have delivered it anyway.
+/// </summary>
+public sealed class BridgeRefusedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>What the health endpoint reports about the bridge.</summary>
 public sealed class BridgeStatus

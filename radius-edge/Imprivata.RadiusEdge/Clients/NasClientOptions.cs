@@ -1,3 +1,5 @@
+using Imprivata.RadiusEdge.Contract;
+
 namespace Imprivata.RadiusEdge.Clients;
 
 /// <summary>The clients file: <c>{"RadiusClients": [ {...}, ... ]}</c>.</summary>
@@ -19,4 +21,11 @@ public sealed class NasClientOptions
     public bool RequireMessageAuthenticator { get; set; } = true;
     /// <summary>BlastRADIUS: drop requests with Proxy-State but without Message-Authenticator. On by default.</summary>
     public bool LimitProxyState { get; set; } = true;
+    /// <summary>
+    /// Who checks the password: <c>Directory</c> (the backend, the default), <c>Ldap</c> (this edge binds to the on-premises
+    /// directory named by <see cref="Ldap"/>; the password never leaves the site) or <c>None</c> (the gateway already did).
+    /// </summary>
+    public FirstFactorMode FirstFactor { get; set; } = FirstFactorMode.Directory;
+    /// <summary>The LDAP profile (<c>RadiusEdge:Ldap:&lt;name&gt;</c>) for <c>FirstFactor: Ldap</c>.</summary>
+    public string? Ldap { get; set; }
 }

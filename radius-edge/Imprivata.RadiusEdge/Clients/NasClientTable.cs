@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Imprivata.RadiusEdge.Contract;
 using Imprivata.RadiusEdge.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -45,12 +46,17 @@ public sealed class NasClientTable
                     e.Name, NasSecret.MinLength, NasSecret.MaxLength);
                 continue;
             }
+            if (e.FirstFactor == FirstFactorMode.Ldap && string.IsNullOrWhiteSpace(e.Ldap))
+            {
+                logger.LogError("RADIUS client {Client}: FirstFactor Ldap needs the name of an Ldap profile: client refused", e.Name);
+                continue;
+            }
             if (!e.RequireMessageAuthenticator && !e.LimitProxyState)
                 logger.LogWarning("RADIUS client {Client} has both 'require Message-Authenticator' and 'limit Proxy-State' off: " +
                                   "it is exposed to BlastRADIUS (CVE-2024-3596) forgeries", e.Name);
             var policy = new ClientPolicy(Encoding.UTF8.GetBytes(e.Secret), e.RequireMessageAuthenticator, e.LimitProxyState);
             foreach (var network in Networks(e, logger))
-                clients.Add(new NasClient(e.Name, e.Type, network, policy));
+                clients.Add(new NasClient(e.Name, e.Type, network, policy, e.FirstFactor, e.Ldap));
         }
         return new NasClientTable(clients.ToArray());
     }

@@ -57,11 +57,10 @@ public sealed class DecisionHandler(
 
     private void Hold(Decision decision)
     {
-        // The hold is capped by MaxHold from arrival, so a confused backend cannot keep a request forever.
+        // Capped by MaxHold from the first hold's arrival, so a confused backend cannot keep a request forever.
         var now = time.GetUtcNow();
         var until = decision.HoldUntil ?? now + options.Value.DecisionTimeout;
-        var cap = now + options.Value.MaxHold;
-        if (!pending.TryExtend(decision.RequestId, until < cap ? until : cap))
+        if (!pending.TryHold(decision.RequestId, until, options.Value.MaxHold, now))
             logger.LogWarning("Hold for request {RequestId} ignored: no longer pending", decision.RequestId);
     }
 

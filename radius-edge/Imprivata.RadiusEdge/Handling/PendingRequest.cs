@@ -16,4 +16,6 @@ public sealed class PendingRequest(string requestId, RequestKey key, IPEndPoint 
     public string? UserName { get; } = userName;
     public DateTimeOffset ReceivedAt { get; } = receivedAt;
     public DateTimeOffset Deadline { get; set; } = deadline;
+    /// <summary>When the first "hold" decision arrived: the hold maximum counts from here.</summary>
+    public DateTimeOffset? HoldStartedAt { get; set; }
 }

@@ -21,14 +21,19 @@ public sealed class PendingTable(int capacity)
             return _pending.Remove(requestId, out request!);
     }
 
-    /// <summary>Moves a deadline (a "hold" decision); false when the request is no longer pending.</summary>
-    public bool TryExtend(string requestId, DateTimeOffset deadline)
+    /// <summary>
+    /// Moves a deadline for a "hold" decision, to <paramref name="holdUntil"/> but never past <paramref name="maxHold"/> after
+    /// the first hold's arrival, so a backend repeating holds cannot keep a request forever. False when no longer pending.
+    /// </summary>
+    public bool TryHold(string requestId, DateTimeOffset holdUntil, TimeSpan maxHold, DateTimeOffset now)
     {
         lock (_lock)
         {
             if (!_pending.TryGetValue(requestId, out var request))
                 return false;
-            request.Deadline = deadline;
+            request.HoldStartedAt ??= now;
+            var cap = request.HoldStartedAt.Value + maxHold;
+            request.Deadline = holdUntil < cap ? holdUntil : cap;
             return true;
         }
     }

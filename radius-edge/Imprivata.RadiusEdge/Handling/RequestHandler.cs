@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Imprivata.RadiusEdge.Bridge;
 using Imprivata.RadiusEdge.Clients;
+using Imprivata.RadiusEdge.Ldap;
 using Imprivata.RadiusEdge.Logging;
 using Imprivata.RadiusEdge.Protocol;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed class RequestHandler(
     PendingTable pending,
     IBridge bridge,
     BridgeRequestFactory requests,
+    FirstFactorStep firstFactors,
     ReplyBuilder replies,
     IReplySender sender,
     ExchangeLog exchange,
@@ -92,7 +94,8 @@ public sealed class RequestHandler(
     /// <summary>True when the request is new; otherwise the duplicate is dropped or answered from the cache.</summary>
     private async Task<bool> ApplyDuplicateRuleAsync(RequestKey key, RadiusPacket packet, IPEndPoint source, NasClient client, CancellationToken ct)
     {
-        var lookup = duplicates.Begin(key, _options.MaxHold);
+        // While pending, an entry must outlive the longest possible wait: the decision timeout, then holds up to MaxHold.
+        var lookup = duplicates.Begin(key, _options.DecisionTimeout + _options.MaxHold);
         switch (lookup.Status)
         {
             case DuplicateStatus.New:
@@ -129,6 +132,12 @@ public sealed class RequestHandler(
         var now = time.GetUtcNow();
         var entry = new PendingRequest(requestId, key, source, client, request.Packet, request.UserName, now, now + _options.DecisionTimeout);
         exchange.Received(request.Packet, source, client.Name, request.UserName, requestId);
+        var firstFactor = await firstFactors.ApplyAsync(request, client, ct);
+        if (firstFactor.Unavailable is { } unavailable)
+        {
+            await DirectoryUnavailableAsync(key, request, source, client, requestId, unavailable, ct);
+            return;
+        }
         if (!pending.TryAdd(entry))
         {
             duplicates.Forget(key);
@@ -140,19 +149,41 @@ public sealed class RequestHandler(
         sendTimeout.CancelAfter(_options.BridgeSendTimeout);
         try
         {
-            var message = requests.Create(requestId, request, client, source, entry.ReceivedAt, entry.Deadline);
+            var message = requests.Create(requestId, request, client, source, entry.ReceivedAt, entry.Deadline, firstFactor);
             await bridge.SendAsync(message, sendTimeout.Token);
+        }
+        catch (BridgeRefusedException ex)
+        {
+            // Certainly not delivered: forget the request entirely so that the NAS's retransmission is tried again.
+            pending.TryTake(requestId, out _);
+            duplicates.Forget(key);
+            logger.LogWarning("Bridge refused request {RequestId}: {Reason}", requestId, ex.Message);
+            exchange.Dropped(source, client.Name, request.Packet.Identifier, "bridge_unavailable", requestId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // The bridge is down: forget the request entirely so that the NAS's retransmission is tried again.
-            pending.TryTake(requestId, out _);
-            duplicates.Forget(key);
+            // A timed-out or broken send may still land. RFC 5080 §2.2.2: a retransmission is not processed again, so the
+            // request stays pending (and its duplicate entry live) until its deadline: the NAS's retries are duplicates,
+            // never a second bridge message, and a decision that does come is still answered.
             if (ex is OperationCanceledException)
-                logger.LogWarning("Bridge send for request {RequestId} timed out after {Timeout}", requestId, _options.BridgeSendTimeout);
+                logger.LogWarning("Bridge send for request {RequestId} timed out after {Timeout}; waiting for a decision until the deadline",
+                    requestId, _options.BridgeSendTimeout);
             else
-                logger.LogWarning(ex, "Bridge send failed for request {RequestId}", requestId);
-            exchange.Dropped(source, client.Name, request.Packet.Identifier, "bridge_unavailable", requestId);
+                logger.LogWarning(ex, "Bridge send failed for request {RequestId}; waiting for a decision until the deadline", requestId);
         }
+    }
+
+    /// <summary>The LDAP directory could not be asked: no answer (the NAS fails over) or Access-Reject, per the profile.</summary>
+    private async Task DirectoryUnavailableAsync(RequestKey key, DecodedRequest request, IPEndPoint source, NasClient client, string requestId,
+        DirectoryVerdict verdict, CancellationToken ct)
+    {
+        if (verdict.WhenUnavailable == DirectoryUnavailable.Reject)
+        {
+            await ReplyNowAsync(key, RadiusCode.AccessReject, request.Packet, source, client, request.UserName, "directory_unavailable", ct);
+            return;
+        }
+        // Nothing reached the backend: a retransmission may find the directory back.
+        duplicates.Forget(key);
+        exchange.NoAnswer(source, client.Name, request.UserName, requestId, "directory_unavailable");
     }
 }

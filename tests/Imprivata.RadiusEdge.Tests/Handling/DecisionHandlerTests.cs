@@ -83,6 +83,32 @@ public class DecisionHandlerTests
     }
 
     [Fact]
+    public async Task Handle_HoldArrivingLate_CountsMaxHoldFromTheHoldsArrival()
+    {
+        AddPending("r1");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var holdArrived = _time.GetUtcNow();
+
+        await _handler.HandleAsync(Decide("r1", DecisionKind.Hold) with { HoldUntil = holdArrived.AddHours(1) }, default);
+
+        Assert.Empty(_pending.TakeExpired(holdArrived + _options.MaxHold - TimeSpan.FromSeconds(1)));
+        Assert.Single(_pending.TakeExpired(holdArrived + _options.MaxHold));
+    }
+
+    [Fact]
+    public async Task Handle_RepeatedHolds_NeverPassMaxHoldAfterTheFirst()
+    {
+        AddPending("r1");
+        var firstHold = _time.GetUtcNow();
+        await _handler.HandleAsync(Decide("r1", DecisionKind.Hold) with { HoldUntil = firstHold.AddSeconds(60) }, default);
+        _time.Advance(TimeSpan.FromSeconds(59));
+
+        await _handler.HandleAsync(Decide("r1", DecisionKind.Hold) with { HoldUntil = _time.GetUtcNow().AddHours(1) }, default);
+
+        Assert.Single(_pending.TakeExpired(firstHold + _options.MaxHold));
+    }
+
+    [Fact]
     public async Task Handle_HoldBeyondMaxHold_IsCapped()
     {
         AddPending("r1");

@@ -48,7 +48,9 @@ public sealed class EdgeHost : IAsyncDisposable
         return await reader.ReadToEndAsync();
     }
 
-    public static async Task<EdgeHost> StartAsync(IEnumerable<NasClientOptions> clients, TimeSpan? decisionTimeout = null)
+    /// <param name="settings">Settings over the defaults below (keys as in configuration, e.g. <c>RadiusEdge:Bridge:Kind</c>).</param>
+    public static async Task<EdgeHost> StartAsync(IEnumerable<NasClientOptions> clients, TimeSpan? decisionTimeout = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var folder = Directory.CreateTempSubdirectory("radius-edge-").FullName;
         var clientsFile = Path.Combine(folder, "clients.json");
@@ -58,7 +60,7 @@ public sealed class EdgeHost : IAsyncDisposable
         var edgeId = "edge-" + id;
         var requestQueue = "req-" + id;
         int port = Ports.FreeUdp(), healthPort = Ports.FreeTcp();
-        var settings = new Dictionary<string, string?>
+        var defaults = new Dictionary<string, string?>
         {
             ["RadiusEdge:EdgeId"] = edgeId,
             ["RadiusEdge:ListenAddress"] = "127.0.0.1",
@@ -67,19 +69,23 @@ public sealed class EdgeHost : IAsyncDisposable
             ["RadiusEdge:DecisionTimeout"] = (decisionTimeout ?? TimeSpan.FromSeconds(35)).ToString(),
             ["RadiusEdge:ClientsFile"] = clientsFile,
             ["RadiusEdge:ExchangeLogPath"] = Path.Combine(folder, "exchange.log"),
-            ["RadiusEdge:Bridge:StorageConnectionString"] = Azurite.ConnectionString,
             ["RadiusEdge:Bridge:RequestQueue"] = requestQueue,
             ["RadiusEdge:Bridge:PollInterval"] = "00:00:00.050",
             ["RadiusEdge:Bridge:BackendPublicKeyPem"] = backendKey.ExportSubjectPublicKeyInfoPem(),
             ["RadiusEdge:Bridge:BackendKeyId"] = "test-backend-key",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            defaults[key] = value;
+        // Azurite only for the queues bridge (its first use starts it).
+        if (defaults.GetValueOrDefault("RadiusEdge:Bridge:Kind") is null or "StorageQueues")
+            defaults["RadiusEdge:Bridge:StorageConnectionString"] = Azurite.ConnectionString;
         var app = EdgeApp.Build([], b =>
         {
-            b.Configuration.AddInMemoryCollection(settings);
+            b.Configuration.AddInMemoryCollection(defaults);
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await app.StartAsync();
-        return new EdgeHost(app, folder, backendKey, edgeId, requestQueue, clientsFile, port, healthPort);
+        return new EdgeHost(app, folder, backendKey, edgeId, defaults["RadiusEdge:Bridge:RequestQueue"]!, clientsFile, port, healthPort);
     }
 
     public static void WriteClients(string path, IEnumerable<NasClientOptions> clients)

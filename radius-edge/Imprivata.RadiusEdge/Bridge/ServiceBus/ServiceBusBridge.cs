@@ -1,8 +1,5 @@
-using System.Threading.Channels;
-using Amqp;
-using Amqp.Framing;
 using Azure.Core;
-using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using Imprivata.RadiusEdge.Contract;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,210 +7,149 @@ using Microsoft.Extensions.Options;
 namespace Imprivata.RadiusEdge.Bridge.ServiceBus;
 
 /// <summary>
-/// The bridge over Azure Service Bus, spoken as AMQP 1.0 (AMQPNetLite): requests to one shared entity, decisions from the
-/// session of a session-enabled reply entity named by the edge id. One connection at a time; when it or a link closes,
-/// a supervisor reconnects with backoff and the health status says so meanwhile.
+/// The bridge over Azure Service Bus (Azure.Messaging.ServiceBus): requests to one shared entity, decisions from this
+/// edge's session (session id = edge id) of a session-enabled reply entity, through a session processor that reconnects
+/// on its own; its errors and recoveries drive the health status.
 /// </summary>
 public sealed class ServiceBusBridge : IBridge, IAsyncDisposable
 {
     private readonly ServiceBusOptions _options;
     private readonly string _requestEntity;
     private readonly string _edgeId;
-    private readonly ServiceBusEndpoint _endpoint;
-    private readonly IServiceBusAuthorization _authorization;
     private readonly TimeProvider _time;
     private readonly ILogger<ServiceBusBridge> _logger;
-    private readonly Channel<ReceivedReply> _replies = Channel.CreateUnbounded<ReceivedReply>(new() { SingleReader = true });
-    private readonly CancellationTokenSource _stop = new();
-    private volatile ServiceBusConnection? _current;
-    private Task? _supervisor;
+    private readonly ServiceBusClient _client;
+    private readonly ServiceBusSender _sender;
 
-    /// <param name="credential">The Entra credential (Auth = Entra); <see cref="DefaultAzureCredential"/> when none is given.</param>
-    public ServiceBusBridge(IOptions<EdgeOptions> options, TimeProvider time, ILogger<ServiceBusBridge> logger, TokenCredential? credential = null)
+    /// <param name="credential">The Entra credential (Auth = Entra); from the settings when none is given.</param>
+    /// <param name="transport">Client options to start from (tests: a certificate check for a loopback namespace).</param>
+    public ServiceBusBridge(IOptions<EdgeOptions> options, TimeProvider time, ILogger<ServiceBusBridge> logger,
+        TokenCredential? credential = null, ServiceBusClientOptions? transport = null)
     {
         _options = options.Value.Bridge.ServiceBus;
         _requestEntity = options.Value.Bridge.RequestQueue;
         _edgeId = options.Value.EdgeId;
         _time = time;
         _logger = logger;
-        _endpoint = ServiceBusEndpoint.From(_options);
-        _authorization = _options.Auth switch
-        {
-            ServiceBusAuth.Sas => new SasAuthorization(_endpoint, _options),
-            _ => new CbsTokenAuthorization(_endpoint, credential ?? new DefaultAzureCredential(), _options, time),
-        };
+        _client = ServiceBusClients.Create(_options, credential, transport);
+        _sender = _client.CreateSender(_requestEntity);
     }
 
     public BridgeStatus Status { get; } = new() { Kind = "ServiceBus" };
 
-    /// <summary>Opens the first connection (a refusal fails the start, clearly), then keeps one open until disposed.</summary>
+    /// <summary>Opens the request link (connection, authorization, attach), so that a refusal fails the start, clearly.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await ConnectAsync(cancellationToken);
+            using var probe = await _sender.CreateMessageBatchAsync(cancellationToken);
         }
-        catch (ServiceBusFailure ex)
+        catch (Exception ex) when (ex is ServiceBusException or UnauthorizedAccessException)
         {
-            Status.Failed(ex.Message);
-            throw;
+            Status.Failed("start: " + Describe(ex));
+            throw new InvalidOperationException(
+                $"RadiusEdge: Service Bus {ServiceBusClients.Describe(_options)} refused the request entity '{_requestEntity}': {Describe(ex)}", ex);
         }
-        _supervisor = Task.Run(() => SuperviseAsync(_stop.Token), CancellationToken.None);
+        Status.Succeeded(_time.GetUtcNow());
+        _logger.LogInformation("Service Bus bridge connected to {Namespace}", ServiceBusClients.Describe(_options));
     }
 
     public async Task SendAsync(AuthenticateRequest request, CancellationToken cancellationToken)
     {
-        var connection = _current ?? throw new ServiceBusFailure("The Service Bus bridge is not connected.");
-        // The message must not outlive the request's deadline: a stale request would only cause a late push.
         var message = ServiceBusMessages.Request(request, _options.ReplyEntity, request.Deadline - _time.GetUtcNow());
         try
         {
-            await connection.Requests.SendAsync(message).WaitAsync(_options.OperationTimeout, cancellationToken);
+            await _sender.SendMessageAsync(message, cancellationToken);
+            Status.Succeeded(_time.GetUtcNow());
         }
-        catch (AmqpException ex)
+        catch (Exception ex) when (ex is ServiceBusException or UnauthorizedAccessException)
         {
-            Status.Failed("send: " + ServiceBusFailure.Describe(ex.Error));
-            throw new ServiceBusFailure("Service Bus did not accept the request: " + ServiceBusFailure.Describe(ex.Error), ex);
-        }
-        catch (Exception ex) when (ex is TimeoutException or ObjectDisposedException)
-        {
-            Status.Failed("send: " + ex.GetType().Name);
-            throw new ServiceBusFailure("Service Bus did not settle the request: " + ex.GetType().Name, ex);
+            Status.Failed("send: " + Describe(ex));
+            // Refusals are known not to have landed; a timeout or a lost connection may have (the caller keeps the request).
+            if (ex is UnauthorizedAccessException || ex is ServiceBusException
+                {
+                    Reason: ServiceBusFailureReason.MessagingEntityNotFound or ServiceBusFailureReason.MessagingEntityDisabled
+                        or ServiceBusFailureReason.QuotaExceeded or ServiceBusFailureReason.MessageSizeExceeded
+                })
+                throw new BridgeRefusedException("Service Bus refused the request: " + Describe(ex), ex);
+            throw;
         }
     }
 
     public async Task ReceiveAsync(Func<Decision, CancellationToken, Task> onDecision, CancellationToken cancellationToken)
     {
-        await foreach (var reply in _replies.Reader.ReadAllAsync(cancellationToken))
-            await HandleAsync(reply, onDecision, cancellationToken);
+        await using var processor = _client.CreateSessionProcessor(_options.ReplyEntity, new ServiceBusSessionProcessorOptions
+        {
+            SessionIds = { _edgeId },
+            MaxConcurrentSessions = 1,
+            MaxConcurrentCallsPerSession = Math.Max(1, _options.ReplyConcurrency),
+            PrefetchCount = Math.Max(0, _options.ReplyCredit),
+            AutoCompleteMessages = false,
+            ReceiveMode = ServiceBusReceiveMode.PeekLock,
+        });
+        processor.ProcessMessageAsync += args => HandleAsync(args, onDecision);
+        processor.ProcessErrorAsync += OnErrorAsync;
+        processor.SessionInitializingAsync += _ =>
+        {
+            Status.Succeeded(_time.GetUtcNow());
+            return Task.CompletedTask;
+        };
+        await processor.StartProcessingAsync(cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken);
+        }
+        finally
+        {
+            await processor.StopProcessingAsync(CancellationToken.None);
+        }
     }
 
-    private async Task HandleAsync(ReceivedReply reply, Func<Decision, CancellationToken, Task> onDecision, CancellationToken ct)
+    private async Task HandleAsync(ProcessSessionMessageEventArgs args, Func<Decision, CancellationToken, Task> onDecision)
     {
-        var messageId = reply.Message.Properties?.MessageId;
-        var (decision, failure) = ServiceBusMessages.Decision(reply.Message, _edgeId);
+        var message = args.Message;
+        var (decision, failure) = ServiceBusMessages.Decision(message, _edgeId);
         if (decision is null)
         {
-            // Rejected = dead-lettered by Service Bus with this reason: it would fail the same way on every redelivery.
-            _logger.LogWarning("Malformed reply {MessageId} dead-lettered: {Reason}", messageId, failure);
-            Settle(reply, new Error(ErrorCode.DecodeError) { Description = failure });
+            // Dead-lettered with the reason: it would fail the same way on every redelivery.
+            _logger.LogWarning("Malformed reply {MessageId} dead-lettered: {Reason}", message.MessageId, failure);
+            await args.DeadLetterMessageAsync(message, "malformed_decision", failure, args.CancellationToken);
             return;
         }
         try
         {
-            await onDecision(decision, ct);
+            await onDecision(decision, args.CancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "Decision {MessageId} for request {RequestId} could not be applied; dead-lettered", messageId, decision.RequestId);
-            Settle(reply, new Error(ErrorCode.InternalError) { Description = "the edge failed to apply the decision" });
+            _logger.LogError(ex, "Decision {MessageId} for request {RequestId} could not be applied; dead-lettered", message.MessageId, decision.RequestId);
+            await args.DeadLetterMessageAsync(message, "apply_failed", "the edge failed to apply the decision", args.CancellationToken);
             return;
         }
         // Completed once handled: a decision is applied at most once (a redelivered copy finds no pending request).
-        Settle(reply, rejection: null);
-    }
-
-    private void Settle(ReceivedReply reply, Error? rejection)
-    {
-        try
-        {
-            if (rejection is null)
-                reply.Link.Accept(reply.Message);
-            else
-                reply.Link.Reject(reply.Message, rejection);
-        }
-        catch (Exception ex) when (ex is AmqpException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The link went away meanwhile: the lock lapses and Service Bus redelivers on the next session receiver.
-            _logger.LogInformation("Reply {MessageId} not settled: its link is closed", reply.Message.Properties?.MessageId);
-        }
-    }
-
-    private async Task ConnectAsync(CancellationToken ct)
-    {
-        var connection = await ServiceBusConnection.OpenAsync(_endpoint, _authorization, _options, _requestEntity, _edgeId,
-            reply => _replies.Writer.TryWrite(reply), ct);
-        _current = connection;
+        await args.CompleteMessageAsync(message, args.CancellationToken);
         Status.Succeeded(_time.GetUtcNow());
-        _logger.LogInformation("Service Bus bridge connected to {Namespace} with {Authorization}", _endpoint.Namespace,
-            _authorization.Description);
-        if (connection.Lease.RenewAt is not null)
-            _ = RenewAsync(connection, _stop.Token);
     }
 
-    /// <summary>Waits for the connection to close, then reconnects with exponential backoff until it succeeds.</summary>
-    private async Task SuperviseAsync(CancellationToken stop)
+    private Task OnErrorAsync(ProcessErrorEventArgs args)
     {
-        var delay = _options.ReconnectMinDelay;
-        while (!stop.IsCancellationRequested)
-        {
-            if (_current is { } connection)
-            {
-                var reason = await connection.Closed.WaitAsync(stop).ConfigureAwait(false);
-                _current = null;
-                Status.Failed(reason);
-                _logger.LogWarning("Service Bus connection lost ({Reason}); reconnecting", reason);
-                await connection.DisposeAsync();
-                delay = _options.ReconnectMinDelay;
-            }
-            await Task.Delay(delay, _time, stop).ConfigureAwait(false);
-            try
-            {
-                await ConnectAsync(stop);
-            }
-            catch (Exception ex) when (!stop.IsCancellationRequested)
-            {
-                // Whatever failed, the supervisor must live on: it is the only thing that brings the bridge back.
-                var reason = ex is ServiceBusFailure ? ex.Message : ex.GetType().Name;
-                Status.Failed(reason);
-                _logger.LogWarning("Service Bus reconnect failed, next try in {Delay}: {Reason}", delay, reason);
-                delay = delay * 2 < _options.ReconnectMaxDelay ? delay * 2 : _options.ReconnectMaxDelay;
-            }
-        }
+        // The processor retries and reconnects by itself; until a session is accepted again, health says why not.
+        Status.Failed($"{args.ErrorSource}: {Describe(args.Exception)}");
+        _logger.LogWarning("Service Bus reply session {Source}: {Reason}", args.ErrorSource, Describe(args.Exception));
+        return Task.CompletedTask;
     }
 
-    /// <summary>Renews the CBS token ahead of its expiry, for as long as this connection lives.</summary>
-    private async Task RenewAsync(ServiceBusConnection connection, CancellationToken stop)
+    /// <summary>The failure reason and type, never the message text of an unknown exception (it could quote a connection string).</summary>
+    private static string Describe(Exception ex) => ex switch
     {
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(stop, connection.Lifetime);
-        try
-        {
-            while (connection.Lease.RenewAt is { } renewAt)
-            {
-                var wait = renewAt - _time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                    await Task.Delay(wait, _time, lifetime.Token).ConfigureAwait(false);
-                await connection.Lease.RenewAsync(lifetime.Token);
-                _logger.LogInformation("Service Bus token renewed; next renewal at {RenewAt}", connection.Lease.RenewAt);
-            }
-        }
-        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
-        {
-            // The bridge stopped or the connection closed: the next connection puts its own token.
-        }
-        catch (Exception ex) when (ex is ServiceBusFailure or AmqpException or Azure.Identity.AuthenticationFailedException)
-        {
-            // Without a fresh token Service Bus would stop the links at expiry anyway: reconnect now, with a new token.
-            _logger.LogWarning("Service Bus token renewal failed: {Reason}", ex.Message);
-            connection.Fail("token renewal failed");
-        }
-    }
+        ServiceBusException sb => $"{sb.Reason}",
+        UnauthorizedAccessException => "unauthorized",
+        _ => ex.GetType().Name,
+    };
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        if (_supervisor is not null)
-        {
-            try
-            {
-                await _supervisor;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        if (_current is { } connection)
-            await connection.DisposeAsync();
-        _stop.Dispose();
+        await _sender.DisposeAsync();
+        await _client.DisposeAsync();
     }
 }

@@ -3,9 +3,9 @@ namespace Imprivata.RadiusEdge.Bridge.ServiceBus;
 /// <summary>How the edge proves itself to Service Bus.</summary>
 public enum ServiceBusAuth
 {
-    /// <summary>SASL ANONYMOUS, then an Entra token put on the <c>$cbs</c> node (DefaultAzureCredential: managed identity etc.).</summary>
+    /// <summary>An Entra token (Azure.Identity): the managed identity named by <see cref="ServiceBusOptions.ManagedIdentityClientId"/>, or DefaultAzureCredential.</summary>
     Entra,
-    /// <summary>SASL PLAIN with a shared access (SAS) rule name and key.</summary>
+    /// <summary>A shared access (SAS) rule: <see cref="ServiceBusOptions.ConnectionString"/>, or the namespace with a rule name and key.</summary>
     Sas,
 }
 
@@ -16,34 +16,33 @@ public enum ServiceBusAuth
 /// </summary>
 public sealed class ServiceBusOptions
 {
-    /// <summary>The namespace host, e.g. <c>contoso.servicebus.windows.net</c>; also names the entities in CBS audiences.</summary>
+    /// <summary>The namespace host, e.g. <c>contoso.servicebus.windows.net</c> (Entra, or SAS without a connection string).</summary>
     public string? FullyQualifiedNamespace { get; set; }
 
-    /// <summary>
-    /// Optional transport address, e.g. <c>amqps://10.1.2.3:5671</c> for a private endpoint. Plain <c>amqp://</c> is
-    /// accepted only for a loopback host (tests). Default: <c>amqps://{FullyQualifiedNamespace}:5671</c>.
-    /// </summary>
+    /// <summary>Optional address to connect to instead of the namespace, e.g. a private endpoint (<c>sb://10.1.2.3</c>); TLS still names the namespace.</summary>
     public string? Endpoint { get; set; }
 
-    /// <summary>The session-enabled queue (or subscription path) the backend answers on.</summary>
+    /// <summary>The session-enabled queue (or <c>topic/Subscriptions/name</c>) the backend answers on.</summary>
     public string ReplyEntity { get; set; } = "radius-replies";
 
     public ServiceBusAuth Auth { get; set; } = ServiceBusAuth.Entra;
 
-    /// <summary>SAS rule name and key (Auth = Sas). The key is a secret: never logged.</summary>
+    /// <summary>Client id of a user-assigned managed identity (Auth = Entra); without it DefaultAzureCredential chooses.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>A SAS connection string (Auth = Sas). A secret: never logged. <c>UseDevelopmentEmulator=true</c> only for a loopback endpoint.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>SAS rule name and key with <see cref="FullyQualifiedNamespace"/> (Auth = Sas, no connection string). The key is never logged.</summary>
     public string? SasKeyName { get; set; }
     public string? SasKey { get; set; }
 
-    /// <summary>A CBS token is renewed this long before it expires (or at half its life when that is sooner).</summary>
-    public TimeSpan TokenRenewBefore { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Reconnect backoff: doubles from the minimum up to the maximum while the connection keeps failing.</summary>
-    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Upper bound for connecting, a CBS round trip and a link attach (Service Bus wants the token within 20 s).</summary>
+    /// <summary>Bound on one Service Bus operation (connect, authorize, attach, send); the SDK retries within the send timeout.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How many decisions may be in flight on the reply link.</summary>
+    /// <summary>Decisions fetched ahead on the reply session.</summary>
     public int ReplyCredit { get; set; } = 32;
+
+    /// <summary>Decisions applied at once (each is one UDP reply and one settlement).</summary>
+    public int ReplyConcurrency { get; set; } = 8;
 }

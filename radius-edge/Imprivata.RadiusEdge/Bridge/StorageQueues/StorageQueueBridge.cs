@@ -64,7 +64,16 @@ public sealed class StorageQueueBridge : IBridge
         catch (RequestFailedException ex)
         {
             Status.Failed($"send: {ex.Status} {ex.ErrorCode}");
+            // The service answered with an error (4xx, or 503 server busy): the message was not stored.
+            if (ex.Status is >= 400 and < 500 or 503)
+                throw new BridgeRefusedException($"the request queue refused the message: {ex.Status} {ex.ErrorCode}", ex);
             throw;
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            // No connection was made, so nothing was sent.
+            Status.Failed("send: " + ex.HttpRequestError);
+            throw new BridgeRefusedException("the request queue is unreachable", ex);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Imprivata.RadiusEdge.Bridge;
 using Imprivata.RadiusEdge.Bridge.ServiceBus;
 using Imprivata.RadiusEdge.Clients;
 using Imprivata.RadiusEdge.Contract;
@@ -9,50 +10,53 @@ using Imprivata.RadiusEdge.Handling;
 using Imprivata.RadiusEdge.Logging;
 using Imprivata.RadiusEdge.Protocol;
 using Imprivata.RadiusEdge.Protocol.Dictionary;
+using Imprivata.Testing.ServiceBus;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Imprivata.RadiusEdge.Tests.Bridge.ServiceBus;
 
-public class ServiceBusBridgeTests
+/// <summary>The real Azure.Messaging.ServiceBus client in the edge, against the Service Bus double on loopback.</summary>
+public sealed class ServiceBusBridgeTests : IAsyncLifetime
 {
     private const string EdgeId = "edge-a";
-    private const string SasName = "edge-send-listen";
-    private const string SasKey = "c2FzLWtleS1mb3ItdGhlLXVuaXQtdGVzdA+/=";
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero));
+    private const string RequestQueue = "radius-requests";
+    private const string ReplyQueue = "radius-replies";
+    private ServiceBusDouble _namespace = null!;
 
-    private EdgeOptions Options(ServiceBusPeer peer, ServiceBusAuth auth, string sasKey = SasKey) => new()
+    public Task InitializeAsync()
+    {
+        _namespace = new ServiceBusDouble([new DoubleQueue(RequestQueue), new DoubleQueue(ReplyQueue, RequiresSession: true)]);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _namespace.DisposeAsync();
+
+    private EdgeOptions Options(string? connectionString = null, string requestQueue = RequestQueue) => new()
     {
         EdgeId = EdgeId,
         Bridge = new BridgeOptions
         {
             Kind = "ServiceBus",
-            RequestQueue = ServiceBusPeer.RequestEntity,
+            RequestQueue = requestQueue,
             ServiceBus = new ServiceBusOptions
             {
-                FullyQualifiedNamespace = ServiceBusPeer.Namespace,
-                Endpoint = peer.Endpoint,
-                ReplyEntity = ServiceBusPeer.ReplyEntity,
-                Auth = auth,
-                SasKeyName = SasName,
-                SasKey = sasKey,
-                ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
-                ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
+                Auth = ServiceBusAuth.Sas,
+                ConnectionString = connectionString ?? _namespace.ConnectionString,
+                ReplyEntity = ReplyQueue,
                 OperationTimeout = TimeSpan.FromSeconds(5),
             },
         },
     };
 
-    private ServiceBusBridge Bridge(EdgeOptions options, TimeProvider? time = null, IssuingCredential? credential = null) =>
-        new(Microsoft.Extensions.Options.Options.Create(options), time ?? _time, NullLogger<ServiceBusBridge>.Instance, credential);
+    private static ServiceBusBridge Bridge(EdgeOptions options) =>
+        new(Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<ServiceBusBridge>.Instance);
 
-    private AuthenticateRequest Request(string requestId) => new()
+    private static AuthenticateRequest Request(string requestId) => new()
     {
         RequestId = requestId,
         EdgeId = EdgeId,
-        ReceivedAt = _time.GetUtcNow(),
-        Deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(35),
+        ReceivedAt = DateTimeOffset.UtcNow,
+        Deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(35),
         Nas = new BridgeNas("vpn-1", "Cisco ASA", "10.0.0.5"),
         UserName = "nemo",
     };
@@ -60,8 +64,8 @@ public class ServiceBusBridgeTests
     private static byte[] DecisionJson(string requestId, DecisionKind kind = DecisionKind.Accept, string edgeId = EdgeId) =>
         JsonSerializer.SerializeToUtf8Bytes(new Decision { RequestId = requestId, EdgeId = edgeId, Kind = kind }, BridgeContract.Json);
 
-    /// <summary>Polls an I/O outcome with an upper bound (the peer runs on other threads).</summary>
-    private static async Task Eventually(Func<bool> condition, string what, int milliseconds = 5_000)
+    /// <summary>Polls an I/O outcome with an upper bound (the double and the SDK run on other threads).</summary>
+    private static async Task Eventually(Func<bool> condition, string what, int milliseconds = 15_000)
     {
         var until = Environment.TickCount64 + milliseconds;
         while (!condition())
@@ -72,7 +76,7 @@ public class ServiceBusBridgeTests
         }
     }
 
-    /// <summary>Runs the bridge's receive loop into a list, as the BridgeService would into the DecisionHandler.</summary>
+    /// <summary>Runs the bridge's receive loop into a queue, as the BridgeService would into the DecisionHandler.</summary>
     private static (ConcurrentQueue<Decision> Seen, Task Loop, CancellationTokenSource Stop) Receive(ServiceBusBridge bridge)
     {
         var seen = new ConcurrentQueue<Decision>();
@@ -91,44 +95,44 @@ public class ServiceBusBridgeTests
     }
 
     [Fact]
-    public async Task Send_Request_CarriesRequestIdReplyEntityEdgeSessionTtlAndJson()
+    public async Task Send_Request_CarriesRequestIdReplyToEdgeSessionTtlAndJson()
     {
-        await using var peer = new ServiceBusPeer(sas: (SasName, SasKey));
-        await using var bridge = Bridge(Options(peer, ServiceBusAuth.Sas));
+        await using var bridge = Bridge(Options());
         await bridge.StartAsync(default);
 
         await bridge.SendAsync(Request("0123456789abcdef0123456789abcdef"), default);
 
-        await Eventually(() => !peer.Requests.IsEmpty, "the request at the peer");
-        var sent = Assert.Single(peer.Requests);
-        Assert.Equal("0123456789abcdef0123456789abcdef", sent.MessageId);
-        Assert.Equal(ServiceBusPeer.ReplyEntity, sent.ReplyTo);
-        Assert.Equal(EdgeId, sent.ReplyToGroupId);
-        Assert.Equal("application/json", sent.ContentType);
-        Assert.Equal(35_000u, sent.Ttl);
-        var body = JsonSerializer.Deserialize<AuthenticateRequest>(sent.Body!, BridgeContract.Json)!;
+        var sent = Assert.Single(_namespace.Received(RequestQueue)).Message;
+        Assert.Equal("0123456789abcdef0123456789abcdef", sent.Properties.MessageId);
+        Assert.Equal(ReplyQueue, sent.Properties.ReplyTo);
+        Assert.Equal(EdgeId, sent.Properties.ReplyToGroupId);
+        Assert.Equal("application/json", sent.Properties.ContentType.ToString());
+        Assert.InRange(sent.Header.Ttl, 30_000u, 35_000u);
+        var body = JsonSerializer.Deserialize<AuthenticateRequest>((byte[])sent.Body, BridgeContract.Json)!;
         Assert.Equal(("0123456789abcdef0123456789abcdef", EdgeId, "nemo"), (body.RequestId, body.EdgeId, body.UserName));
         Assert.True(bridge.Status.Connected);
+        Assert.Contains(_namespace.PutTokens, p => p.Type == "servicebus.windows.net:sastoken" && p.Granted);
     }
 
     [Fact]
-    public async Task Receive_DecisionInOwnSession_IsMatchedToItsPendingRequestAndCompleted()
+    public async Task Receive_DecisionInOwnSession_IsAppliedToItsPendingRequestAndCompleted()
     {
-        await using var peer = new ServiceBusPeer(sas: (SasName, SasKey));
-        var options = Options(peer, ServiceBusAuth.Sas);
+        var options = Options();
         await using var bridge = Bridge(options);
         var (handler, pending, sender) = DecisionHandlerWithPending(options, "r-own");
         await bridge.StartAsync(default);
         using var stop = new CancellationTokenSource();
         var loop = bridge.ReceiveAsync(handler.HandleAsync, stop.Token);
 
-        peer.PublishReply(EdgeId, "m-own", DecisionJson("r-own"));
+        _namespace.Publish(ReplyQueue, DecisionJson("r-own"), messageId: "m-own", sessionId: EdgeId);
 
         await Eventually(() => !sender.Sent.IsEmpty, "the RADIUS reply");
         Assert.Equal(RadiusCode.AccessAccept, (RadiusCode)Assert.Single(sender.Sent)[0]);
         Assert.Equal(0, pending.Count);
-        await Eventually(() => !peer.Settlements.IsEmpty, "the settlement");
-        Assert.Equal(("m-own", "Accepted"), (Assert.Single(peer.Settlements).MessageId, peer.Settlements.Single().Outcome));
+        await Eventually(() => !_namespace.Settlements.IsEmpty, "the settlement");
+        var settled = Assert.Single(_namespace.Settlements);
+        Assert.Equal(("m-own", EdgeId, "Accepted"), (settled.MessageId, settled.SessionId, settled.Outcome));
+        Assert.Contains($"receive {ReplyQueue} session {EdgeId}", _namespace.Attaches);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
     }
@@ -136,174 +140,115 @@ public class ServiceBusBridgeTests
     [Fact]
     public async Task Receive_DecisionInAnotherEdgesSession_IsNeverSeen()
     {
-        await using var peer = new ServiceBusPeer(sas: (SasName, SasKey));
-        await using var bridge = Bridge(Options(peer, ServiceBusAuth.Sas));
+        await using var bridge = Bridge(Options());
         await bridge.StartAsync(default);
         var (seen, loop, stop) = Receive(bridge);
 
-        peer.PublishReply("edge-b", "m-other", DecisionJson("r-other", edgeId: "edge-b"));
-        peer.PublishReply(EdgeId, "m-own", DecisionJson("r-own"));
+        _namespace.Publish(ReplyQueue, DecisionJson("r-other", edgeId: "edge-b"), messageId: "m-other", sessionId: "edge-b");
+        _namespace.Publish(ReplyQueue, DecisionJson("r-own"), messageId: "m-own", sessionId: EdgeId);
 
         await Eventually(() => !seen.IsEmpty, "the own decision");
         Assert.Equal("r-own", Assert.Single(seen).RequestId);
-        Assert.Equal(1, peer.UndeliveredIn("edge-b"));
-        Assert.DoesNotContain(peer.Settlements, s => s.MessageId == "m-other");
+        Assert.Equal(1, _namespace.Waiting(ReplyQueue, "edge-b"));
+        Assert.DoesNotContain(_namespace.Settlements, s => s.MessageId == "m-other");
         await stop.CancelAsync();
         await loop;
     }
 
     [Fact]
-    public async Task Receive_MalformedReply_IsRejectedWithReasonAndReceiverKeepsGoing()
+    public async Task Receive_MalformedReply_IsDeadLetteredWithReasonAndReceiverKeepsGoing()
     {
-        await using var peer = new ServiceBusPeer(sas: (SasName, SasKey));
-        await using var bridge = Bridge(Options(peer, ServiceBusAuth.Sas));
+        await using var bridge = Bridge(Options());
         await bridge.StartAsync(default);
         var (seen, loop, stop) = Receive(bridge);
 
-        peer.PublishReply(EdgeId, "m-bad", "{\"requestId\": not json"u8.ToArray());
-        peer.PublishReply(EdgeId, "m-unknown-kind", Encoding.UTF8.GetBytes(
-            """{"version":1,"type":"radius.decision","requestId":"r","edgeId":"edge-a","kind":"maybe"}"""));
-        peer.PublishReply(EdgeId, "m-good", DecisionJson("r-good"));
+        _namespace.Publish(ReplyQueue, "{\"requestId\": not json"u8.ToArray(), messageId: "m-bad", sessionId: EdgeId);
+        _namespace.Publish(ReplyQueue, Encoding.UTF8.GetBytes(
+            """{"version":1,"type":"radius.decision","requestId":"r","edgeId":"edge-a","kind":"maybe"}"""), messageId: "m-unknown-kind", sessionId: EdgeId);
+        _namespace.Publish(ReplyQueue, DecisionJson("r-good"), messageId: "m-good", sessionId: EdgeId);
 
-        await Eventually(() => peer.Settlements.Count == 3, "three settlements");
+        await Eventually(() => _namespace.Settlements.Count == 3, "three settlements");
         Assert.Equal("r-good", Assert.Single(seen).RequestId);
-        var bad = peer.Settlements.Single(s => s.MessageId == "m-bad");
-        Assert.Equal(("Rejected", "amqp:decode-error"), (bad.Outcome, bad.Condition));
-        Assert.False(string.IsNullOrEmpty(bad.Description));
-        Assert.Equal("Rejected", peer.Settlements.Single(s => s.MessageId == "m-unknown-kind").Outcome);
-        Assert.Equal("Accepted", peer.Settlements.Single(s => s.MessageId == "m-good").Outcome);
+        var bad = _namespace.Settlements.Single(s => s.MessageId == "m-bad");
+        Assert.Equal(("Rejected", "malformed_decision"), (bad.Outcome, bad.Description));
+        Assert.Equal("Rejected", _namespace.Settlements.Single(s => s.MessageId == "m-unknown-kind").Outcome);
+        Assert.Equal("Accepted", _namespace.Settlements.Single(s => s.MessageId == "m-good").Outcome);
+        Assert.Equal(2, _namespace.DeadLettered(ReplyQueue).Count);
         await stop.CancelAsync();
         await loop;
-    }
-
-    [Fact]
-    public async Task Start_Entra_PutsJwtOnCbsForBothEntitiesThenAttaches()
-    {
-        var credential = new IssuingCredential(_time, TimeSpan.FromHours(1));
-        await using var peer = new ServiceBusPeer(validToken: credential.Validates);
-        await using var bridge = Bridge(Options(peer, ServiceBusAuth.Entra), credential: credential);
-
-        await bridge.StartAsync(default);
-
-        var token = Assert.Single(credential.Issued);
-        Assert.Equal(
-            [ServiceBusPeer.Audience(ServiceBusPeer.ReplyEntity), ServiceBusPeer.Audience(ServiceBusPeer.RequestEntity)],
-            peer.PutTokens.Select(p => p.Name).Order().ToArray());
-        Assert.All(peer.PutTokens, p => Assert.Equal(("jwt", token, true), (p.Type, p.Token, p.Accepted)));
-        Assert.Equal(_time.GetUtcNow().AddHours(1).UtcDateTime, peer.PutTokens.First().Expiration);
-        Assert.Equal(2, peer.AttachedEntities.Count);
-        await bridge.SendAsync(Request("r-entra"), default);
-        await Eventually(() => !peer.Requests.IsEmpty, "the request at the peer");
-    }
-
-    [Fact]
-    public async Task Start_Entra_TokenTheBrokerRefuses_FailsBeforeAnyEntityLink()
-    {
-        var credential = new IssuingCredential(_time, TimeSpan.FromHours(1));
-        var otherIssuer = new IssuingCredential(_time, TimeSpan.FromHours(1));
-        await using var peer = new ServiceBusPeer(validToken: otherIssuer.Validates);
-        await using var bridge = Bridge(Options(peer, ServiceBusAuth.Entra), credential: credential);
-
-        var failure = await Assert.ThrowsAsync<ServiceBusFailure>(() => bridge.StartAsync(default));
-
-        Assert.Contains("refused the token", failure.Message);
-        Assert.Contains("401", failure.Message);
-        Assert.Empty(peer.AttachedEntities);
-        Assert.False(bridge.Status.Connected);
-    }
-
-    [Fact]
-    public async Task Renewal_BeforeTokenExpiry_PutsAFreshTokenOnTheSameConnection()
-    {
-        var credential = new IssuingCredential(_time, TimeSpan.FromMinutes(10));
-        await using var peer = new ServiceBusPeer(validToken: credential.Validates);
-        var options = Options(peer, ServiceBusAuth.Entra);
-        options.Bridge.ServiceBus.TokenRenewBefore = TimeSpan.FromMinutes(2);
-        await using var bridge = Bridge(options, credential: credential);
-        await bridge.StartAsync(default);
-        Assert.Equal(2, peer.PutTokens.Count);
-
-        _time.Advance(TimeSpan.FromMinutes(7));
-        Assert.Equal(2, peer.PutTokens.Count);
-        _time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
-
-        await Eventually(() => peer.PutTokens.Count == 4, "the renewed tokens");
-        var renewed = credential.Issued.Last();
-        Assert.NotEqual(credential.Issued.First(), renewed);
-        Assert.All(peer.PutTokens.Skip(2), p => Assert.Equal((renewed, true), (p.Token, p.Accepted)));
-        Assert.Equal(1, peer.Connections);
-        Assert.True(bridge.Status.Connected);
     }
 
     [Fact]
     public async Task Start_SasWithWrongKey_FailsClearlyWithoutTheKey()
     {
         const string wrongKey = "d3Jvbmcta2V5LW5ldmVyLWxvZ2dlZA==";
-        await using var peer = new ServiceBusPeer(sas: (SasName, SasKey));
-        await using var bridge = Bridge(Options(peer, ServiceBusAuth.Sas, sasKey: wrongKey));
+        await using var bridge = Bridge(Options(_namespace.ConnectionStringWithKey(wrongKey)));
 
-        var failure = await Assert.ThrowsAsync<ServiceBusFailure>(() => bridge.StartAsync(default));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => bridge.StartAsync(default));
 
-        Assert.Contains($"SAS rule '{SasName}'", failure.Message);
-        Assert.Contains("amqp:unauthorized-access", failure.Message);
+        Assert.Contains("refused the request entity", failure.Message);
         Assert.DoesNotContain(wrongKey, failure.ToString());
         Assert.False(bridge.Status.Connected);
         Assert.DoesNotContain(wrongKey, bridge.Status.LastError);
-        Assert.Empty(peer.AttachedEntities);
+        Assert.Contains(_namespace.PutTokens, p => !p.Granted);
+        Assert.Empty(_namespace.Attaches);
     }
 
     [Fact]
-    public async Task Reconnect_PeerDropsTheConnection_HealthDropsThenReconnectsAndReceives()
+    public async Task Send_ToAQueueThatDoesNotExist_IsRefusedAsNotSent()
     {
-        await using var peer = new ServiceBusPeer(sas: (SasName, SasKey));
-        await using var bridge = Bridge(Options(peer, ServiceBusAuth.Sas), TimeProvider.System);
+        await using var bridge = Bridge(Options(requestQueue: "no-such-queue"));
+
+        await Assert.ThrowsAsync<BridgeRefusedException>(() => bridge.SendAsync(Request("r-nowhere"), default));
+
+        Assert.False(bridge.Status.Connected);
+    }
+
+    [Fact]
+    public async Task Reconnect_NamespaceDropsTheConnection_HealthDropsThenRecoversAndReceives()
+    {
+        await using var bridge = Bridge(Options());
         await bridge.StartAsync(default);
         var (seen, loop, stop) = Receive(bridge);
+        await Eventually(() => _namespace.Attaches.Contains($"receive {ReplyQueue} session {EdgeId}"), "the session receiver");
 
-        peer.Refusing = true;
-        peer.DropConnections();
+        _namespace.Refusing = true;
+        _namespace.DropConnections();
         await Eventually(() => !bridge.Status.Connected, "health to report the lost connection");
         Assert.NotNull(bridge.Status.LastError);
-        await Eventually(() => peer.RefusedAttaches.Count >= 2, "reconnect attempts while the broker refuses");
-        Assert.False(bridge.Status.Connected);
-        peer.Refusing = false;
+        _namespace.Refusing = false;
 
-        await Eventually(() => bridge.Status.Connected, "the reconnection");
-        peer.PublishReply(EdgeId, "m-after", DecisionJson("r-after"));
-        await Eventually(() => !seen.IsEmpty, "a decision after reconnecting");
+        _namespace.Publish(ReplyQueue, DecisionJson("r-after"), messageId: "m-after", sessionId: EdgeId);
+        await Eventually(() => !seen.IsEmpty, "a decision after reconnecting", 60_000);
+        await Eventually(() => bridge.Status.Connected, "health after reconnecting");
         await bridge.SendAsync(Request("r-sent-after"), default);
-        await Eventually(() => !peer.Requests.IsEmpty, "a request after reconnecting");
+        Assert.Contains(_namespace.Received(RequestQueue), m => m.MessageId == "r-sent-after");
         await stop.CancelAsync();
         await loop;
     }
 
     [Fact]
-    public void Endpoint_PlainAmqpToANonLoopbackHost_IsRefused()
+    public void ConnectionString_DevelopmentEmulatorToAnotherHost_IsRefused()
     {
-        var options = new ServiceBusOptions { FullyQualifiedNamespace = ServiceBusPeer.Namespace, Endpoint = "amqp://10.1.2.3:5672" };
+        var options = Options("Endpoint=sb://10.1.2.3:5672;SharedAccessKeyName=k;SharedAccessKey=c2VjcmV0;UseDevelopmentEmulator=true");
 
-        Assert.Throws<InvalidOperationException>(() => ServiceBusEndpoint.From(options));
+        var refused = Assert.Throws<InvalidOperationException>(() => Bridge(options));
+
+        Assert.Contains("loopback", refused.Message);
     }
 
-    [Fact]
-    public void Endpoint_Default_IsAmqpsOnTheNamespacePort5671()
-    {
-        var endpoint = ServiceBusEndpoint.From(new ServiceBusOptions { FullyQualifiedNamespace = ServiceBusPeer.Namespace });
-
-        Assert.Equal((ServiceBusPeer.Namespace, 5671, true), (endpoint.Host, endpoint.Port, endpoint.UseTls));
-    }
-
-    private (DecisionHandler Handler, PendingTable Pending, RecordingSender Sender) DecisionHandlerWithPending(EdgeOptions edge, string requestId)
+    private static (DecisionHandler Handler, PendingTable Pending, RecordingSender Sender) DecisionHandlerWithPending(EdgeOptions edge, string requestId)
     {
         var options = Microsoft.Extensions.Options.Options.Create(edge);
         var pending = new PendingTable(10);
         var sender = new RecordingSender();
-        var handler = new DecisionHandler(pending, new DuplicateCache(_time, 10, TimeSpan.FromSeconds(60)),
+        var handler = new DecisionHandler(pending, new DuplicateCache(TimeProvider.System, 10, TimeSpan.FromSeconds(60)),
             new ReplyBuilder(RadiusDictionary.Default, NullLogger<ReplyBuilder>.Instance), sender,
-            new ExchangeLog(options, NullLogger<ExchangeLog>.Instance, _time), options, _time, NullLogger<DecisionHandler>.Instance);
+            new ExchangeLog(options, NullLogger<ExchangeLog>.Instance, TimeProvider.System), options, TimeProvider.System,
+            NullLogger<DecisionHandler>.Instance);
         var packet = PacketReader.Read(PacketWriter.Write(RadiusCode.AccessRequest, 9, new byte[16], [])).Value;
         var client = new NasClient("n", "t", IPNetwork.Parse("127.0.0.1/32"), new ClientPolicy("unit-test-shared-secret"u8.ToArray()));
-        var now = _time.GetUtcNow();
+        var now = DateTimeOffset.UtcNow;
         pending.TryAdd(new PendingRequest(requestId, default, new IPEndPoint(IPAddress.Loopback, 1), client, packet, "u", now,
             now + TimeSpan.FromSeconds(35)));
         return (handler, pending, sender);
