@@ -3,12 +3,15 @@ using System.Text;
 using System.Text.Json;
 using Imprivata.Core.Radius;
 using Imprivata.RadiusEdge.Contract;
+using FirstFactorMode = Imprivata.Core.Radius.FirstFactorMode;
+using PacketIds = Imprivata.RadiusEdge.Contract.RadiusExchange;
 
 namespace Imprivata.Functions.Radius;
 
 /// <summary>
 /// A <c>radius.authenticate</c> message as the backend reads it: the contract's fields (radius-edge/README.md) and its
-/// optional additions (<c>radius</c>, <c>firstFactor</c>, <c>clientName</c>), which an older edge leaves out.
+/// optional additions (<c>radius</c>, <c>firstFactor</c>, <c>clientName</c>), which an older edge leaves out. Read leniently
+/// where the contract's own record is strict: a first-factor mode this backend does not know is refused with its own reason.
 /// </summary>
 public sealed record RadiusAuthenticate
 {
@@ -24,7 +27,7 @@ public sealed record RadiusAuthenticate
     public string? State { get; init; }
     public IReadOnlyList<BridgeAttribute>? Attributes { get; init; }
     /// <summary>The Access-Request's Identifier and Request Authenticator (32 hex digits): a retransmission carries the same.</summary>
-    public RadiusPacketIds? Radius { get; init; }
+    public PacketIds? Radius { get; init; }
     public RadiusFirstFactorReport? FirstFactor { get; init; }
     /// <summary>The edge's client entry the request matched; older edges send only <c>nas.name</c>, which is the same name.</summary>
     public string? ClientName { get; init; }
@@ -45,10 +48,11 @@ public sealed record RadiusAuthenticate
     public RadiusReplyTo ReplyTo => new(EdgeId, RequestId);
 }
 
-public sealed record RadiusPacketIds(int Identifier, string Authenticator);
-
-/// <summary>What the edge's first factor found: <c>ldap</c> (the on-premises directory's answer and the user's groups, nested ones included) or <c>none</c>.</summary>
-public sealed record RadiusFirstFactorReport(string? Mode, bool Passed, IReadOnlyList<string>? Groups);
+/// <summary>
+/// What the edge's first factor found: <c>ldap</c> (the on-premises directory's answer and the user's groups, nested ones
+/// included) or <c>none</c>; <c>passed</c> and <c>groups</c> are absent on a challenge response and in <c>none</c> mode.
+/// </summary>
+public sealed record RadiusFirstFactorReport(string? Mode, bool? Passed, IReadOnlyList<string>? Groups);
 
 /// <summary>Reads requests and writes decisions in the bridge's JSON (queue messages are base64 of it; plain JSON is read too).</summary>
 public static class RadiusMessages

@@ -5,6 +5,7 @@ using Imprivata.Core.Passwords;
 using Imprivata.Core.Radius;
 using Imprivata.Core.UserDirectory;
 using Imprivata.RadiusEdge.Contract;
+using FirstFactorMode = Imprivata.Core.Radius.FirstFactorMode;
 
 namespace Imprivata.Functions.Radius;
 

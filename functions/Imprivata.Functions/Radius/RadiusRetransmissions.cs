@@ -19,7 +19,7 @@ public sealed class RadiusRetransmissions(IRadiusExchangeStore store, RadiusOpti
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    public static string KeyOf(string edgeId, string nasAddress, RadiusPacketIds ids) =>
+    public static string KeyOf(string edgeId, string nasAddress, RadiusEdge.Contract.RadiusExchange ids) =>
         Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes($"{edgeId}|{nasAddress}|{ids.Identifier}|{ids.Authenticator.ToLowerInvariant()}")));
 
     public async Task<RetransmissionClaim> ClaimAsync(string key, string requestId, CancellationToken ct)

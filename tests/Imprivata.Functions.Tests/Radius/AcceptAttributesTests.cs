@@ -3,6 +3,7 @@ using Imprivata.Core.Mfa;
 using Imprivata.Core.Radius;
 using Imprivata.Core.UserDirectory;
 using Imprivata.RadiusEdge.Contract;
+using FirstFactorMode = Imprivata.Core.Radius.FirstFactorMode;
 
 namespace Imprivata.Functions.Tests.Radius;
 

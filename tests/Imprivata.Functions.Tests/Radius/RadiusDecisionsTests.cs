@@ -5,6 +5,7 @@ using Imprivata.Core.Policies;
 using Imprivata.Core.Radius;
 using Imprivata.Functions.Radius;
 using Imprivata.RadiusEdge.Contract;
+using FirstFactorMode = Imprivata.Core.Radius.FirstFactorMode;
 using Imprivata.Testing.Radius;
 
 namespace Imprivata.Functions.Tests.Radius;
