@@ -43,8 +43,12 @@ public sealed class RadiusEdgeFixture : IAsyncLifetime
         return Backend.SaveClientAsync(change?.Invoke(profile) ?? profile);
     }
 
+    /// <summary>
+    /// One Access-Request as a gateway sends it: retransmitted after <paramref name="timeoutSeconds"/> up to
+    /// <paramref name="retries"/> times (a slow first answer on a loaded machine is waited for, as gateways do).
+    /// </summary>
     public Task<Radclient.Result> RadclientAsync(string user, string password, string? state = null, RealEdge? edge = null, double timeoutSeconds = 10,
-        int retries = 1) =>
+        int retries = 3) =>
         Radclient.AuthAsync((edge ?? Edge).Port, Secret, Radclient.Pap(user, password, state), timeoutSeconds, retries);
 
     /// <summary>Confirms a phone number for SMS codes, the enrollment code read from the outbox.</summary>
