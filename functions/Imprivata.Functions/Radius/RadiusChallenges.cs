@@ -10,7 +10,7 @@ namespace Imprivata.Functions.Radius;
 /// </summary>
 public sealed class RadiusChallenges(IRadiusChallengeStore store, RadiusOptions options, TimeProvider time)
 {
-    /// <summary>security-tests "RADIUS": State of at least 16 random octets; 32 leave no room for guessing.</summary>
+    /// <summary>RFC 2865 5.24 leaves State to the server: at least 16 random octets are needed; 32 leave no room for guessing.</summary>
     public const int StateOctets = 32;
 
     /// <summary>Stores a challenge for this attempt and returns the Access-Challenge that carries its State.</summary>
@@ -50,7 +50,7 @@ public sealed class RadiusChallenges(IRadiusChallengeStore store, RadiusOptions 
     {
         RadiusMessages.TryBase64(request.State!, out var state);
         var challenge = await store.FindAsync(IdOf(state), ct).ConfigureAwait(false);
-        // security-tests "RADIUS": forged, expired, reused, cross-user or cross-NAS State -> Access-Reject.
+        // A forged, expired, reused, cross-user or cross-NAS State gets Access-Reject (RFC 2865 5.24: State binds the answer to this challenge).
         if (challenge is null)
             return (null, RadiusReasons.StateUnknown);
         if (time.GetUtcNow() >= challenge.ExpiresAt)

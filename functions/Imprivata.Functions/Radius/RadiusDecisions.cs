@@ -74,12 +74,12 @@ public sealed class RadiusDecisions(
     private async Task<RadiusOutcome> FirstRequestAsync(RadiusAuthenticate request, RadiusClientProfile client, CancellationToken ct)
     {
         var first = await firstFactor.CheckAsync(request, client, ct).ConfigureAwait(false);
-        // security-tests: unknown user, wrong password, disabled, not licensed: the same Access-Reject (the reason goes to the log only).
+        // Unknown user, wrong password, disabled, not licensed: the same Access-Reject, so nobody learns which (the reason goes to the audit only).
         if (!first.Passed)
             return RadiusOutcome.Reject(first.Reason, RadiusTexts.Denied);
         if (first.User is not { } user || !user.LicensedForRemoteAccess)
         {
-            // Reference "Non-licensed user access": the first factor alone, when the client allows it.
+            // Non-licensed user access: the first factor alone, when the client allows it.
             if (!client.NonLicensedAccess)
                 return RadiusOutcome.Reject(first.User is null ? AuditReasons.UnknownUser : AuditReasons.NotLicensed, RadiusTexts.Denied, first.User?.Id);
             var granted = await acceptAttributes.ForAsync(client, first.User, first.LdapGroups, ct).ConfigureAwait(false);

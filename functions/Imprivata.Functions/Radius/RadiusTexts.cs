@@ -1,8 +1,8 @@
 namespace Imprivata.Functions.Radius;
 
 /// <summary>
-/// The Reply-Messages gateways show. Every refusal before the first factor passed says the same (security-tests: unknown
-/// user, wrong password, disabled, not licensed look alike); after it, the user is told what to do.
+/// The Reply-Messages gateways show. Every refusal before the first factor passed says the same (unknown user, wrong
+/// password, disabled, not licensed look alike); after it, the user is told what to do.
 /// </summary>
 public static class RadiusTexts
 {
@@ -22,7 +22,7 @@ public static class RadiusTexts
 
     public static string EmailCode(string masked) => $"Enter the code e-mailed to {masked}.";
 
-    /// <summary>Number matching: only the two digits are shown (security-tests), the user types them on the phone.</summary>
+    /// <summary>Number matching: only the two digits are shown, the user types them on the phone.</summary>
     public static string MatchNumber(int number) => $"Approve the sign-in on your phone and enter {number:D2}";
 
     /// <summary>The method choice as gateways show it: "Choose a sign-in method: 1 = push, 2 = SMS, 3 = code".</summary>

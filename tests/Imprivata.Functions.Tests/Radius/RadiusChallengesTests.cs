@@ -8,7 +8,7 @@ using Imprivata.Testing.Radius;
 
 namespace Imprivata.Functions.Tests.Radius;
 
-/// <summary>security-tests "RADIUS": forged, expired, reused, cross-user or cross-NAS State -> Access-Reject.</summary>
+/// <summary>Access-Challenge States: forged, expired, reused, cross-user or cross-NAS State -> Access-Reject.</summary>
 public sealed class RadiusChallengesTests(RadiusWorld world) : IClassFixture<RadiusWorld>
 {
     private const string Password = RadiusBackend.Password;

@@ -184,7 +184,7 @@ public sealed class RadiusPushesTests(RadiusWorld world) : IClassFixture<RadiusW
         var secondId = await world.Edge.SendAsync(world.Edge.Request(user.Username, Password, client.Name, nasAddress: "127.0.0.2"));
         await world.Edge.DecisionForAsync(secondId, stopAtHold: true);
 
-        // security-tests "Push": a new push cancels the pending one.
+        // A new push cancels the pending one.
         Assert.Equal((DecisionKind.Reject, "push_" + PushReasons.Superseded), ((await world.Edge.DecisionForAsync(firstId)).Kind, (await world.AuditAsync(AuditKinds.RadiusReject, user.Username)).Single().Reason));
         Assert.Equal(2, await PushesSentAsync(user.Username));
     }

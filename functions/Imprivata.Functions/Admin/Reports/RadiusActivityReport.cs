@@ -14,7 +14,7 @@ public sealed record RadiusActivityRow(DateTimeOffset Time, string Result, strin
     string? NasAddress, string? Edge, string? Factors, string? RequestId, AuditSeal? Seal);
 
 /// <summary>
-/// Reports > "RADIUS activity" (the reference's RADIUS Activity report): every answer the backend gave a gateway, read from
+/// Reports > "RADIUS activity": every answer the backend gave a gateway, read from
 /// the audit log's radius.* events, newest first, at most <see cref="MaxRows"/> over at most <see cref="MaxWindow"/>.
 /// Superadmins only, as the audit log: a failed sign-in keeps what was typed as the username, which is sometimes a password.
 /// </summary>
