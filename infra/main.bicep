@@ -63,6 +63,9 @@ param signingKeyName string = 'idp-signing'
 @description('Name of the RSA key-encryption key that seals the data keys kept in table storage (authenticator secrets, code hashes, token and audit keys).')
 param dataKeyEncryptionKeyName string = 'data-kek'
 
+@description('Name of the RSA key RADIUS edges seal PAP passwords to (unwrapKey only; its public half is served at /radius/v1/seal-key).')
+param radiusSealKeyName string = 'radius-seal'
+
 var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageAccountName = take(toLower('${namePrefix}st${suffix}'), 24)
 var keyVaultName = take('${namePrefix}-kv-${suffix}', 24)
@@ -190,6 +193,33 @@ resource dataKeyEncryptionKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
     keySize: 3072
     keyOps: [
       'wrapKey'
+      'unwrapKey'
+    ]
+    rotationPolicy: {
+      lifetimeActions: [
+        {
+          trigger: {
+            timeAfterCreate: 'P365D'
+          }
+          action: {
+            type: 'rotate'
+          }
+        }
+      ]
+    }
+  }
+}
+
+// The RADIUS seal key: edges seal each PAP password to its newest version's public key; the app opens a seal with the vault's
+// unwrapKey on the version the seal names, so the private key never leaves the vault. Rotated yearly like the KEK; an
+// older version keeps opening seals made before a rotation while it is enabled (edges fetch the new public key within minutes).
+resource radiusSealKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
+  parent: keyVault
+  name: radiusSealKeyName
+  properties: {
+    kty: 'RSA'
+    keySize: 3072
+    keyOps: [
       'unwrapKey'
     ]
     rotationPolicy: {
@@ -412,6 +442,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Imprivata__KeyVaultUrl: keyVault.properties.vaultUri
     Imprivata__KeyVaultKeyName: signingKey.name
     Imprivata__KeyVaultWrapKeyName: dataKeyEncryptionKey.name
+    Imprivata__Radius__KeyVaultSealKeyName: radiusSealKey.name
     // Versionless: the app reads the newest version, the one this deployment wrote.
     Imprivata__Setup__SecretUri: setupSecret.properties.secretUri
   }

@@ -12,6 +12,7 @@ using Imprivata.Functions.Mfa.TemporaryCodes;
 using Imprivata.Functions.Oidc;
 using Imprivata.Functions.Mfa.Push;
 using Imprivata.Functions.Telemetry;
+using Imprivata.Functions.Radius;
 
 namespace Imprivata.Functions;
 
@@ -45,6 +46,7 @@ public static class ServiceApp
         builder.AddOtpTokens();
         builder.AddTemporaryCodes();
         builder.AddPush();
+        builder.AddRadius();
         builder.AddOidc();
         builder.AddAdmin();
 
@@ -61,6 +63,7 @@ public static class ServiceApp
         app.MapOtpTokens();
         app.MapTemporaryCodes();
         app.MapPush();
+        app.MapRadius();
         if (mode.IsStandalone)
             app.MapOutbox();
         return app;

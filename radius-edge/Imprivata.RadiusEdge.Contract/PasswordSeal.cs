@@ -38,17 +38,46 @@ public static class PasswordSeal
     /// <summary>Opens a sealed password (the backend side). Throws <see cref="CryptographicException"/> when it does not open.</summary>
     public static byte[] Open(SealedPassword sealedPassword, RSA backendPrivateKey, string requestId, string edgeId)
     {
+        CheckAlgorithm(sealedPassword);
+        var key = backendPrivateKey.Decrypt(Base64Url.Decode(sealedPassword.EncryptedKey), RSAEncryptionPadding.OaepSHA256);
+        return OpenWith(key, sealedPassword, requestId, edgeId);
+    }
+
+    /// <summary>
+    /// Opens a sealed password whose private key stays elsewhere: <paramref name="unwrapKey"/> gets the wrapped content key and
+    /// the key id and returns it RSA-OAEP-256-decrypted (a key vault's unwrapKey). Throws <see cref="CryptographicException"/>
+    /// when it does not open.
+    /// </summary>
+    public static async Task<byte[]> OpenAsync(SealedPassword sealedPassword, Func<byte[], string?, CancellationToken, Task<byte[]>> unwrapKey,
+        string requestId, string edgeId, CancellationToken cancellationToken)
+    {
+        CheckAlgorithm(sealedPassword);
+        var key = await unwrapKey(Base64Url.Decode(sealedPassword.EncryptedKey), sealedPassword.Kid, cancellationToken).ConfigureAwait(false);
+        return OpenWith(key, sealedPassword, requestId, edgeId);
+    }
+
+    private static void CheckAlgorithm(SealedPassword sealedPassword)
+    {
         if (sealedPassword.Alg != Algorithm)
             throw new CryptographicException("Unsupported seal algorithm.");
-        var key = backendPrivateKey.Decrypt(Base64Url.Decode(sealedPassword.EncryptedKey), RSAEncryptionPadding.OaepSHA256);
+    }
+
+    private static byte[] OpenWith(byte[] key, SealedPassword sealedPassword, string requestId, string edgeId)
+    {
         try
         {
+            if (key.Length != KeyLength)
+                throw new CryptographicException("The content key has the wrong length.");
             var ciphertext = Base64Url.Decode(sealedPassword.Ciphertext);
             var plain = new byte[ciphertext.Length];
             using var aes = new AesGcm(key, TagLength);
             aes.Decrypt(Base64Url.Decode(sealedPassword.Iv), ciphertext, Base64Url.Decode(sealedPassword.Tag), plain,
                 AdditionalData(requestId, edgeId));
             return plain;
+        }
+        catch (FormatException e)
+        {
+            throw new CryptographicException("A sealed field is not base64url.", e);
         }
         finally
         {

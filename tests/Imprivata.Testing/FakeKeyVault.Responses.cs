@@ -42,7 +42,12 @@ public sealed partial class FakeKeyVault
             {
                 ["kid"] = Kid(version),
                 ["kty"] = "RSA-HSM",
-                ["key_ops"] = version.Name == KekName ? new JsonArray("wrapKey", "unwrapKey") : new JsonArray("sign", "verify"),
+                ["key_ops"] = version.Name switch
+                {
+                    KekName => new JsonArray("wrapKey", "unwrapKey"),
+                    SealKeyName => new JsonArray("unwrapKey"),
+                    _ => new JsonArray("sign", "verify"),
+                },
                 ["n"] = Base64Url.EncodeToString(parameters.Modulus),
                 ["e"] = Base64Url.EncodeToString(parameters.Exponent),
             },

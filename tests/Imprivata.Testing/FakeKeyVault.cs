@@ -13,8 +13,9 @@ namespace Imprivata.Testing;
 /// request shape: method, path, api-version=7.6, the challenge flow (a request without a token gets 401 and
 /// "WWW-Authenticate: Bearer authorization=..., resource=https://vault.azure.net"; it must not carry the body), then
 /// "Authorization: Bearer {token}", and JSON body {"alg":"RS256","value":base64url} for sign and
-/// {"alg":"RSA-OAEP-256","value":base64url} for wrapkey / unwrapkey. It holds two keys as the deployment does: the signing key
-/// (sign, verify) and the key-encryption key (wrapKey, unwrapKey); an operation the key does not allow is refused.
+/// {"alg":"RSA-OAEP-256","value":base64url} for wrapkey / unwrapkey. It holds the keys the deployment does: the signing key
+/// (sign, verify), the key-encryption key (wrapKey, unwrapKey) and the RADIUS seal key (unwrapKey); an operation the key does not
+/// allow is refused.
 /// A request that breaks the contract gets 400 and is recorded in <see cref="Violations"/>.
 /// Each instance listens on a port no earlier instance in this process used: the SDK caches a vault's challenge per host and
 /// port for the whole process, and a fresh authority is challenged again.
@@ -23,6 +24,8 @@ public sealed partial class FakeKeyVault : IDisposable
 {
     public const string KeyName = "idp-signing";
     public const string KekName = "data-kek";
+    /// <summary>The RADIUS seal key: edges seal passwords to its public key; only unwrapKey is allowed.</summary>
+    public const string SealKeyName = "radius-seal";
     public const string ApiVersion = "7.6";
     /// <summary>The resource a Key Vault challenge names; the token is asked for its "/.default" scope.</summary>
     public const string Resource = "https://vault.azure.net";
@@ -94,6 +97,14 @@ public sealed partial class FakeKeyVault : IDisposable
         return version;
     }
 
+    /// <summary>A new version of the RADIUS seal key (the newest by creation is the one a versionless GET returns).</summary>
+    public Version AddSealKeyVersion(DateTimeOffset created, bool enabled = true)
+    {
+        var version = new Version(Guid.NewGuid().ToString("N"), RSA.Create(2048), enabled, created, Name: SealKeyName);
+        _versions[version.Id] = version;
+        return version;
+    }
+
     /// <summary>Turns a version off, as an operator does once nothing depends on it any more.</summary>
     public void Disable(Version version) => _versions[version.Id] = version with { Enabled = false };
 
@@ -159,7 +170,7 @@ public sealed partial class FakeKeyVault : IDisposable
             await HandleSecretAsync(context, path, segments);
             return;
         }
-        if (segments is not ["keys", KeyName or KekName, ..])
+        if (segments is not ["keys", KeyName or KekName or SealKeyName, ..])
         {
             await RejectAsync(context, "unknown path " + path);
             return;
@@ -203,6 +214,13 @@ public sealed partial class FakeKeyVault : IDisposable
                 return;
             case ("POST", 4) when segments[3] is "wrapkey" or "unwrapkey" && name == KekName && versions.TryGetValue(segments[2], out var kek):
                 await WrapAsync(context, kek, unwrap: segments[3] == "unwrapkey");
+                return;
+            case ("POST", 4) when segments[3] == "unwrapkey" && name == SealKeyName && versions.TryGetValue(segments[2], out var seal):
+                await WrapAsync(context, seal, unwrap: true);
+                return;
+            case ("POST", 4) when versions.ContainsKey(segments[2]):
+                // The vault's answer to an operation the key's keyOps do not allow.
+                await WriteAsync(context, 403, new JsonObject { ["error"] = new JsonObject { ["code"] = "Forbidden", ["message"] = "Operation not allowed for this key." } });
                 return;
             default:
                 await RejectAsync(context, $"unexpected {request.HttpMethod} {path}");

@@ -2,7 +2,7 @@ namespace Imprivata.Core.Audit;
 
 /// <summary>
 /// Every audit event kind, in one place: the audit log's filters, reports and alert rules key on these values, so a kind is
-/// never spelled twice. Dotted: the first part is the area (login, oidc, mfa, push, keys, admin, http).
+/// never spelled twice. Dotted: the first part is the area (login, oidc, mfa, push, radius, keys, admin, http).
 /// </summary>
 public static class AuditKinds
 {
@@ -34,6 +34,14 @@ public static class AuditKinds
     public const string PushExpire = "push.expire";
     public const string PushFraudReported = "push.fraud_reported";
     public const string PushSend = "push.send";
+
+    /// <summary>RADIUS decisions, one per answered request (Access-Accept, -Reject, -Challenge, a held push).</summary>
+    public const string RadiusAccept = "radius.accept";
+    public const string RadiusChallenge = "radius.challenge";
+    public const string RadiusHold = "radius.hold";
+    /// <summary>A request the backend could not answer (unreadable, past its deadline): no decision was sent.</summary>
+    public const string RadiusIgnored = "radius.ignored";
+    public const string RadiusReject = "radius.reject";
 
     public const string KeysReseal = "keys.reseal";
     public const string KeysRotate = "keys.rotate";

@@ -32,6 +32,7 @@ public static class AdminSetup
         builder.Services.AddSingleton<Methods.EnrolledMethodsAdministration>();
         builder.Services.AddSingleton<Reports.EnrollmentReports>();
         builder.Services.AddSingleton<Reports.AuditLogReport>();
+        builder.Services.AddSingleton<Reports.RadiusActivityReport>();
         // Static server rendering of the console's components; no interactivity, no circuit.
         builder.Services.AddRazorComponents();
     }

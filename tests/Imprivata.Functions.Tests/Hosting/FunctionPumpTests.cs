@@ -26,10 +26,30 @@ public class FunctionPumpTests
         }
     }
 
+    /// <summary>Returns once <paramref name="together"/> invocations are running at the same time (or fails after 10 s).</summary>
+    private sealed class MeetingHandler(string name, int together) : IFunctionHandler
+    {
+        private int _started;
+        public TaskCompletionSource AllStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string FunctionName => name;
+
+        public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref _started) == together)
+                AllStarted.TrySetResult();
+            await AllStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+            return FunctionResult.Completed();
+        }
+    }
+
     private static FunctionPump Pump(FakeTimeProvider time, IFunctionHandler handler, FunctionDefinition definition, params IQueueMessageSource[] sources) =>
+        Pump(time, handler, definition, new HostingOptions(), sources);
+
+    private static FunctionPump Pump(FakeTimeProvider time, IFunctionHandler handler, FunctionDefinition definition, HostingOptions options,
+        params IQueueMessageSource[] sources) =>
         new(new FunctionCatalog([definition]),
             new FunctionInvoker(new FunctionRegistry([handler]), NullLogger<FunctionInvoker>.Instance),
-            time, sources, new ConfigurationBuilder().Build(), Options.Create(new HostingOptions()), NullLogger<FunctionPump>.Instance);
+            time, sources, new ConfigurationBuilder().Build(), Options.Create(options), NullLogger<FunctionPump>.Instance);
 
     private static FunctionDefinition Timer(string name, string schedule) => new(name, "timerTrigger", "timer", null, [], schedule, null);
 
@@ -109,5 +129,51 @@ public class FunctionPumpTests
         source.Verify(s => s.MoveToPoisonAsync("work-items", message, It.IsAny<CancellationToken>()), poison ? Times.Once() : Times.Never());
         source.Verify(s => s.AbandonAsync("work-items", message, It.IsAny<CancellationToken>()), poison ? Times.Never() : Times.Once());
         source.Verify(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<QueueTriggerMessage>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_QueueBatch_MessagesHandledSideBySide()
+    {
+        var time = new FakeTimeProvider(Start);
+        var handler = new MeetingHandler("Work", together: 2);
+        QueueTriggerMessage m1 = new("a", "m1", "p1", 1, Start, null, null), m2 = new("b", "m2", "p2", 1, Start, null, null);
+        var source = new Mock<IQueueMessageSource>();
+        source.SetupSequence(s => s.ReceiveAsync("work-items", It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([m1, m2])
+            .ReturnsAsync([]);
+        var completed = 0;
+        var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Setup(s => s.CompleteAsync("work-items", It.IsAny<QueueTriggerMessage>(), It.IsAny<CancellationToken>()))
+            .Callback(() => { if (Interlocked.Increment(ref completed) == 2) both.TrySetResult(); }).Returns(Task.CompletedTask);
+        using var cts = new CancellationTokenSource();
+
+        var running = Pump(time, handler, Queue("Work"), source.Object).RunAsync(cts.Token);
+        await both.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        cts.Cancel();
+        await running;
+
+        // One after another, the first message would wait for a second that never starts.
+        Assert.True(handler.AllStarted.Task.IsCompletedSuccessfully);
+        source.Verify(s => s.AbandonAsync(It.IsAny<string>(), It.IsAny<QueueTriggerMessage>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_FunctionWithItsOwnPolling_ReceivesItsBatchSize()
+    {
+        var time = new FakeTimeProvider(Start);
+        var options = new HostingOptions { QueueBatchSize = 16 };
+        options.QueuePolling["Work"] = new QueuePolling { BatchSize = 3 };
+        var received = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new Mock<IQueueMessageSource>();
+        source.Setup(s => s.ReceiveAsync("work-items", It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Callback((string _, int max, CancellationToken _) => received.TrySetResult(max)).ReturnsAsync([]);
+        using var cts = new CancellationTokenSource();
+
+        var running = Pump(time, new RecordingHandler("Work", succeed: true), Queue("Work"), options, source.Object).RunAsync(cts.Token);
+        var batch = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        cts.Cancel();
+        await running;
+
+        Assert.Equal(3, batch);
     }
 }

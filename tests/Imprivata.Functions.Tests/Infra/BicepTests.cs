@@ -95,11 +95,13 @@ public class BicepTests
         using var template = await BicepCli.MainTemplateAsync();
         var keys = BicepCli.OfType(template, "Microsoft.KeyVault/vaults/keys").Select(r => r.GetProperty("properties")).ToList();
 
-        Assert.Equal(2, keys.Count);
-        // One key, one purpose: the signing key signs, the key-encryption key only wraps.
+        Assert.Equal(3, keys.Count);
+        // One key, one purpose: the signing key signs, the key-encryption key only wraps, the RADIUS seal key only unwraps.
         Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 2048 && Ops(k) == "sign verify");
         Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 3072 && Ops(k) == "unwrapKey wrapKey");
+        Assert.Single(keys, k => k.GetProperty("keySize").GetInt32() == 3072 && Ops(k) == "unwrapKey");
         Assert.True(AppSettings(template).TryGetProperty("Imprivata__KeyVaultWrapKeyName", out _));
+        Assert.True(AppSettings(template).TryGetProperty("Imprivata__Radius__KeyVaultSealKeyName", out _));
     }
 
     [Fact]

@@ -28,6 +28,35 @@ public class PasswordSealTests
     }
 
     [Fact]
+    public async Task OpenAsync_UnwrapElsewhere_GivesThePasswordAndPassesTheKeyId()
+    {
+        var sealedPassword = PasswordSeal.Seal("arctangent"u8, Backend, "k1", "req-1", "edge-1");
+        string? askedFor = null;
+
+        var opened = await PasswordSeal.OpenAsync(sealedPassword, (wrapped, kid, _) =>
+        {
+            askedFor = kid;
+            return Task.FromResult(Backend.Decrypt(wrapped, RSAEncryptionPadding.OaepSHA256));
+        }, "req-1", "edge-1", CancellationToken.None);
+
+        Assert.Equal("arctangent"u8.ToArray(), opened);
+        Assert.Equal("k1", askedFor);
+    }
+
+    [Fact]
+    public async Task OpenAsync_InAnotherRequestOrAShortKey_Fails()
+    {
+        var sealedPassword = PasswordSeal.Seal("arctangent"u8, Backend, null, "req-1", "edge-1");
+        Task<byte[]> Unwrap(byte[] wrapped, string? kid, CancellationToken ct) => Task.FromResult(Backend.Decrypt(wrapped, RSAEncryptionPadding.OaepSHA256));
+
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => PasswordSeal.OpenAsync(sealedPassword, Unwrap, "req-2", "edge-1", CancellationToken.None));
+        await Assert.ThrowsAnyAsync<CryptographicException>(() =>
+            PasswordSeal.OpenAsync(sealedPassword, (_, _, _) => Task.FromResult(new byte[16]), "req-1", "edge-1", CancellationToken.None));
+        await Assert.ThrowsAnyAsync<CryptographicException>(() =>
+            PasswordSeal.OpenAsync(sealedPassword with { Iv = "%%" }, Unwrap, "req-1", "edge-1", CancellationToken.None));
+    }
+
+    [Fact]
     public void Seal_SamePasswordTwice_DiffersEachTime()
     {
         var a = PasswordSeal.Seal("arctangent"u8, Backend, null, "r", "e");

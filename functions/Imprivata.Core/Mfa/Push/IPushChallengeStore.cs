@@ -39,3 +39,13 @@ public interface IDeviceNonceStore
     /// <summary>Deletes nonces whose window ended before <paramref name="now"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct);
 }
+
+/// <summary>
+/// Told once when a challenge reaches its final state (approved, denied, expired, cancelled), by the writer that won the
+/// conditional write: a front door that keeps a request open for the push (RADIUS) answers it here. Implementations handle
+/// their own failures: the push's outcome already stands.
+/// </summary>
+public interface IPushOutcomeListener
+{
+    Task OnFinalAsync(PushChallenge challenge, CancellationToken ct);
+}

@@ -20,11 +20,14 @@ public sealed class PushApproval
     private readonly TimeProvider _time;
     private readonly PushOptions _options;
     private readonly SecurityMetrics? _metrics;
+    private readonly IReadOnlyList<IPushOutcomeListener> _listeners;
 
+    /// <param name="listeners">Told of every challenge that reached its final state (a RADIUS request may be waiting for it).</param>
     public PushApproval(IPushChallengeStore store, IEnrollmentStore enrollments, IPushDeadlineScheduler deadlines, IAuditLog audit,
-        TimeProvider time, PushOptions options, SecurityMetrics? metrics = null)
+        TimeProvider time, PushOptions options, SecurityMetrics? metrics = null, IEnumerable<IPushOutcomeListener>? listeners = null)
     {
         _metrics = metrics;
+        _listeners = listeners?.ToList() ?? [];
         _store = store;
         _enrollments = enrollments;
         _deadlines = deadlines;
@@ -68,7 +71,7 @@ public sealed class PushApproval
                 AppName = request.AppName,
                 ClientIp = request.ClientIp,
                 CreatedAt = now,
-                ExpiresAt = now + _options.ChallengeLifetime,
+                ExpiresAt = now + (request.Lifetime is { } lifetime && lifetime > TimeSpan.Zero ? lifetime : _options.ChallengeLifetime),
                 // Reference 002 "Number Matching": a random 2-digit number shown by the application.
                 MatchNumber = request.NumberMatching ? RandomNumberGenerator.GetInt32(10, 100) : null,
             };
@@ -310,8 +313,18 @@ public sealed class PushApproval
         }
     }
 
-    private Task<PushChallenge?> TryFinishAsync(PushChallenge challenge, PushState state, string reason, CancellationToken ct) =>
-        _store.TryUpdateAsync(challenge with { State = state, Reason = reason, DecidedAt = _time.GetUtcNow(), FraudReported = reason == PushReasons.FraudReported }, ct);
+    /// <summary>The one write that ends a challenge: whoever wins it tells the listeners, so each final state is told exactly once.</summary>
+    private async Task<PushChallenge?> TryFinishAsync(PushChallenge challenge, PushState state, string reason, CancellationToken ct)
+    {
+        var finished = await _store.TryUpdateAsync(challenge with
+        {
+            State = state, Reason = reason, DecidedAt = _time.GetUtcNow(), FraudReported = reason == PushReasons.FraudReported,
+        }, ct).ConfigureAwait(false);
+        if (finished is not null)
+            foreach (var listener in _listeners)
+                await listener.OnFinalAsync(finished, ct).ConfigureAwait(false);
+        return finished;
+    }
 
     private async Task<PushSendResult> RefuseAsync(PushRequest request, string reason, CancellationToken ct)
     {

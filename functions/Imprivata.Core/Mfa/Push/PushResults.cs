@@ -29,6 +29,8 @@ public sealed record PushRequest
     public string? ClientIp { get; init; }
     /// <summary>The workflow's "number matching" option.</summary>
     public bool NumberMatching { get; init; }
+    /// <summary>How long the user has to answer (a RADIUS client's push timeout); null: <see cref="PushOptions.ChallengeLifetime"/>.</summary>
+    public TimeSpan? Lifetime { get; init; }
 }
 
 /// <summary>A sent push (Challenge set; show MatchNumber on the login screen when not null) or a refusal with its reason.</summary>

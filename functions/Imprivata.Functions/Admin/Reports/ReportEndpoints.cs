@@ -17,13 +17,15 @@ public static class ReportEndpoints
     public const string EnrolledUsers = "enrolled-users";
     public const string UnenrolledRemoteAccess = "unenrolled-remote-access";
     public const string AuditLog = "audit-log";
+    public const string RadiusActivity = "radius-activity";
 
     public static readonly string[] EnrolledHeader = ["Username", "Display name", "E-mail address", "User policy", "Factors", "Enrolled at (UTC)", "Last used (UTC)"];
     public static readonly string[] UnenrolledHeader = ["Username", "Display name", "E-mail address", "Phone", "Domain", "OU", "User policy", "Enrollment rule"];
+    public static readonly string[] RadiusActivityHeader = ["Time (UTC)", "Username", "RADIUS client", "NAS name", "NAS address", "Edge", "Result", "Reason", "Factors", "Request id", "Record"];
     public static readonly string[] AuditLogHeader = ["Time (UTC)", "Event", "Result", "Reason", "Username", "Administrator", "Application", "Client ID", "IP address", "Methods", "Detail", "Request id", "Record"];
 
     /// <param name="desk">Helpdesk and up: the enrollment reports.</param>
-    /// <param name="superadmin">The audit log (<see cref="AuditLogReport"/>).</param>
+    /// <param name="superadmin">The audit log (<see cref="AuditLogReport"/>) and RADIUS activity (<see cref="RadiusActivityReport"/>).</param>
     public static void MapReportApi(this RouteGroupBuilder desk, RouteGroupBuilder superadmin)
     {
         desk.MapGet($"/reports/{EnrolledUsers}", async (HttpContext http, EnrollmentReports reports) =>
@@ -39,8 +41,14 @@ public static class ReportEndpoints
                 ? AdminHttp.BadRequest(invalid)
                 : Results.Json(await report.RunAsync(filter, http.RequestAborted), AdminHttp.Json));
 
+        superadmin.MapGet($"/reports/{RadiusActivity}", async (HttpContext http, RadiusActivityReport report) =>
+            report.Parse(http.Request.Query, out var filter) is { } invalid
+                ? AdminHttp.BadRequest(invalid)
+                : Results.Json(await report.RunAsync(filter, http.RequestAborted), AdminHttp.Json));
+
         MapCsv(desk);
         MapAuditLogCsv(superadmin);
+        MapRadiusActivityCsv(superadmin);
     }
 
     public static void MapReportPages(this RouteGroupBuilder desk, RouteGroupBuilder superadmin)
@@ -83,8 +91,20 @@ public static class ReportEndpoints
             });
         });
 
+        superadmin.MapGet($"/reports/{RadiusActivity}", async (HttpContext http, RadiusActivityReport report) =>
+        {
+            var error = report.Parse(http.Request.Query, out var filter);
+            return new RazorComponentResult<RadiusActivityReportPage>(new
+            {
+                Admin = AdminPrincipal.Required(http), Filter = filter, Error = error,
+                Rows = error is null ? await report.RunAsync(filter, http.RequestAborted) : [],
+                CsvLink = $"/console/reports/{RadiusActivity}.csv{http.Request.QueryString}",
+            });
+        });
+
         MapCsv(desk);
         MapAuditLogCsv(superadmin);
+        MapRadiusActivityCsv(superadmin);
     }
 
     /// <summary>The CSV exports; each export is audited (it carries personal data out of the console).</summary>
@@ -124,6 +144,19 @@ public static class ReportEndpoints
                  e.Ip, e.Methods, AuditText.Visible(e.Detail), e.RequestId, AuditLogReport.SealText(e.Seal)]), http.RequestAborted);
             await audit.SucceededAsync(AdminPrincipal.Required(http), AuditKinds.AdminReportExport, http.RequestAborted, detail: $"report={AuditLog};rows={rows.Count}");
             return ReportCsv.File(csv, AuditLog + ".csv");
+        });
+
+    private static void MapRadiusActivityCsv(RouteGroupBuilder superadmin) =>
+        superadmin.MapGet($"/reports/{RadiusActivity}.csv", async (HttpContext http, RadiusActivityReport report, AdminAudit audit) =>
+        {
+            if (report.Parse(http.Request.Query, out var filter) is { } invalid)
+                return AdminHttp.BadRequest(invalid);
+            var rows = await report.RunAsync(filter, http.RequestAborted);
+            var csv = await ReportCsv.WriteAsync(RadiusActivityHeader, rows.Select(r => (IReadOnlyList<string?>)
+                [ReportCsv.Time(r.Time), AuditText.Visible(r.Username), AuditText.Visible(r.Client), AuditText.Visible(r.NasName), r.NasAddress, r.Edge,
+                 r.Result, r.Reason, r.Factors, r.RequestId, AuditLogReport.SealText(r.Seal)]), http.RequestAborted);
+            await audit.SucceededAsync(AdminPrincipal.Required(http), AuditKinds.AdminReportExport, http.RequestAborted, detail: $"report={RadiusActivity};rows={rows.Count}");
+            return ReportCsv.File(csv, RadiusActivity + ".csv");
         });
 
     private static string? EnrolledFilter(HttpContext http, out EnrolledUsersFilter filter)

@@ -1,0 +1,39 @@
+namespace Imprivata.Functions.Radius;
+
+/// <summary>Settings of the RADIUS backend, section "Imprivata:Radius" (the request queue's name is the app setting <see cref="RadiusSetup.RequestQueueSetting"/>).</summary>
+public sealed class RadiusOptions
+{
+    public const string Section = "Imprivata:Radius";
+
+    /// <summary>Edges read their decisions from this prefix + their edge id (the edge's <c>Bridge:ReplyQueuePrefix</c>).</summary>
+    public string ReplyQueuePrefix { get; set; } = "radius-replies-";
+
+    /// <summary>How long an Access-Challenge may be answered (the user reads a text message, types a code).</summary>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>A copy of a request another instance is still deciding waits this long for that answer, then is left unanswered.</summary>
+    public TimeSpan RetransmissionWait { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Name of the RSA key in Key Vault that edges seal passwords to (keyOps unwrapKey; Imprivata:KeyProvider = keyvault).</summary>
+    public string KeyVaultSealKeyName { get; set; } = "radius-seal";
+
+    /// <summary>Standalone pump: the request queue is polled at least this often when idle (the default for other queues is 2 s).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Standalone pump: requests fetched per receive; up to 1.5 times as many are decided at once.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ReplyQueuePrefix))
+            throw new InvalidOperationException("Imprivata:Radius:ReplyQueuePrefix must not be empty.");
+        if (ChallengeLifetime < TimeSpan.FromSeconds(30) || ChallengeLifetime > TimeSpan.FromMinutes(15))
+            throw new InvalidOperationException("Imprivata:Radius:ChallengeLifetime must be between 30 seconds and 15 minutes.");
+        if (RetransmissionWait < TimeSpan.Zero || RetransmissionWait > TimeSpan.FromSeconds(30))
+            throw new InvalidOperationException("Imprivata:Radius:RetransmissionWait must be between 0 and 30 seconds.");
+        if (PollInterval < TimeSpan.FromMilliseconds(10) || PollInterval > TimeSpan.FromSeconds(2))
+            throw new InvalidOperationException("Imprivata:Radius:PollInterval must be between 10 ms and 2 s.");
+        if (BatchSize is < 1 or > 32)
+            throw new InvalidOperationException("Imprivata:Radius:BatchSize must be between 1 and 32 (a queue receive returns at most 32).");
+    }
+}
