@@ -81,6 +81,9 @@ internal static class PushSteps
         await console.FillAsync("input[name=username]", desk.Username);
         await console.FillAsync("input[name=password]", MfaBrowserFixture.Password);
         await console.ClickAsync("button[type=submit]");
+        await MfaBrowserFixture.ArriveAsync(console, f.Service.Issuer + "console/login/otp");
+        await console.FillAsync("input[name=code]", await ConsoleSecondFactor.FreshTokenCodeAsync(f.Service.Services, desk.Username));
+        await console.ClickAsync("button[type=submit]");
         await MfaBrowserFixture.ArriveAsync(console, f.Service.Issuer + "console/users**");
         return console;
     }
