@@ -32,7 +32,9 @@ public sealed class AdminSecondFactor(IPendingLoginStore store, IDirectoryStore 
 
     public async Task BeginAsync(HttpContext http, DirectoryUser user, CancellationToken ct)
     {
-        await AbandonAsync(http, ct).ConfigureAwait(false);
+        // A new id at each password (session fixation); the browser's earlier pending sign-in ends.
+        if (http.Request.Cookies.TryGetValue(cookies.PendingName, out var old) && !string.IsNullOrEmpty(old) && old.Length <= 128)
+            await store.DeleteAsync(SecretText.SessionKey(old), ct).ConfigureAwait(false);
         var id = SecretText.NewToken();
         var now = time.GetUtcNow();
         await store.SaveAsync(new PendingLogin
