@@ -24,10 +24,11 @@ public static partial class ConsoleSecondFactor
     public static string? ManualKeyOf(string html) => ManualKeyField().Match(html) is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>The code an authenticator app holding <paramref name="base32Key"/> shows now.</summary>
-    public static string CurrentCode(string base32Key, int stepOffset = 0) => CodeAt(Base32Encoding.ToBytes(base32Key), stepOffset);
+    /// <param name="at">The service's clock, when a test sets it; otherwise now.</param>
+    public static string CurrentCode(string base32Key, DateTimeOffset? at = null) => CodeAt(Base32Encoding.ToBytes(base32Key), at: at);
 
-    public static string CodeAt(byte[] secret, int stepOffset = 0) =>
-        OtpCode.Compute(secret, TotpEnrollment.AppParameters, OtpCode.TimeStep(DateTimeOffset.UtcNow, TotpEnrollment.AppParameters.Period) + stepOffset);
+    public static string CodeAt(byte[] secret, int stepOffset = 0, DateTimeOffset? at = null) =>
+        OtpCode.Compute(secret, TotpEnrollment.AppParameters, OtpCode.TimeStep(at ?? DateTimeOffset.UtcNow, TotpEnrollment.AppParameters.Period) + stepOffset);
 
     /// <summary>Adds a confirmed authenticator app with a fresh seed for <paramref name="username"/> and returns its current code.</summary>
     public static async Task<string> FreshTokenCodeAsync(IServiceProvider services, string username)

@@ -72,14 +72,14 @@ public static class AdminSecondFactorEndpoints
 
         var code = form["code"].ToString();
         // RFC 6238 section 5.2: a code accepted once is refused for the rest of its step (the verifier keeps the last step).
-        var result = pending.EnrollmentId is { } enrollmentId
+        var result = enrollment is not null && pending.EnrollmentId is { } enrollmentId
             ? await totp.ConfirmAsync(user.Id, enrollmentId, code, ct)
             : await verifier.VerifyAsync(user.Id, code, ct);
         var detail = result.Enrollment is { } e ? "enrollment=" + e.Id : null;
         if (!result.Succeeded)
         {
             await audit.WriteAsync(http, AuditKinds.AdminLogin, AuditResults.Failure, result.Reason, username: user.Username, userId: user.Id,
-                methods: Methods, detail: pending.EnrollmentId is null ? null : "enrollment");
+                methods: Methods, detail: enrollment is null ? null : "enrollment");
             return Page(pending, enrollment, "That code is not right. Check the time on your phone and try the current code.", StatusCodes.Status400BadRequest);
         }
         await throttle.RecordSuccessAsync(user.Id, reservation, ct);
@@ -90,11 +90,11 @@ public static class AdminSecondFactorEndpoints
         return AdminHttp.SeeOther("/console/users");
     }
 
-    /// <summary>The QR code and key of the enrollment under way, to show again with an error; null when signing in with a code.</summary>
+    /// <summary>The QR code and key of the enrollment under way (to confirm, or show again with an error); null when signing in with a code.</summary>
     private static async Task<(string Qr, string Key)?> EnrollmentShownAsync(PendingConsoleSignIn pending, IEnrollmentStore enrollments, OtpOptions options,
         CancellationToken ct)
     {
-        if (pending.EnrollmentId is not { } id || await enrollments.FindAsync(pending.User.Id, id, ct) is not { Secret: { } secret, Otp: { } otp })
+        if (pending.EnrollmentId is not { } id || await enrollments.FindAsync(pending.User.Id, id, ct) is not { Confirmed: false, Secret: { } secret, Otp: { } otp })
             return null;
         return (QrCodeImage.PngDataUri(OtpAuthUri.For(options.Issuer, pending.User.Username, secret, otp)), OtpAuthUri.Base32(secret));
     }
