@@ -80,6 +80,10 @@ internal static class PushSteps
         await console.GotoAsync(new Uri(f.Service.BaseUri, "console/login").ToString());
         await console.FillAsync("input[name=username]", desk.Username);
         await console.FillAsync("input[name=password]", MfaBrowserFixture.Password);
+        var code = await ConsoleSecondFactor.FreshTokenCodeAsync(f.Service.Services, desk.Username);
+        await console.ClickAsync("button[type=submit]");
+        await MfaBrowserFixture.ArriveAsync(console, f.Service.Issuer + "console/login/otp");
+        await console.FillAsync("input[name=code]", code);
         await console.ClickAsync("button[type=submit]");
         await MfaBrowserFixture.ArriveAsync(console, f.Service.Issuer + "console/users**");
         return console;

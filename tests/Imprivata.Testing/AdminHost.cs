@@ -62,9 +62,10 @@ public sealed partial class AdminHost : IAsyncDisposable
         return result.Value!;
     }
 
-    public AdminClient NewClient() => new(BaseAddress);
+    /// <summary>A browser whose administrator completes the second factor with a fresh authenticator app at each sign-in.</summary>
+    public AdminClient NewClient() => new(BaseAddress) { Authenticator = username => ConsoleSecondFactor.FreshTokenCodeAsync(App.Services, username) };
 
-    /// <summary>Signs in through the real login form and picks up the session's CSRF token from /console/api/session.</summary>
+    /// <summary>Signs in through the real login form (password, then the second factor) and picks up the session's CSRF token from /console/api/session.</summary>
     public async Task<AdminClient> SignInAsync(string username, string password = Password)
     {
         var client = NewClient();
@@ -99,7 +100,30 @@ public sealed partial class AdminClient : IDisposable
 
     public static string CsrfFrom(string html) => CsrfField().Match(html).Groups[1].Value;
 
+    /// <summary>Gives the code of <c>username</c>'s authenticator app, or null to enroll one from the page shown.</summary>
+    public Func<string, Task<string>>? Authenticator { get; init; }
+
+    /// <summary>The whole sign-in: the password and, when asked for, the second factor (enrolling an app if the page offers one).</summary>
     public async Task<HttpResponseMessage> PostLoginAsync(string username, string password)
+    {
+        var response = await PostPasswordAsync(username, password);
+        return response.Headers.Location?.OriginalString == ConsoleSecondFactor.Path ? await PostSecondFactorAsync(username) : response;
+    }
+
+    public async Task<HttpResponseMessage> PostSecondFactorAsync(string username)
+    {
+        var code = Authenticator is null ? null : await Authenticator(username);
+        var page = await Http.GetStringAsync(ConsoleSecondFactor.Path);
+        if (ConsoleSecondFactor.ManualKeyOf(page) is { } key)
+            code = ConsoleSecondFactor.CurrentCode(key);
+        return await PostCodeAsync(CsrfFrom(page), code ?? throw new InvalidOperationException("No authenticator for " + username));
+    }
+
+    public Task<HttpResponseMessage> PostCodeAsync(string csrf, string code) =>
+        Http.PostAsync(ConsoleSecondFactor.Path, new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf, ["code"] = code }));
+
+    /// <summary>The password step alone.</summary>
+    public async Task<HttpResponseMessage> PostPasswordAsync(string username, string password)
     {
         var page = await Http.GetStringAsync("/console/login");
         return await Http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>

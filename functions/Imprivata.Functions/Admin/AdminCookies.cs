@@ -18,6 +18,9 @@ public sealed class AdminCookies(IOptions<ServiceOptions> options)
     /// <summary>Double-submit token that protects the login form itself (login CSRF).</summary>
     public string LoginCsrfName => Secure ? "__Host-imp-admin-login" : "imp-admin-login";
 
+    /// <summary>A sign-in whose password was right and whose second factor is still due; never a session.</summary>
+    public string PendingName => Secure ? "__Host-imp-admin-pending" : "imp-admin-pending";
+
     public CookieOptions Options(DateTimeOffset? expires = null) => new()
     {
         HttpOnly = true,

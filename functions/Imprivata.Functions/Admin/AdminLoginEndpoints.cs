@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Imprivata.Functions.Admin;
 
-/// <summary>/console/login and /console/logout.</summary>
+/// <summary>/console/login (the password; the second factor follows at <see cref="AdminSecondFactor.Path"/>) and /console/logout.</summary>
 public static class AdminLoginEndpoints
 {
     public static void MapAdminLogin(this IEndpointRouteBuilder app)
@@ -19,7 +19,7 @@ public static class AdminLoginEndpoints
         });
 
         app.MapPost("/console/login", async (HttpContext http, AdminCookies cookies, AdminSignIn signIn, AdminSessions sessions, AuditTrail audit,
-            AuditedUsernames usernames) =>
+            AuditedUsernames usernames, AdminSecondFactor secondFactor) =>
         {
             if (!http.Request.HasFormContentType)
             {
@@ -43,6 +43,12 @@ public static class AdminLoginEndpoints
             var user = await signIn.CheckAsync(form["username"], form["password"], http.Connection.RemoteIpAddress, http.TraceIdentifier, http.RequestAborted);
             if (user is null)
                 return AdminHttp.SeeOther("/console/login?failed=true");
+            if (AdminSecondFactor.IsRequiredFor(user))
+            {
+                // No session yet: only the pending sign-in, until the second factor is verified.
+                await secondFactor.BeginAsync(http, user, http.RequestAborted);
+                return AdminHttp.SeeOther(AdminSecondFactor.Path);
+            }
             await sessions.SignInAsync(http, user, http.RequestAborted);
             return AdminHttp.SeeOther("/console/users");
         });

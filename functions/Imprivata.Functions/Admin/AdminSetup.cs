@@ -19,6 +19,7 @@ public static class AdminSetup
         builder.Services.AddSingleton<IAdminSessionStore, TableAdminSessionStore>();
         builder.Services.AddSingleton<AdminSessions>();
         builder.Services.AddSingleton<AdminSignIn>();
+        builder.Services.AddSingleton<AdminSecondFactor>();
         builder.Services.AddSingleton<AdminAudit>();
         builder.Services.AddSingleton<AdminBootstrap>();
         builder.AddFirstAdministratorSetup();
@@ -54,6 +55,7 @@ public static class AdminSetup
         }));
 
         app.MapAdminLogin();
+        app.MapAdminSecondFactor();
         app.MapFirstAdministratorSetup();
         app.MapAdminPages();
         app.MapAdminApi();

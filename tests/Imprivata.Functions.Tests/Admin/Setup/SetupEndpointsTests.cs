@@ -74,11 +74,18 @@ public sealed class SetupEndpointsTests : IAsyncLifetime
 
         using var created = await PostAsync(" " + Secret + "\n", "first.admin");
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        Assert.Contains("was created", await created.Content.ReadAsStringAsync());
+        var done = await created.Content.ReadAsStringAsync();
+        Assert.Contains("was created", done);
+        Assert.Contains("set up an authenticator app", done);
         var admin = await FindAsync("first.admin");
         Assert.Equal((AdminRole.Superadmin, true), (admin!.AdminRole, admin.Enabled));
         using var console = new AdminClient(_svc.BaseUri);
-        using var signIn = await console.PostLoginAsync("first.admin", NewPassword);
+        // The first sign-in sets up the administrator's authenticator app (the code is computed at the service's clock).
+        using var password = await console.PostPasswordAsync("first.admin", NewPassword);
+        Assert.Equal(ConsoleSecondFactor.Path, password.Headers.Location?.OriginalString);
+        var enroll = await console.Http.GetStringAsync(ConsoleSecondFactor.Path);
+        var key = ConsoleSecondFactor.ManualKeyOf(enroll) ?? throw new InvalidOperationException("no enrollment shown");
+        using var signIn = await console.PostCodeAsync(AdminClient.CsrfFrom(enroll), ConsoleSecondFactor.CurrentCode(key, _clock.GetUtcNow()));
         Assert.Equal("/console/users", signIn.Headers.Location?.OriginalString);
 
         using var page = await http.GetAsync(SetupEndpoints.Path);
