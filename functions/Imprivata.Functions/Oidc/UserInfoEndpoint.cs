@@ -1,6 +1,8 @@
 using Imprivata.Core.UserDirectory;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -13,15 +15,13 @@ public static class UserInfoEndpoint
     {
         var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var principal = result.Principal;
+        // RFC 9068 section 4: a resource server refuses a token whose aud does not name it; a token issued for an API
+        // (RFC 8707 resource) is that API's, not ours.
+        if (principal is not null && !principal.GetAudiences().Contains(UserInfoAudience(http), StringComparer.Ordinal))
+            return InvalidToken("The access token was issued for another audience.");
         var user = principal is null ? null : await directory.FindUserByIdAsync(principal.GetClaim(Claims.Subject) ?? "", http.RequestAborted);
         if (principal is null || user is null || !user.Enabled)
-        {
-            return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The access token is not valid for a current user.",
-            }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-        }
+            return InvalidToken("The access token is not valid for a current user.");
 
         var claims = new Dictionary<string, object>(StringComparer.Ordinal) { [Claims.Subject] = user.Id };
         if (principal.HasScope(Scopes.Profile))
@@ -36,4 +36,19 @@ public static class UserInfoEndpoint
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(claims);
     }
+
+    /// <summary>The audience <see cref="ShapeAccessTokens"/> gives a user's token when no resource was named: this endpoint's URL.</summary>
+    private static string UserInfoAudience(HttpContext http)
+    {
+        var issuer = http.RequestServices.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.Issuer
+            ?? new Uri(http.Request.Scheme + "://" + http.Request.Host + http.Request.PathBase + "/");
+        return new Uri(issuer, OidcSetup.UserInfoPath[1..]).AbsoluteUri;
+    }
+
+    private static IResult InvalidToken(string description) =>
+        Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }

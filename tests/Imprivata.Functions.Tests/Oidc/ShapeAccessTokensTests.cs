@@ -127,6 +127,20 @@ public sealed class ShapeAccessTokensTests(OidcFixture fx) : IClassFixture<OidcF
     }
 
     [Fact]
+    public async Task Userinfo_TokenIssuedForAnApi_InvalidToken()
+    {
+        await RegisterAsync(Records);
+        using var browser = fx.NewBrowser();
+        var request = fx.NewRequest();
+        var tokens = await RedeemAsync(browser, request, await CodeAsync(browser, request, Records), fx.Secret);
+
+        var response = await browser.UserInfoAsync(tokens.AccessToken!);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TokenRequest_NarrowsToOneGrantedResource_NeverWidens()
     {
         await RegisterAsync(Records, Imaging, Billing);
