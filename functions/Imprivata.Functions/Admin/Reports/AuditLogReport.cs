@@ -21,8 +21,6 @@ public sealed class AuditLogReport(IAuditLog log, IAppProfileStore apps, TimePro
     public const int MaxRows = 1000;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(7);
-    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly string[] Formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
     public async Task<IReadOnlyList<AuditEvent>> RunAsync(AuditLogFilter filter, CancellationToken ct)
     {
@@ -79,9 +77,9 @@ public sealed class AuditLogReport(IAuditLog log, IAppProfileStore apps, TimePro
     public string? Parse(IQueryCollection query, out AuditLogFilter filter)
     {
         var now = time.GetUtcNow();
-        var result = Blank(query["result"]);
-        filter = new AuditLogFilter(now - DefaultWindow, now, Blank(query["username"]), Blank(query["kind"]), result);
-        if (!TryTime(query["to"], now, out var to) || !TryTime(query["from"], now, out var from))
+        var result = ReportQuery.Blank(query["result"]);
+        filter = new AuditLogFilter(now - DefaultWindow, now, ReportQuery.Blank(query["username"]), ReportQuery.Blank(query["kind"]), result);
+        if (!ReportQuery.TryTime(query["to"], now, out var to) || !ReportQuery.TryTime(query["from"], now, out var from))
             return "time_invalid";
         to ??= now;
         from ??= to.Value - DefaultWindow;
@@ -93,18 +91,4 @@ public sealed class AuditLogReport(IAuditLog log, IAppProfileStore apps, TimePro
         return null;
     }
 
-    /// <summary>Absent is fine (null); otherwise ISO 8601 only (never a culture's 03/12/2026) and within bounds.</summary>
-    private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset now, out DateTimeOffset? time)
-    {
-        time = null;
-        if (Blank(value) is not { } text)
-            return true;
-        if (!DateTimeOffset.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ||
-            t < Earliest || t > now.AddDays(1))
-            return false;
-        time = t;
-        return true;
-    }
-
-    private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) => value.ToString().Trim() is { Length: > 0 } s ? s : null;
 }

@@ -25,8 +25,6 @@ public sealed class RadiusActivityReport(IAuditLog log, TimeProvider time)
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(7);
     public static readonly string[] Results = ["accept", "reject", "challenge", "hold", "ignored"];
-    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly string[] Formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
     public async Task<IReadOnlyList<RadiusActivityRow>> RunAsync(RadiusActivityFilter filter, CancellationToken ct)
     {
@@ -67,9 +65,9 @@ public sealed class RadiusActivityReport(IAuditLog log, TimeProvider time)
     public string? Parse(IQueryCollection query, out RadiusActivityFilter filter)
     {
         var now = time.GetUtcNow();
-        var result = Blank(query["result"]);
-        filter = new RadiusActivityFilter(now - DefaultWindow, now, Blank(query["username"]), Blank(query["client"]), result);
-        if (!TryTime(query["to"], now, out var to) || !TryTime(query["from"], now, out var from))
+        var result = ReportQuery.Blank(query["result"]);
+        filter = new RadiusActivityFilter(now - DefaultWindow, now, ReportQuery.Blank(query["username"]), ReportQuery.Blank(query["client"]), result);
+        if (!ReportQuery.TryTime(query["to"], now, out var to) || !ReportQuery.TryTime(query["from"], now, out var from))
             return "time_invalid";
         to ??= now;
         from ??= to.Value - DefaultWindow;
@@ -80,18 +78,4 @@ public sealed class RadiusActivityReport(IAuditLog log, TimeProvider time)
             return "result_invalid";
         return null;
     }
-
-    private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset now, out DateTimeOffset? time)
-    {
-        time = null;
-        if (Blank(value) is not { } text)
-            return true;
-        if (!DateTimeOffset.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ||
-            t < Earliest || t > now.AddDays(1))
-            return false;
-        time = t;
-        return true;
-    }
-
-    private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) => value.ToString().Trim() is { Length: > 0 } s ? s : null;
 }
