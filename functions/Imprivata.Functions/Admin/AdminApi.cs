@@ -2,6 +2,7 @@ using Imprivata.Core.Apps;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
+using Imprivata.Functions.Admin.RemoteAccess;
 using Imprivata.Functions.Admin.Reports;
 
 namespace Imprivata.Functions.Admin;
@@ -32,6 +33,7 @@ public static class AdminApi
         read.MapReportApi(write);
         write.MapPolicyApi();
         write.MapApiResourceApi();
+        write.MapRadiusClientApi();
     }
 
     private static void MapUsers(RouteGroupBuilder read, RouteGroupBuilder write)
