@@ -120,6 +120,8 @@ public sealed class RadiusClientAdministration(IRadiusClientStore store, IDirect
     private async Task<(RadiusClientProfile? Profile, FieldError? Invalid)> CheckAsync(RadiusClientFields fields, IReadOnlyList<string> secrets, CancellationToken ct)
     {
         var name = (fields.Name ?? "").Trim();
+        if (fields.Unreadable is not null)
+            return (null, fields.Unreadable);
         if (!RadiusClientTypes.All.Contains(fields.Type ?? ""))
             return (null, new FieldError(RadiusClientErrors.TypeInvalid, "type"));
         if ((fields.Description ?? "").Length > MaxDescriptionLength)

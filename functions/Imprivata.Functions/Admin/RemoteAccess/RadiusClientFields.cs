@@ -21,6 +21,8 @@ public sealed record RadiusClientFields
     public bool RequireMessageAuthenticator { get; init; } = true;
     public bool LimitProxyState { get; init; } = true;
     public IReadOnlyList<GroupRuleInput> GroupAttributes { get; init; } = [];
+    /// <summary>What could not be read as a field at all (a group attribute line that is not a rule): refused and audited first.</summary>
+    public FieldError? Unreadable { get; init; }
     /// <summary>Create only: a typed shared secret, or null/empty to have one generated.</summary>
     public string? Secret { get; init; }
 }
