@@ -21,7 +21,7 @@ public static class RadiusClientPages
         write.MapPost("/apps/remote-access/new", async (HttpContext http, RadiusClientAdministration clients) =>
         {
             var form = await FormAsync(http);
-            var fields = Fields(form) with { Secret = Text(form, "secretMode") == "typed" ? Text(form, "secret") : null };
+            var fields = Fields(form) with { Secret = TypedSecret(form) };
             var result = await clients.CreateAsync(Actor(http), fields, http.RequestAborted);
             return result.Succeeded
                 ? Page<RadiusClientSecretPage>(new { Admin = Actor(http), Saved = result.Value! })
@@ -43,9 +43,7 @@ public static class RadiusClientPages
         write.MapPost("/apps/remote-access/{name}/secret/rotate", async (string name, HttpContext http, RadiusClientAdministration clients) =>
         {
             var form = await FormAsync(http);
-            var typed = Text(form, "secretMode") == "typed" ? Text(form, "secret") : null;
-            // A typed secret left empty is a mistake, not a request for a generated one.
-            var result = await clients.RotateSecretAsync(Actor(http), name, typed is "" ? " " : typed, http.RequestAborted);
+            var result = await clients.RotateSecretAsync(Actor(http), name, TypedSecret(form), http.RequestAborted);
             return result.Succeeded
                 ? Page<RadiusClientSecretPage>(new { Admin = Actor(http), Saved = result.Value! })
                 : AdminHttp.SeeOther(Back(result.Error == DirectoryErrors.NotFound ? Home : PathOf(name), result.Error));
@@ -62,6 +60,18 @@ public static class RadiusClientPages
             var result = await clients.DeleteAsync(Actor(http), name, http.RequestAborted);
             return AdminHttp.SeeOther(Back(Home, result.Error));
         });
+    }
+
+    /// <summary>
+    /// The secret typed, or null to generate one. A secret typed into the field counts even if "Generate" stayed chosen (it
+    /// must not be silently replaced); "Use this one" with the field left empty is a mistake, refused, not a generated secret.
+    /// </summary>
+    private static string? TypedSecret(IFormCollection form)
+    {
+        var typed = Text(form, "secret");
+        if (typed.Length > 0)
+            return typed;
+        return Text(form, "secretMode") == "typed" ? " " : null;
     }
 
     private static string PathOf(string name) => Home + "/" + Uri.EscapeDataString(name);

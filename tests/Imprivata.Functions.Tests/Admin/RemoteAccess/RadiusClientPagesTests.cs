@@ -90,6 +90,15 @@ public sealed partial class RadiusClientPagesTests : SignedInSuperadmin
     }
 
     [Fact]
+    public async Task Add_SecretTypedWithGenerateChosen_TheTypedOneIsKept()
+    {
+        var page = await (await Root.PostFormAsync(Home + "/new", Fields(secretMode: "generate", secret: TypedSecret))).Content.ReadAsStringAsync();
+
+        Assert.Contains($"readonly value=\"{TypedSecret}\"", page);
+        Assert.Equal([TypedSecret], (await Store.FindAsync("ASA head office", default))!.Secrets);
+    }
+
+    [Fact]
     public async Task Add_LdapWithoutProfile_Refused()
     {
         var fields = Fields(firstFactor: "ldap").Where(f => f.Item1 != "ldapProfile").ToArray();
