@@ -1,6 +1,9 @@
 namespace Imprivata.Core.Radius;
 
-/// <summary>Persistence of the RADIUS client profiles (few rows; every request reads its client, so stores may cache briefly).</summary>
+/// <summary>
+/// Persistence of the RADIUS client profiles (few rows; every request reads its client, so stores may cache briefly). Stores
+/// keep <see cref="RadiusClientProfile.Secrets"/> encrypted at rest and return them opened.
+/// </summary>
 public interface IRadiusClientStore
 {
     /// <summary>Every profile, by name.</summary>

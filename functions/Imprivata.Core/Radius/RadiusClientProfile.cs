@@ -40,6 +40,17 @@ public sealed record RadiusClientProfile
     /// LDAP or gateway first factor) users the directory does not know, get in with the first factor alone.
     /// </summary>
     public bool NonLicensedAccess { get; init; }
+    /// <summary>
+    /// The active shared secrets (RADIUS's "encryption key"), one or two: the first is current, a second is the previous one
+    /// kept while a rotation reaches the gateway. The edge verifies with either. Stored sealed; never listed or logged.
+    /// </summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+    /// <summary>With <see cref="FirstFactorMode.Ldap"/>: the edge's <c>Ldap:&lt;profile&gt;</c> that binds the user.</summary>
+    public string? LdapProfile { get; init; }
+    /// <summary>The edge drops an Access-Request without a valid Message-Authenticator (the Blast-RADIUS defence).</summary>
+    public bool RequireMessageAuthenticator { get; init; } = true;
+    /// <summary>The edge drops a request with more Proxy-State than a gateway sends (Blast-RADIUS smuggles data in it).</summary>
+    public bool LimitProxyState { get; init; } = true;
     /// <summary>Attributes sent in the Access-Accept, chosen by group membership: the first rule whose group holds the user.</summary>
     public IReadOnlyList<RadiusGroupAttributes> GroupAttributes { get; init; } = [];
 
@@ -71,12 +82,23 @@ public sealed record RadiusClientProfile
             problems.Add("nas_address_invalid");
         if (!Enum.IsDefined(FirstFactor))
             problems.Add("first_factor_invalid");
+        if (Secrets.Count is < 1 or > 2 || !Secrets.All(RadiusSharedSecret.IsValid)
+            || Secrets.Distinct(StringComparer.Ordinal).Count() != Secrets.Count)
+            problems.Add("secrets_invalid");
+        if (LdapProfile is not null && !IsLdapProfileName(LdapProfile))
+            problems.Add("ldap_profile_invalid");
+        else if (FirstFactor == FirstFactorMode.Ldap && string.IsNullOrEmpty(LdapProfile))
+            problems.Add("ldap_profile_required");
         if (PushTimeout < MinPushTimeout || PushTimeout > MaxPushTimeout)
             problems.Add("push_timeout_invalid");
         if (GroupAttributes.Count > MaxGroupRules || GroupAttributes.Any(r => string.IsNullOrWhiteSpace(r.Group) || r.Attributes.Count > MaxAttributesPerRule))
             problems.Add("group_attributes_invalid");
         return problems;
     }
+
+    /// <summary>A configuration key segment: letters, digits, '-', '_' (up to 64), as the edge's <c>Ldap:&lt;profile&gt;</c> sections are named.</summary>
+    public static bool IsLdapProfileName(string name) =>
+        name.Length is > 0 and <= MaxNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }
 
 /// <summary>Who checks the first factor (the password) for a client's users.</summary>

@@ -28,10 +28,62 @@ public class RadiusClientProfileTests
         Assert.True(new RadiusClientProfile { Name = "vpn" }.AllowsNasAddress("198.51.100.1"));
     }
 
+    private const string Secret = "a-shared-secret-of-24-ch";
+
     [Fact]
-    public void Problems_DefaultsAreValid()
+    public void Problems_DefaultsWithASecretAreValid()
     {
-        Assert.Empty(new RadiusClientProfile { Name = "vpn-1" }.Problems());
+        var profile = new RadiusClientProfile { Name = "vpn-1", Secrets = [Secret] };
+
+        Assert.Empty(profile.Problems());
+        Assert.True(profile.RequireMessageAuthenticator);
+        Assert.True(profile.LimitProxyState);
+        Assert.Empty((profile with { Secrets = [RadiusSharedSecret.Generate(), Secret] }).Problems());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("too-short-secret-21ch")]
+    [InlineData("a-shared-secret-of-24-ch|a-shared-secret-of-24-ch")]
+    [InlineData("a-shared-secret-of-24-ch|another-one-of-24-chars!|a-third-one-of-24-chars!")]
+    [InlineData("has a space in it, 24 ch")]
+    [InlineData("tab\tcontrol-character-24")]
+    [InlineData("non-ascii-secret-of-24-é")]
+    public void Problems_SecretsOneOrTwoDistinctPrintable(string secrets)
+    {
+        var list = secrets.Split('|', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(["secrets_invalid"], new RadiusClientProfile { Name = "vpn", Secrets = list }.Problems());
+    }
+
+    [Fact]
+    public void Problems_SecretLengthBounds()
+    {
+        Assert.Empty(new RadiusClientProfile { Name = "vpn", Secrets = [new string('x', 22)] }.Problems());
+        Assert.Empty(new RadiusClientProfile { Name = "vpn", Secrets = [new string('x', 64)] }.Problems());
+        Assert.Contains("secrets_invalid", new RadiusClientProfile { Name = "vpn", Secrets = [new string('x', 21)] }.Problems());
+        Assert.Contains("secrets_invalid", new RadiusClientProfile { Name = "vpn", Secrets = [new string('x', 65)] }.Problems());
+    }
+
+    [Fact]
+    public void Generate_32RandomLettersAndDigits()
+    {
+        var a = RadiusSharedSecret.Generate();
+
+        Assert.Equal(32, a.Length);
+        Assert.True(a.All(char.IsAsciiLetterOrDigit));
+        Assert.NotEqual(a, RadiusSharedSecret.Generate());
+    }
+
+    [Fact]
+    public void Problems_LdapFirstFactorNamesItsProfile()
+    {
+        var ldap = new RadiusClientProfile { Name = "vpn", Secrets = [Secret], FirstFactor = FirstFactorMode.Ldap };
+
+        Assert.Equal(["ldap_profile_required"], ldap.Problems());
+        Assert.Empty((ldap with { LdapProfile = "corp_dc-1" }).Problems());
+        Assert.Equal(["ldap_profile_invalid"], (ldap with { LdapProfile = "corp:dc" }).Problems());
+        Assert.Empty((ldap with { FirstFactor = FirstFactorMode.Directory }).Problems());
     }
 
     [Theory]
@@ -40,7 +92,7 @@ public class RadiusClientProfileTests
     [InlineData("line\nbreak", "name_invalid")]
     public void Problems_BadName(string name, string problem)
     {
-        Assert.Contains(problem, new RadiusClientProfile { Name = name }.Problems());
+        Assert.Contains(problem, new RadiusClientProfile { Name = name, Secrets = [Secret] }.Problems());
     }
 
     [Fact]
@@ -49,6 +101,7 @@ public class RadiusClientProfileTests
         var profile = new RadiusClientProfile
         {
             Name = "vpn",
+            Secrets = [Secret],
             NasAddresses = ["10.0.0.0/33"],
             FirstFactor = (FirstFactorMode)7,
             PushTimeout = TimeSpan.FromSeconds(2),

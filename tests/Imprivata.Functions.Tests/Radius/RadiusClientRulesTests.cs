@@ -7,7 +7,7 @@ namespace Imprivata.Functions.Tests.Radius;
 public class RadiusClientRulesTests
 {
     private static RadiusClientProfile With(params RadiusReplyAttribute[] attributes) =>
-        new() { Name = "vpn", GroupAttributes = [new RadiusGroupAttributes { Group = "*", Attributes = attributes }] };
+        new() { Name = "vpn", Secrets = ["a-shared-secret-of-24-ch"], GroupAttributes = [new RadiusGroupAttributes { Group = "*", Attributes = attributes }] };
 
     [Fact]
     public void Problems_DictionaryAttributesWithValidValues_None()

@@ -1,6 +1,9 @@
+using System.Text;
+using Azure.Data.Tables;
 using Imprivata.Core.Mfa;
 using Imprivata.Core.Radius;
 using Imprivata.Storage.Radius;
+using Imprivata.Storage.Secrets;
 using Imprivata.Storage.Tables;
 using Microsoft.Extensions.Time.Testing;
 
@@ -11,15 +14,20 @@ public sealed class RadiusStoresTests
 {
     private readonly TableSet _tables = new(Azurite.NewTables());
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private const string CurrentSecret = "Wq3vNf8TzL1pRk6YbH2sXc9D";
+    private const string PreviousSecret = "previous-shared-secret-0042";
+
+    private TableRadiusClientStore NewClientStore() => new(_tables, new TableSecretProtector(new SecretKeys(_tables)), _time);
 
     [Fact]
     public async Task Clients_RoundTripWhole_FoundInAnyCase_ListSortedAndRefreshedBySaveAndDelete()
     {
-        var store = new TableRadiusClientStore(_tables, _time);
+        var store = NewClientStore();
         var profile = new RadiusClientProfile
         {
             Name = "VPN West", Type = "Cisco ASA", Enabled = false, NasAddresses = ["10.0.0.0/24", "192.0.2.7"], FirstFactor = FirstFactorMode.Ldap,
             PushTimeout = TimeSpan.FromSeconds(20), Challenges = false, NonLicensedAccess = true,
+            Secrets = [CurrentSecret, PreviousSecret], LdapProfile = "corp", RequireMessageAuthenticator = false, LimitProxyState = false,
             GroupAttributes = [new RadiusGroupAttributes { Group = "CN=VPN", Attributes = [new("Filter-Id", "acl"), new("Class", "0x01")] }],
         };
 
@@ -31,11 +39,36 @@ public sealed class RadiusStoresTests
         Assert.NotNull(found);
         Assert.Equal(profile.NasAddresses, found.NasAddresses);
         Assert.Equal(profile.GroupAttributes.Single().Attributes, found.GroupAttributes.Single().Attributes);
-        Assert.Equal(profile with { NasAddresses = found.NasAddresses, GroupAttributes = found.GroupAttributes }, found);
+        Assert.Equal(profile.Secrets, found.Secrets);
+        Assert.Equal(profile with { NasAddresses = found.NasAddresses, GroupAttributes = found.GroupAttributes, Secrets = found.Secrets }, found);
         Assert.Equal(["asa-east", "VPN West"], (await store.ListAsync(default)).Select(p => p.Name));
         Assert.True(await store.DeleteAsync("VPN WEST", default));
         Assert.False(await store.DeleteAsync("VPN WEST", default));
         Assert.Null(await store.FindAsync("VPN West", default));
+    }
+
+    [Fact]
+    public async Task Clients_SecretsSealedAtRest_BoundToTheirRow()
+    {
+        var store = NewClientStore();
+        await store.SaveAsync(new RadiusClientProfile { Name = "vpn-a", Secrets = [CurrentSecret, PreviousSecret] }, default);
+        await store.SaveAsync(new RadiusClientProfile { Name = "vpn-b", Secrets = [PreviousSecret] }, default);
+        var table = await _tables.GetAsync("RadiusClients", default);
+        var a = (await table.GetEntityAsync<TableEntity>("client", "vpn-a")).Value;
+
+        var raw = string.Join("\n", a.Select(p => p.Value is byte[] b ? Encoding.Latin1.GetString(b) : p.Value?.ToString()));
+        Assert.DoesNotContain(CurrentSecret, raw);
+        Assert.DoesNotContain(PreviousSecret, raw);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(CurrentSecret))[..20], raw);
+        Assert.Contains("vpn-a", a.GetString("Json"));
+
+        // A sealed column copied onto another client's row does not open there: that client has no secret, not another's.
+        var b = (await table.GetEntityAsync<TableEntity>("client", "vpn-b")).Value;
+        b["Secrets"] = a.GetBinary("Secrets");
+        await table.UpdateEntityAsync(b, Azure.ETag.All, TableUpdateMode.Replace);
+        var fresh = NewClientStore();
+        Assert.Equal([CurrentSecret, PreviousSecret], (await fresh.FindAsync("VPN-A", default))!.Secrets);
+        Assert.Empty((await fresh.FindAsync("vpn-b", default))!.Secrets);
     }
 
     [Fact]
