@@ -1,6 +1,7 @@
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.Reports;
+using Imprivata.Functions.Radius.Edges;
 using Imprivata.Core.UserDirectory;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,6 +31,7 @@ public static class AdminPages
         read.MapEnrolledMethodsPages();
         read.MapReportPages(write);
         write.MapPolicyPages();
+        write.MapEdgePages();
     }
 
     internal static AdminPrincipal Actor(HttpContext http) => AdminPrincipal.Required(http);

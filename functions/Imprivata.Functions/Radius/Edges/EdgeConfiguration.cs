@@ -35,5 +35,6 @@ public sealed class EdgeConfiguration(IRadiusClientStore clients)
     public async Task<string> VersionAsync(CancellationToken ct) => (await CurrentAsync(ct).ConfigureAwait(false)).Config.ConfigVersion;
 
     private static EdgeRadiusClient ToEdge(RadiusClientProfile p) => new(
-        p.Name, p.Type, p.NasAddresses, [], RequireMessageAuthenticator: true, LimitProxyState: true, p.FirstFactor.Name(), LdapProfile: null, p.Enabled);
+        p.Name, p.Type, p.NasAddresses, p.Secrets, p.RequireMessageAuthenticator, p.LimitProxyState, p.FirstFactor.Name(),
+        p.FirstFactor == FirstFactorMode.Ldap ? p.LdapProfile : null, p.Enabled);
 }
