@@ -82,6 +82,12 @@ public static class AuditKinds
     public const string AdminPolicyUserUpdate = "admin.policy.user.update";
     public const string AdminPolicyWorkflowUpdate = "admin.policy.workflow.update";
     public const string AdminPushFraudClear = "admin.push.fraud_clear";
+    /// <summary>Applications > Remote access: a RADIUS client added, changed, removed; its shared secret rotated or the previous one retired.</summary>
+    public const string AdminRadiusClientCreate = "admin.radius_client.create";
+    public const string AdminRadiusClientDelete = "admin.radius_client.delete";
+    public const string AdminRadiusClientSecretRetire = "admin.radius_client.secret_retire";
+    public const string AdminRadiusClientSecretRotate = "admin.radius_client.secret_rotate";
+    public const string AdminRadiusClientUpdate = "admin.radius_client.update";
     public const string AdminReportExport = "admin.report.export";
     public const string AdminSettingsLogo = "admin.settings.logo";
     public const string AdminSettingsLogoRemove = "admin.settings.logo.remove";

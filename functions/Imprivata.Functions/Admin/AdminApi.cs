@@ -2,6 +2,7 @@ using Imprivata.Core.Apps;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
+using Imprivata.Functions.Admin.RemoteAccess;
 using Imprivata.Functions.Admin.Reports;
 using Imprivata.Functions.Radius.Edges;
 
@@ -33,6 +34,7 @@ public static class AdminApi
         read.MapReportApi(write);
         write.MapPolicyApi();
         write.MapApiResourceApi();
+        write.MapRadiusClientApi();
         read.MapEdgeApi(write);
     }
 

@@ -93,6 +93,23 @@ public static class AdminMessages
         ["factor_required"] = "A workflow with user policies needs at least one second factor, or its users could not sign in.",
         ["unenrolled_access_invalid"] = "Choose what unenrolled users may do.",
         ["prompt_invalid"] = "Choose where users enroll.",
+        // Remote access (RADIUS clients)
+        ["radius_client_name_invalid"] = "The RADIUS client needs a name of at most 64 characters, without leading or trailing spaces.",
+        ["radius_client_name_taken"] = "A RADIUS client with that name already exists (names are compared without regard to case).",
+        ["radius_client_type_invalid"] = "Choose one of the listed client types.",
+        ["nas_address_invalid"] = "This is not an IP address or a network (10.0.0.0/24).",
+        ["too_many_nas_addresses"] = "A RADIUS client lists at most 50 NAS addresses.",
+        ["first_factor_invalid"] = "Choose who checks the password: the directory, the edge's LDAP server, or the gateway itself.",
+        ["ldap_profile_required"] = "With LDAP as the first factor, name the edge's LDAP profile (its Ldap:<profile> settings).",
+        ["ldap_profile_invalid"] = "The LDAP profile name uses letters, digits, - and _ only (at most 64 characters).",
+        ["push_timeout_invalid"] = "The push timeout must be 5 to 60 seconds.",
+        ["secret_invalid"] = "The shared secret must be 22 to 64 printable characters, without spaces.",
+        ["group_attributes_invalid"] = "Write each rule as <group or *>: Name=value; Name=value (at most 50 rules of 20 attributes).",
+        ["radius_group_not_found"] = "There is no directory group of that name (use *, a group name, or an LDAP group DN).",
+        ["radius_attribute_invalid"] = "An attribute is not in the edge's dictionary, its value has the wrong form, or the edge sets it itself.",
+        ["radius_secret_retire_first"] = "Two shared secrets are active: retire the previous one before rotating again.",
+        ["radius_no_previous_secret"] = "There is no previous shared secret to retire.",
+        ["radius_secret_reused"] = "That shared secret is already active: choose a new one.",
         // Fraud alerts
         ["not_fraud_blocked"] = "Pushes to this user are not stopped (someone may have cleared the alert already).",
     };
@@ -106,6 +123,8 @@ public static class AdminMessages
         ["adminName"] = "Application profile name", ["redirectUris"] = "Redirect URIs", ["postLogoutRedirectUris"] = "Post-logout redirect URIs",
         ["backchannelLogoutUri"] = "Back-channel logout URI", ["organizationalUnits"] = "OUs", ["domains"] = "Domains",
         ["backgroundColor"] = "Background colour", ["sessionTimeoutMinutes"] = "Automatic logout", ["serial"] = "Serial",
+        ["type"] = "Client type", ["nasAddresses"] = "NAS addresses", ["firstFactor"] = "First factor", ["ldapProfile"] = "LDAP profile",
+        ["pushTimeoutSeconds"] = "Push timeout", ["secret"] = "Shared secret", ["groupAttributes"] = "Group attributes",
         ["firstCode"] = "First code", ["logo"] = "Logo", ["secondCode"] = "Next code", ["validity"] = "Validity", ["userq"] = "Find users", ["groupq"] = "Find groups",
     };
 

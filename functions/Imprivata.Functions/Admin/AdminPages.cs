@@ -1,5 +1,6 @@
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
+using Imprivata.Functions.Admin.RemoteAccess;
 using Imprivata.Functions.Admin.Reports;
 using Imprivata.Functions.Radius.Edges;
 using Imprivata.Core.UserDirectory;
@@ -26,6 +27,7 @@ public static class AdminPages
         read.MapUserPages(write);
         read.MapGroupPages(write);
         write.MapAppPages();
+        write.MapRadiusClientPages();
         write.MapSettingsPages();
         // A user's enrolled methods and the reports: helpdesk and up (see their classes); policies: superadmin.
         read.MapEnrolledMethodsPages();

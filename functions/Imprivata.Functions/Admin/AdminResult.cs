@@ -24,7 +24,7 @@ public sealed record AdminResult<T>
     {
         DirectoryErrors.NotFound => StatusCodes.Status404NotFound,
         AdminPrincipal.AdministratorAccount => StatusCodes.Status403Forbidden,
-        DirectoryErrors.UsernameTaken or DirectoryErrors.GroupNameTaken => StatusCodes.Status409Conflict,
+        DirectoryErrors.UsernameTaken or DirectoryErrors.GroupNameTaken or RemoteAccess.RadiusClientErrors.NameTaken => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -26,6 +26,7 @@ public static class AdminSetup
         builder.Services.AddSingleton<UserAdministration>();
         builder.Services.AddSingleton<GroupAdministration>();
         builder.Services.AddSingleton<AppAdministration>();
+        builder.Services.AddSingleton<RemoteAccess.RadiusClientAdministration>();
         builder.Services.AddSingleton<WebLoginAdministration>();
         builder.Services.AddSingleton<DirectoryPicker>();
         // These use the policy engine's stores (AddMfaLogin) and the enrollment store (AddMfa).

@@ -24,9 +24,13 @@ public sealed class RadiusClientRules
         var problems = profile.Problems().ToList();
         foreach (var attribute in profile.GroupAttributes.SelectMany(r => r.Attributes))
         {
-            if (Reserved.Contains(attribute.Name) || !_dictionary.TryEncode(attribute.Name, attribute.Value, out _, out _))
+            if (!Allows(attribute))
                 problems.Add("attribute_invalid:" + attribute.Name);
         }
         return problems;
     }
+
+    /// <summary>Whether the edge can send this attribute in an Access-Accept: in its dictionary, the value in its form, not its own.</summary>
+    public bool Allows(RadiusReplyAttribute attribute) =>
+        !Reserved.Contains(attribute.Name) && _dictionary.TryEncode(attribute.Name, attribute.Value, out _, out _);
 }
