@@ -26,7 +26,9 @@ public sealed partial class AdminHost : IAsyncDisposable
     public required InMemoryAuditLog Audit { get; init; }
     public required Mock<IOidcClientRegistry> Registry { get; init; }
 
-    public static async Task<AdminHost> StartAsync(string publicBaseUrl = "http://127.0.0.1:7071", IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Runs last: a test's own services (a fake clock, a log recorder).</param>
+    public static async Task<AdminHost> StartAsync(string publicBaseUrl = "http://127.0.0.1:7071", IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var tables = Azurite.NewTables();
         var audit = new InMemoryAuditLog();
@@ -48,6 +50,7 @@ public sealed partial class AdminHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IAuditLog>(audit);
             builder.Services.AddSingleton(registry.Object);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -43,6 +43,17 @@ public static class AuditKinds
     public const string RadiusIgnored = "radius.ignored";
     public const string RadiusReject = "radius.reject";
 
+    /// <summary>Edges connected to the console: token issue and use, refused calls, and the console's stop, restart and revoke.</summary>
+    public const string RadiusEdgePrefix = "radius.edge.";
+    public const string RadiusEdgeTokenIssue = "radius.edge.token_issue";
+    public const string RadiusEdgeConnect = "radius.edge.connect";
+    public const string RadiusEdgeConnectRefused = "radius.edge.connect_refused";
+    /// <summary>A heartbeat or configuration call with a wrong credential, or from a revoked edge.</summary>
+    public const string RadiusEdgeCallRefused = "radius.edge.call_refused";
+    public const string RadiusEdgeStop = "radius.edge.stop";
+    public const string RadiusEdgeRestart = "radius.edge.restart";
+    public const string RadiusEdgeRevoke = "radius.edge.revoke";
+
     public const string KeysReseal = "keys.reseal";
     public const string KeysRotate = "keys.rotate";
 

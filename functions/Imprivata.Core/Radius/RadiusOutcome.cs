@@ -75,4 +75,7 @@ public static class RadiusReasons
     public const string StateOtherNas = "state_other_nas";
     public const string NoAnswer = "no_answer";
     public const string Retransmission = "retransmission";
+    /// <summary>The request came through an edge the console stopped or revoked: rejected before any factor.</summary>
+    public const string EdgeStopped = "edge_stopped";
+    public const string EdgeRevoked = "edge_revoked";
 }

@@ -4,6 +4,7 @@ using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.RemoteAccess;
 using Imprivata.Functions.Admin.Reports;
+using Imprivata.Functions.Radius.Edges;
 
 namespace Imprivata.Functions.Admin;
 
@@ -34,6 +35,7 @@ public static class AdminApi
         write.MapPolicyApi();
         write.MapApiResourceApi();
         write.MapRadiusClientApi();
+        read.MapEdgeApi(write);
     }
 
     private static void MapUsers(RouteGroupBuilder read, RouteGroupBuilder write)

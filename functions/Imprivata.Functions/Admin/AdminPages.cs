@@ -2,6 +2,7 @@ using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.RemoteAccess;
 using Imprivata.Functions.Admin.Reports;
+using Imprivata.Functions.Radius.Edges;
 using Imprivata.Core.UserDirectory;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,6 +33,7 @@ public static class AdminPages
         read.MapEnrolledMethodsPages();
         read.MapReportPages(write);
         write.MapPolicyPages();
+        write.MapEdgePages();
     }
 
     internal static AdminPrincipal Actor(HttpContext http) => AdminPrincipal.Required(http);

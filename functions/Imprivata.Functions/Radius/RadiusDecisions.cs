@@ -3,12 +3,13 @@ using Imprivata.Core.Policies;
 using Imprivata.Core.Radius;
 using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Access;
+using Imprivata.Functions.Radius.Edges;
 
 namespace Imprivata.Functions.Radius;
 
 /// <summary>
 /// Decides one <c>radius.authenticate</c> request, whatever transport brought it: retransmission check, client profile,
-/// the answer to an earlier challenge or the first factor, then the access steps every front door runs (the policy engine
+/// the edge's state (a stopped or revoked edge's requests are rejected before anything else), the answer to an earlier challenge or the first factor, then the access steps every front door runs (the policy engine
 /// decides the factors), then the second factor. Each answer leaves through <see cref="RadiusAnswers"/>.
 /// </summary>
 public sealed class RadiusDecisions(
@@ -23,6 +24,7 @@ public sealed class RadiusDecisions(
     PolicyEngine engine,
     IDirectoryStore directory,
     RadiusAnswers answers,
+    RadiusEdgeGate edges,
     TimeProvider time)
 {
     public async Task HandleAsync(RadiusAuthenticate request, CancellationToken ct)
@@ -59,6 +61,9 @@ public sealed class RadiusDecisions(
 
     private async Task<RadiusOutcome> DecideAsync(RadiusAuthenticate request, CancellationToken ct)
     {
+        // Before any factor: no password is opened and no push is sent for an edge the console stopped or revoked.
+        if (await edges.RefusalAsync(request.EdgeId, ct).ConfigureAwait(false) is { } refusal)
+            return RadiusOutcome.Reject(refusal, RadiusTexts.EdgeStopped);
         var client = await clients.FindAsync(request.Client, ct).ConfigureAwait(false);
         if (client is null)
             return RadiusOutcome.Reject(RadiusReasons.UnknownClient, RadiusTexts.Denied);

@@ -23,8 +23,14 @@ public sealed class RadiusOptions
     /// <summary>Standalone pump: requests fetched per receive; up to 1.5 times as many are decided at once.</summary>
     public int BatchSize { get; set; } = 32;
 
+    /// <summary>How often connected edges send a heartbeat (told to them at connect and in every heartbeat answer); three missed = not connected.</summary>
+    public TimeSpan EdgeHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     public void Validate()
     {
+        // Under 20 s a console change reaches every edge within a minute even when a heartbeat is lost (the contract's promise).
+        if (EdgeHeartbeatInterval < TimeSpan.FromSeconds(5) || EdgeHeartbeatInterval > TimeSpan.FromSeconds(20))
+            throw new InvalidOperationException("Imprivata:Radius:EdgeHeartbeatInterval must be between 5 and 20 seconds.");
         if (string.IsNullOrWhiteSpace(ReplyQueuePrefix))
             throw new InvalidOperationException("Imprivata:Radius:ReplyQueuePrefix must not be empty.");
         if (ChallengeLifetime < TimeSpan.FromSeconds(30) || ChallengeLifetime > TimeSpan.FromMinutes(15))

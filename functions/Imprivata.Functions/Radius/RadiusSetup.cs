@@ -4,6 +4,7 @@ using Imprivata.Core.Radius;
 using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
+using Imprivata.Functions.Radius.Edges;
 using Imprivata.Storage.KeyVault;
 using Imprivata.Storage.Radius;
 using Imprivata.Storage.Secrets;
@@ -36,6 +37,13 @@ public static class RadiusSetup
         services.AddSingleton<IRadiusExchangeStore, TableRadiusExchangeStore>();
         services.AddSingleton<IRadiusChallengeStore, TableRadiusChallengeStore>();
         services.AddSingleton<IRadiusPushWaitStore, TableRadiusPushWaitStore>();
+        services.AddSingleton<IRadiusEdgeStore, TableRadiusEdgeStore>();
+        services.AddSingleton<IEdgeIntegrationTokenStore, TableEdgeIntegrationTokenStore>();
+        services.AddSingleton<IEdgeIntegrationId, TableEdgeIntegrationId>();
+        services.AddSingleton<RadiusEdgeGate>();
+        services.AddSingleton<EdgeConnections>();
+        services.AddSingleton<EdgeConfiguration>();
+        services.AddSingleton<EdgeAdministration>();
         AddSealKey(builder, options);
         services.AddSingleton<IRadiusReplyChannel, StorageQueueRadiusReplies>();
         services.AddSingleton<RadiusAnswers>();
@@ -55,7 +63,11 @@ public static class RadiusSetup
             new QueuePolling { MaxPollingInterval = options.PollInterval, BatchSize = options.BatchSize }));
     }
 
-    public static void MapRadius(this WebApplication app) => app.MapSealKey();
+    public static void MapRadius(this WebApplication app)
+    {
+        app.MapSealKey();
+        app.MapEdgeEndpoints();
+    }
 
     private static void AddSealKey(WebApplicationBuilder builder, RadiusOptions options)
     {
@@ -77,8 +89,9 @@ public static class RadiusSetup
     }
 }
 
-/// <summary>RADIUS request state past its use, with the PurgeExpired timer: exchanges and push waits after a day, challenges once expired.</summary>
-internal sealed class RadiusPurge(IRadiusExchangeStore exchanges, IRadiusChallengeStore challenges, IRadiusPushWaitStore waits) : IPurgeTask
+/// <summary>RADIUS request state past its use, with the PurgeExpired timer: exchanges, push waits and integration tokens a day after, challenges once expired.</summary>
+internal sealed class RadiusPurge(IRadiusExchangeStore exchanges, IRadiusChallengeStore challenges, IRadiusPushWaitStore waits,
+    IEdgeIntegrationTokenStore edgeTokens) : IPurgeTask
 {
     /// <summary>Far beyond any retransmission, hold or report of a stuck request.</summary>
     public static readonly TimeSpan KeepFor = TimeSpan.FromDays(1);
@@ -88,5 +101,6 @@ internal sealed class RadiusPurge(IRadiusExchangeStore exchanges, IRadiusChallen
     public async Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct) =>
         await exchanges.PurgeAsync(now - KeepFor, ct).ConfigureAwait(false)
         + await challenges.PurgeAsync(now, ct).ConfigureAwait(false)
-        + await waits.PurgeAsync(now - KeepFor, ct).ConfigureAwait(false);
+        + await waits.PurgeAsync(now - KeepFor, ct).ConfigureAwait(false)
+        + await edgeTokens.PurgeAsync(now - KeepFor, ct).ConfigureAwait(false);
 }

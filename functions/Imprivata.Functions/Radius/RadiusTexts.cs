@@ -7,6 +7,8 @@ namespace Imprivata.Functions.Radius;
 public static class RadiusTexts
 {
     public const string Denied = "Access denied.";
+    /// <summary>What a stopped edge says itself (radius-edge/README.md), said by the backend for a stopped or revoked edge it still hears from.</summary>
+    public const string EdgeStopped = "Remote access is stopped on this server";
     public const string EnrollFirst = "Set up a second sign-in method before using remote access.";
     public const string NoMethod = "No sign-in method for remote access is set up for your account.";
     public const string PushDenied = "The sign-in was denied on your phone.";

@@ -31,7 +31,8 @@ public sealed class RadiusActivityReport(IAuditLog log, TimeProvider time)
         var rows = new List<RadiusActivityRow>();
         await foreach (var e in log.QueryAsync(filter.From, filter.To, ct).ConfigureAwait(false))
         {
-            if (!e.Kind.StartsWith(KindPrefix, StringComparison.Ordinal))
+            // Edge management (connect, stop, revoke) is in the audit log, not among the answers to gateways.
+            if (!e.Kind.StartsWith(KindPrefix, StringComparison.Ordinal) || e.Kind.StartsWith(AuditKinds.RadiusEdgePrefix, StringComparison.Ordinal))
                 continue;
             var row = RowOf(e);
             if (filter.Result is { } result && row.Result != result)
