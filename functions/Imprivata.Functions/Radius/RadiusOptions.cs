@@ -1,9 +1,17 @@
+using Imprivata.Functions.Radius.ServiceBus;
+
 namespace Imprivata.Functions.Radius;
 
 /// <summary>Settings of the RADIUS backend, section "Imprivata:Radius" (the request queue's name is the app setting <see cref="RadiusSetup.RequestQueueSetting"/>).</summary>
 public sealed class RadiusOptions
 {
     public const string Section = "Imprivata:Radius";
+
+    /// <summary>The bridge transport: StorageQueues (default; Azurite locally) or ServiceBus (production in Azure: no polling delay).</summary>
+    public RadiusBus Bus { get; set; } = RadiusBus.StorageQueues;
+
+    /// <summary>Used when <see cref="Bus"/> is ServiceBus.</summary>
+    public RadiusServiceBusOptions ServiceBus { get; set; } = new();
 
     /// <summary>Edges read their decisions from this prefix + their edge id (the edge's <c>Bridge:ReplyQueuePrefix</c>).</summary>
     public string ReplyQueuePrefix { get; set; } = "radius-replies-";
@@ -25,6 +33,10 @@ public sealed class RadiusOptions
 
     public void Validate()
     {
+        if (!Enum.IsDefined(Bus))
+            throw new InvalidOperationException("Imprivata:Radius:Bus must be StorageQueues or ServiceBus.");
+        if (Bus == RadiusBus.ServiceBus)
+            ServiceBus.Validate();
         if (string.IsNullOrWhiteSpace(ReplyQueuePrefix))
             throw new InvalidOperationException("Imprivata:Radius:ReplyQueuePrefix must not be empty.");
         if (ChallengeLifetime < TimeSpan.FromSeconds(30) || ChallengeLifetime > TimeSpan.FromMinutes(15))
