@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
 using Imprivata.Core.Radius;
 using Imprivata.Functions.Hosting;
@@ -17,8 +18,11 @@ namespace Imprivata.Functions.Tests.Radius;
 /// </summary>
 public sealed class RadiusServiceBusTriggerTests
 {
-    [Fact]
-    public async Task HostInvocation_RequestFromAnUnknownClient_RejectInTheEdgesSession()
+    /// <param name="bodyAsObject">The host may hand a JSON body over as a string (JSON-encoded) or as the object itself.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HostInvocation_RequestFromAnUnknownClient_RejectInTheEdgesSession(bool bodyAsObject)
     {
         await using var bus = new ServiceBusDouble([new DoubleQueue("radius-requests"), new DoubleQueue("radius-replies", RequiresSession: true)]);
         await using var host = await ServiceAppHost.StartAsync(customHandler: true, builder => builder.Configuration.AddInMemoryCollection(
@@ -39,8 +43,14 @@ public sealed class RadiusServiceBusTriggerTests
         };
         var message = new ServiceBusTriggerMessage(JsonSerializer.Serialize(request, BridgeContract.Json), request.RequestId, 1, null, "radius-replies",
             request.EdgeId, null, "application/json", 7, now, now.AddSeconds(35));
-        using var body = new ByteArrayContent(HostPayload.ForServiceBusMessage(RadiusRequestServiceBusFunction.Name, RadiusRequestServiceBusFunction.Binding,
-            message, now, Guid.NewGuid()));
+        var payload = HostPayload.ForServiceBusMessage(RadiusRequestServiceBusFunction.Name, RadiusRequestServiceBusFunction.Binding, message, now, Guid.NewGuid());
+        if (bodyAsObject)
+        {
+            var node = JsonNode.Parse(payload)!;
+            node["Data"]![RadiusRequestServiceBusFunction.Binding] = JsonSerializer.SerializeToNode(request, BridgeContract.Json);
+            payload = JsonSerializer.SerializeToUtf8Bytes(node);
+        }
+        using var body = new ByteArrayContent(payload);
         body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
         using var response = await host.Client.PostAsync("/" + RadiusRequestServiceBusFunction.Name, body);
