@@ -577,5 +577,6 @@ output storageAccountName string = storage.name
 output identityClientId string = identity.properties.clientId
 output appInsightsName string = appInsights.name
 // For the edges' settings (Bridge:ServiceBus): the namespace and the SAS rule's name, never its keys.
+output serviceBusName string = serviceBus.name
 output serviceBusNamespace string = serviceBusHost
 output radiusEdgeRuleName string = radiusEdgeRule.name

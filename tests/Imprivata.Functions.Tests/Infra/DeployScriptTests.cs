@@ -116,6 +116,8 @@ public sealed class DeployScriptTests : IDisposable
         Assert.Contains("Admin console:   <publicBaseUrl>/console", result.StdOut);
         Assert.Contains("Key Vault '<keyVaultName>', secret '<setupSecretName>'", result.StdOut);
         Assert.Contains("az keyvault secret show --vault-name <keyVaultName> --name <setupSecretName> --query value -o tsv", result.StdOut);
+        Assert.Contains("az servicebus namespace authorization-rule keys list --resource-group rg-imp --namespace-name <serviceBusName> --name <radiusEdgeRuleName> " +
+            "--query primaryConnectionString -o tsv", result.StdOut);
     }
 
     [Fact]
