@@ -102,7 +102,7 @@ public sealed class DeployScriptTests : IDisposable
         var read = Commands(result).Where(c => c.Take(4).SequenceEqual(["az", "deployment", "group", "show"]))
             .Select(c => c[Array.IndexOf(c, "--query") + 1]).ToList();
 
-        Assert.Equal(5, read.Count);
+        Assert.Equal(8, read.Count);
         Assert.All(read, q => Assert.Matches(@"^properties\.outputs\.\w+\.value$", q));
         Assert.All(read, q => Assert.Contains(q.Split('.')[2], outputs));
     }
