@@ -89,6 +89,9 @@ app_host="$(output functionAppHostName)"
 issuer="$(output publicBaseUrl)"
 vault="$(output keyVaultName)"
 secret="$(output setupSecretName)"
+bus="$(output serviceBusName)"
+bus_host="$(output serviceBusNamespace)"
+edge_rule="$(output radiusEdgeRuleName)"
 issuer="${issuer%/}"
 
 # Flex Consumption: the CLI detects the plan and publishes through OneDeploy (/api/publish) into the deployment container.
@@ -104,4 +107,6 @@ cat <<EOF
   Setup secret:    Key Vault '${vault}', secret '${secret}': one use, creates the first administrator; expires 7 days after
                    this deployment (a new deployment writes a fresh one). Role assignments may take a few minutes to apply.
   Read it with:    az keyvault secret show --vault-name ${vault} --name ${secret} --query value -o tsv
+  RADIUS edges:    Service Bus ${bus_host}, Bridge:Kind ServiceBus, Auth Sas, with the connection string of rule '${edge_rule}':
+                   az servicebus namespace authorization-rule keys list --resource-group ${resource_group} --namespace-name ${bus} --name ${edge_rule} --query primaryConnectionString -o tsv
 EOF

@@ -1,6 +1,7 @@
 // Imprivata serverless: Flex Consumption function app (custom handler), Storage (tables, queues, deployment
 // container), Key Vault (RBAC) with the RSA signing key, the key-encryption key and the one-time setup secret, workspace-based
-// Application Insights, and one user-assigned identity for all data access and telemetry.
+// Application Insights, a Service Bus namespace for the RADIUS bridge, and one user-assigned identity for all data access and
+// telemetry.
 targetScope = 'resourceGroup'
 
 @description('Azure region for every resource.')
@@ -17,6 +18,10 @@ param publicBaseUrl string = ''
 @description('Warm instances kept for the HTTP group so a cold start never exceeds a RADIUS NAS timeout.')
 @minValue(0)
 param alwaysReadyHttpInstances int = 1
+
+@description('Warm instances kept for the RADIUS request function (Service Bus trigger, its own scale group on Flex) so a gateway never waits for a cold start.')
+@minValue(0)
+param alwaysReadyRadiusInstances int = 1
 
 @description('Maximum number of instances the app scales out to.')
 @minValue(40)
@@ -70,6 +75,12 @@ var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageAccountName = take(toLower('${namePrefix}st${suffix}'), 24)
 var keyVaultName = take('${namePrefix}-kv-${suffix}', 24)
 var deploymentContainerName = 'app-package'
+var serviceBusName = '${namePrefix}-sb-${suffix}'
+// The RADIUS bridge's entities: edges send to the first (their Bridge:RequestQueue) and read their session of the second.
+var radiusRequestQueueName = 'radius-requests'
+var radiusReplyQueueName = 'radius-replies'
+// On-premises edges have no managed identity: this namespace rule (Send, Listen) is what their SAS connection string names.
+var radiusEdgeRuleName = 'radius-edge'
 var setupSecretName = 'setup-secret'
 // azd deploys the package to the site carrying this tag (azure.yaml's service name).
 var azdServiceName = 'app'
@@ -82,6 +93,8 @@ var roles = {
   keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -252,6 +265,62 @@ resource setupSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+// The RADIUS bridge in Azure: a Service Bus trigger holds an AMQP link and is pushed each request (no polling delay), and a
+// session per edge routes decisions back to the edge that asked. Standard: sessions need it. Local (SAS) auth stays on for the
+// edges' rule; the app itself uses its identity.
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+  name: serviceBusName
+  location: location
+  sku: {
+    name: 'Standard'
+    tier: 'Standard'
+  }
+  properties: {
+    minimumTlsVersion: '1.2'
+  }
+}
+
+// A request is of no use past the gateway's wait: edges set each message's time to live to its deadline; expired ones are
+// dropped, not dead-lettered. An unreadable one is redelivered, then dead-lettered for an operator.
+resource radiusRequests 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
+  parent: serviceBus
+  name: radiusRequestQueueName
+  properties: {
+    requiresSession: false
+    lockDuration: 'PT1M'
+    maxDeliveryCount: 5
+    defaultMessageTimeToLive: 'PT5M'
+    deadLetteringOnMessageExpiration: false
+  }
+}
+
+// Session id = edge id: each edge's session processor reads only its own decisions.
+resource radiusReplies 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
+  parent: serviceBus
+  name: radiusReplyQueueName
+  properties: {
+    requiresSession: true
+    lockDuration: 'PT30S'
+    maxDeliveryCount: 5
+    defaultMessageTimeToLive: 'PT5M'
+    deadLetteringOnMessageExpiration: false
+  }
+}
+
+// One rule for all on-premises edges (an edge's connection string names one rule for both entities, so it is namespace-wide):
+// Send and Listen, never Manage. Its keys are not outputs; the administrator reads the connection string with
+// az servicebus namespace authorization-rule keys list (README, "RADIUS edges on Service Bus").
+resource radiusEdgeRule 'Microsoft.ServiceBus/namespaces/authorizationRules@2024-01-01' = {
+  parent: serviceBus
+  name: radiusEdgeRuleName
+  properties: {
+    rights: [
+      'Send'
+      'Listen'
+    ]
+  }
+}
+
 resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${namePrefix}-log-${suffix}'
   location: location
@@ -348,6 +417,27 @@ resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// The app receives requests and sends decisions, on those two entities only.
+resource radiusRequestsReceiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: radiusRequests
+  name: guid(radiusRequests.id, identity.id, roles.serviceBusDataReceiver)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+  }
+}
+
+resource radiusRepliesSenderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: radiusReplies
+  name: guid(radiusReplies.id, identity.id, roles.serviceBusDataSender)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+  }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${namePrefix}-plan'
   location: location
@@ -402,6 +492,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
             name: 'http'
             instanceCount: alwaysReadyHttpInstances
           }
+          {
+            name: 'function:RadiusRequestServiceBus'
+            instanceCount: alwaysReadyRadiusInstances
+          }
         ]
       }
     }
@@ -412,6 +506,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+// serviceBusEndpoint is https://<namespace host>:443/: the host name is what both the trigger and the app take.
+var serviceBusHost = split(split(serviceBus.properties.serviceBusEndpoint, '/')[2], ':')[0]
 var effectivePublicBaseUrl = empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
 
 // A resource of its own so the settings may name the site's own host name. It waits for the role assignments: the host and
@@ -443,6 +539,18 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Imprivata__KeyVaultKeyName: signingKey.name
     Imprivata__KeyVaultWrapKeyName: dataKeyEncryptionKey.name
     Imprivata__Radius__KeyVaultSealKeyName: radiusSealKey.name
+    // RADIUS over Service Bus: the trigger (identity-based connection "RadiusServiceBus") pushes each request to the app, which
+    // answers on the reply entity with the same identity. Exactly one RADIUS trigger runs: the Storage Queues one is disabled.
+    // %RadiusRequestQueue% must resolve even for the disabled trigger.
+    RadiusRequestQueue: radiusRequests.name
+    RadiusServiceBus__fullyQualifiedNamespace: serviceBusHost
+    RadiusServiceBus__credential: 'managedidentity'
+    RadiusServiceBus__clientId: identity.properties.clientId
+    'AzureWebJobs.RadiusRequest.Disabled': 'true'
+    'AzureWebJobs.RadiusRequestServiceBus.Disabled': 'false'
+    Imprivata__Radius__Bus: 'ServiceBus'
+    Imprivata__Radius__ServiceBus__FullyQualifiedNamespace: serviceBusHost
+    Imprivata__Radius__ServiceBus__ReplyEntity: radiusReplies.name
     // Versionless: the app reads the newest version, the one this deployment wrote.
     Imprivata__Setup__SecretUri: setupSecret.properties.secretUri
   }
@@ -453,6 +561,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     cryptoRole
     setupSecretRole
     telemetryRole
+    radiusRequestsReceiverRole
+    radiusRepliesSenderRole
   ]
 }
 
@@ -466,3 +576,7 @@ output setupSecretName string = setupSecret.name
 output storageAccountName string = storage.name
 output identityClientId string = identity.properties.clientId
 output appInsightsName string = appInsights.name
+// For the edges' settings (Bridge:ServiceBus): the namespace and the SAS rule's name, never its keys.
+output serviceBusName string = serviceBus.name
+output serviceBusNamespace string = serviceBusHost
+output radiusEdgeRuleName string = radiusEdgeRule.name

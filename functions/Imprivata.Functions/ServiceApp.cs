@@ -46,7 +46,7 @@ public static class ServiceApp
         builder.AddOtpTokens();
         builder.AddTemporaryCodes();
         builder.AddPush();
-        builder.AddRadius();
+        builder.AddRadius(mode);
         builder.AddOidc();
         builder.AddAdmin();
 

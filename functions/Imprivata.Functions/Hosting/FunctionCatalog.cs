@@ -15,6 +15,13 @@ public sealed record FunctionDefinition(
     public bool IsHttp => TriggerType.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase);
     public bool IsTimer => TriggerType.Equals("timerTrigger", StringComparison.OrdinalIgnoreCase);
     public bool IsQueue => TriggerType.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase);
+    public bool IsServiceBus => TriggerType.Equals("serviceBusTrigger", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The host's switch for a function, the app setting "AzureWebJobs.&lt;Name&gt;.Disabled" (true or 1; also spelled with
+    /// "__" or ":" where dots cannot be used): the standalone pump honours it as the host does.
+    /// </summary>
+    public bool IsDisabledBy(IConfiguration configuration) => FunctionCatalog.IsDisabled(configuration, Name);
 }
 
 /// <summary>
@@ -24,6 +31,14 @@ public sealed record FunctionDefinition(
 public sealed class FunctionCatalog(IReadOnlyList<FunctionDefinition> functions)
 {
     public const string FolderName = "FunctionApp";
+
+    public static string DisabledSetting(string functionName) => $"AzureWebJobs.{functionName}.Disabled";
+
+    /// <summary>Whether "AzureWebJobs.&lt;Name&gt;.Disabled" (or its "__"/":" spelling) is true or 1.</summary>
+    public static bool IsDisabled(IConfiguration configuration, string functionName) =>
+        new[] { DisabledSetting(functionName), $"AzureWebJobs:{functionName}:Disabled" }
+            .Select(key => configuration[key]?.Trim())
+            .Any(value => value is "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase));
 
     public IReadOnlyList<FunctionDefinition> Functions { get; } = functions;
 

@@ -16,6 +16,20 @@ public sealed record QueueTriggerMessage(
     DateTimeOffset? ExpirationTime,
     DateTimeOffset? NextVisibleTime);
 
+/// <summary>A Service Bus message as the serviceBusTrigger describes it: the body (binding value) and the metadata handlers may read.</summary>
+public sealed record ServiceBusTriggerMessage(
+    string Body,
+    string? MessageId,
+    int DeliveryCount,
+    string? SessionId,
+    string? ReplyTo,
+    string? ReplyToSessionId,
+    string? CorrelationId,
+    string? ContentType,
+    long SequenceNumber,
+    DateTimeOffset EnqueuedTime,
+    DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// One non-HTTP invocation, <c>{"Data":{...},"Metadata":{...}}</c>, with accessors that undo the host's encodings
 /// (azure-functions-host ScriptInvocationContextExtensions): strings JSON-encoded twice, byte[] as base64,

@@ -27,6 +27,11 @@ public sealed partial class FunctionPump(
         var source = queueSources.LastOrDefault();
         foreach (var function in catalog.Functions)
         {
+            if (function.IsDisabledBy(configuration))
+            {
+                LogDisabled(function.Name);
+                continue;
+            }
             if (function.IsTimer)
             {
                 if (function.Schedule is null || !CronSchedule.TryParse(function.Schedule, out var schedule, out var error))
@@ -172,6 +177,9 @@ public sealed partial class FunctionPump(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Timer function {FunctionName} has an invalid schedule {Schedule}; it will not run")]
     private partial void LogBadSchedule(string functionName, string? schedule);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Function {FunctionName} is disabled by its AzureWebJobs.<name>.Disabled setting; it will not run")]
+    private partial void LogDisabled(string functionName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue function {FunctionName} has no message source in standalone mode; it will not run")]
     private partial void LogNoQueueSource(string functionName);

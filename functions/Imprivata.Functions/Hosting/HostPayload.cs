@@ -40,6 +40,29 @@ public static class HostPayload
         return Serialize(new JsonObject { [bindingName] = AsJsonText(message.Text) }, metadata, functionName, now, randGuid);
     }
 
+    /// <summary>
+    /// A serviceBusTrigger invocation as the host sends a string-bound message: the body as the binding's value, the message's
+    /// system properties as metadata (names as the Service Bus extension binds them).
+    /// </summary>
+    public static byte[] ForServiceBusMessage(string functionName, string bindingName, ServiceBusTriggerMessage message, DateTimeOffset now, Guid randGuid)
+    {
+        var metadata = new JsonObject
+        {
+            ["MessageId"] = AsJsonText(message.MessageId),
+            ["DeliveryCount"] = AsJsonText(message.DeliveryCount),
+            ["SessionId"] = AsJsonText(message.SessionId),
+            ["ReplyTo"] = AsJsonText(message.ReplyTo),
+            ["ReplyToSessionId"] = AsJsonText(message.ReplyToSessionId),
+            ["CorrelationId"] = AsJsonText(message.CorrelationId),
+            ["ContentType"] = AsJsonText(message.ContentType),
+            ["SequenceNumber"] = AsJsonText(message.SequenceNumber),
+            ["EnqueuedTimeUtc"] = AsJsonText(message.EnqueuedTime),
+            ["ExpiresAtUtc"] = AsJsonText(message.ExpiresAt),
+            [bindingName] = AsJsonText(message.Body),
+        };
+        return Serialize(new JsonObject { [bindingName] = AsJsonText(message.Body) }, metadata, functionName, now, randGuid);
+    }
+
     /// <summary>The host's JsonConvert.SerializeObject(value) for values that are not JSON objects.</summary>
     private static string AsJsonText<T>(T value) => value switch
     {

@@ -1,9 +1,17 @@
+using Imprivata.Functions.Radius.ServiceBus;
+
 namespace Imprivata.Functions.Radius;
 
 /// <summary>Settings of the RADIUS backend, section "Imprivata:Radius" (the request queue's name is the app setting <see cref="RadiusSetup.RequestQueueSetting"/>).</summary>
 public sealed class RadiusOptions
 {
     public const string Section = "Imprivata:Radius";
+
+    /// <summary>The bridge transport: StorageQueues (default; Azurite locally) or ServiceBus (production in Azure: no polling delay).</summary>
+    public RadiusBus Bus { get; set; } = RadiusBus.StorageQueues;
+
+    /// <summary>Used when <see cref="Bus"/> is ServiceBus.</summary>
+    public RadiusServiceBusOptions ServiceBus { get; set; } = new();
 
     /// <summary>Edges read their decisions from this prefix + their edge id (the edge's <c>Bridge:ReplyQueuePrefix</c>).</summary>
     public string ReplyQueuePrefix { get; set; } = "radius-replies-";
@@ -28,9 +36,16 @@ public sealed class RadiusOptions
 
     public void Validate()
     {
+<<<<<<< HEAD
         // Under 20 s a console change reaches every edge within a minute even when a heartbeat is lost (the contract's promise).
         if (EdgeHeartbeatInterval < TimeSpan.FromSeconds(5) || EdgeHeartbeatInterval > TimeSpan.FromSeconds(20))
             throw new InvalidOperationException("Imprivata:Radius:EdgeHeartbeatInterval must be between 5 and 20 seconds.");
+=======
+        if (!Enum.IsDefined(Bus))
+            throw new InvalidOperationException("Imprivata:Radius:Bus must be StorageQueues or ServiceBus.");
+        if (Bus == RadiusBus.ServiceBus)
+            ServiceBus.Validate();
+>>>>>>> 5ac50c64c239515b22b7dcda77d63375077b9b7f
         if (string.IsNullOrWhiteSpace(ReplyQueuePrefix))
             throw new InvalidOperationException("Imprivata:Radius:ReplyQueuePrefix must not be empty.");
         if (ChallengeLifetime < TimeSpan.FromSeconds(30) || ChallengeLifetime > TimeSpan.FromMinutes(15))

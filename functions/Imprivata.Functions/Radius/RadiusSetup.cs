@@ -5,6 +5,10 @@ using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
 using Imprivata.Functions.Keys;
 using Imprivata.Functions.Radius.Edges;
+using Imprivata.Functions.Radius.ServiceBus;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Imprivata.Storage.KeyVault;
 using Imprivata.Storage.Radius;
 using Imprivata.Storage.Secrets;
@@ -12,8 +16,9 @@ using Imprivata.Storage.Secrets;
 namespace Imprivata.Functions.Radius;
 
 /// <summary>
-/// Remote access over RADIUS, the backend half: the RadiusRequest queue function on the "RadiusRequestQueue" queue (app
-/// setting, default "radius-requests", the edges' <c>Bridge:RequestQueue</c>), decisions on each edge's reply queue, client
+/// Remote access over RADIUS, the backend half: requests from the "RadiusRequestQueue" entity (app setting, default
+/// "radius-requests", the edges' <c>Bridge:RequestQueue</c>) on the bus "Imprivata:Radius:Bus" chooses (the RadiusRequest
+/// queue function on Storage Queues, or the RadiusRequestServiceBus function on Service Bus), decisions back on the same bus, client
 /// profiles and the request state in Tables, the seal key (Key Vault key "Imprivata:Radius:KeyVaultSealKeyName" with
 /// keyvault, else a software key in the Secrets table) and its endpoint. Options: "Imprivata:Radius" (<see cref="RadiusOptions"/>).
 /// </summary>
@@ -22,7 +27,7 @@ public static class RadiusSetup
     public const string RequestQueueSetting = "RadiusRequestQueue";
     public const string DefaultRequestQueue = "radius-requests";
 
-    public static void AddRadius(this WebApplicationBuilder builder)
+    public static void AddRadius(this WebApplicationBuilder builder, HostingMode mode)
     {
         var options = new RadiusOptions();
         builder.Configuration.GetSection(RadiusOptions.Section).Bind(options);
@@ -45,7 +50,7 @@ public static class RadiusSetup
         services.AddSingleton<EdgeConfiguration>();
         services.AddSingleton<EdgeAdministration>();
         AddSealKey(builder, options);
-        services.AddSingleton<IRadiusReplyChannel, StorageQueueRadiusReplies>();
+        AddBus(builder, options, mode);
         services.AddSingleton<RadiusAnswers>();
         services.AddSingleton<RadiusRetransmissions>();
         services.AddSingleton<RadiusChallenges>();
@@ -56,7 +61,9 @@ public static class RadiusSetup
         services.AddSingleton<AcceptAttributes>();
         services.AddSingleton<RadiusDecisions>();
         services.AddSingleton<RadiusClientRules>();
+        // Both adapters answer what reaches them; which trigger runs is the deployment's choice (AzureWebJobs.<name>.Disabled).
         services.AddFunctionHandler<RadiusRequestFunction>();
+        services.AddFunctionHandler<RadiusRequestServiceBusFunction>();
         services.AddSingleton<IPurgeTask, RadiusPurge>();
         // A gateway waits for each answer: the pump polls this queue far more often than the host's 2 s default.
         services.PostConfigure<HostingOptions>(hosting => hosting.QueuePolling.TryAdd(RadiusRequestFunction.Name,
@@ -67,6 +74,29 @@ public static class RadiusSetup
     {
         app.MapSealKey();
         app.MapEdgeEndpoints();
+    }
+
+    /// <summary>
+    /// The reply channel of the chosen bus. Standalone, the pump reads only that bus: the other trigger is switched off the
+    /// way the host does it (its AzureWebJobs.&lt;name&gt;.Disabled setting), unless the configuration says otherwise.
+    /// </summary>
+    private static void AddBus(WebApplicationBuilder builder, RadiusOptions options, HostingMode mode)
+    {
+        var services = builder.Services;
+        var idle = options.Bus == RadiusBus.ServiceBus ? RadiusRequestFunction.Name : RadiusRequestServiceBusFunction.Name;
+        if (mode.IsStandalone && string.IsNullOrEmpty(builder.Configuration[FunctionCatalog.DisabledSetting(idle)]))
+            builder.Configuration[FunctionCatalog.DisabledSetting(idle)] = "true";
+        if (options.Bus == RadiusBus.StorageQueues)
+        {
+            services.AddSingleton<IRadiusReplyChannel, StorageQueueRadiusReplies>();
+            return;
+        }
+        // Managed identity in Azure (AZURE_CLIENT_ID names it), developer credentials locally, as for Key Vault.
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.AddSingleton(sp => new RadiusServiceBusConnection(options.ServiceBus, sp.GetRequiredService<TokenCredential>));
+        services.AddSingleton<IRadiusReplyChannel, ServiceBusRadiusReplies>();
+        if (mode.IsStandalone)
+            services.AddHostedService<RadiusServiceBusPump>();
     }
 
     private static void AddSealKey(WebApplicationBuilder builder, RadiusOptions options)

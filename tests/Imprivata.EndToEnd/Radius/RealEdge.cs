@@ -11,7 +11,7 @@ namespace Imprivata.EndToEnd.Radius;
 /// <summary>
 /// The real RADIUS edge (the radius-edge service's composition root, in process): UDP on a free loopback port, the Storage
 /// Queues bridge on the backend's request queue in Azurite, sealing passwords to the key it fetched from the backend's
-/// seal-key endpoint, one client entry for 127.0.0.1 (where radclient sends from).
+/// seal-key endpoint, one client entry for 127.0.0.1 (where radclient sends from). Another bridge when the caller says so.
 /// </summary>
 public sealed class RealEdge : IAsyncDisposable
 {
@@ -29,7 +29,8 @@ public sealed class RealEdge : IAsyncDisposable
     public string EdgeId { get; }
     public int Port { get; }
 
-    public static async Task<RealEdge> StartAsync(RadiusBackend backend, string clientName, string secret)
+    /// <param name="bridge">Settings replacing the Storage Queues bridge (e.g. Bridge:Kind = ServiceBus and its connection).</param>
+    public static async Task<RealEdge> StartAsync(RadiusBackend backend, string clientName, string secret, IDictionary<string, string?>? bridge = null)
     {
         var folder = Directory.CreateTempSubdirectory("radius-e2e-").FullName;
         var clientsFile = Path.Combine(folder, "clients.json");
@@ -56,6 +57,8 @@ public sealed class RealEdge : IAsyncDisposable
             ["RadiusEdge:Bridge:BackendPublicKeyPem"] = pem,
             ["RadiusEdge:Bridge:BackendKeyId"] = keyId,
         };
+        foreach (var (key, value) in bridge ?? new Dictionary<string, string?>())
+            settings[key] = value;
         var app = EdgeApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -46,10 +46,13 @@ public class FunctionPumpTests
         Pump(time, handler, definition, new HostingOptions(), sources);
 
     private static FunctionPump Pump(FakeTimeProvider time, IFunctionHandler handler, FunctionDefinition definition, HostingOptions options,
-        params IQueueMessageSource[] sources) =>
+        params IQueueMessageSource[] sources) => Pump(time, handler, definition, options, new ConfigurationBuilder().Build(), sources);
+
+    private static FunctionPump Pump(FakeTimeProvider time, IFunctionHandler handler, FunctionDefinition definition, HostingOptions options,
+        IConfiguration configuration, params IQueueMessageSource[] sources) =>
         new(new FunctionCatalog([definition]),
             new FunctionInvoker(new FunctionRegistry([handler]), NullLogger<FunctionInvoker>.Instance),
-            time, sources, new ConfigurationBuilder().Build(), Options.Create(options), NullLogger<FunctionPump>.Instance);
+            time, sources, configuration, Options.Create(options), NullLogger<FunctionPump>.Instance);
 
     private static FunctionDefinition Timer(string name, string schedule) => new(name, "timerTrigger", "timer", null, [], schedule, null);
 
@@ -111,6 +114,22 @@ public class FunctionPumpTests
 
         Assert.Equal("{\"job\":1}", Assert.Single(handler.Invocations).GetQueueMessage("msg")!.Text);
         source.Verify(s => s.AbandonAsync(It.IsAny<string>(), It.IsAny<QueueTriggerMessage>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData("AzureWebJobs.Work.Disabled", "true")]
+    [InlineData("AzureWebJobs:Work:Disabled", "1")]
+    public async Task RunAsync_FunctionDisabledByItsAppSetting_QueueNeverRead(string key, string value)
+    {
+        var source = new Mock<IQueueMessageSource>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var cts = new CancellationTokenSource();
+
+        // Nothing to run: the pump's loops end at once.
+        await Pump(new FakeTimeProvider(Start), new RecordingHandler("Work", succeed: true), Queue("Work"), new HostingOptions(), configuration, source.Object)
+            .RunAsync(cts.Token).WaitAsync(TimeSpan.FromSeconds(10));
+
+        source.Verify(s => s.ReceiveAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Theory]

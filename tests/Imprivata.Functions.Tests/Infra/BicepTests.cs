@@ -157,10 +157,60 @@ public class BicepTests
         Assert.Equal("3913510d-42f4-4e42-8a64-420c390055eb", ids.GetProperty("monitoringMetricsPublisher").GetString());
         Assert.Equal("4633458b-17de-408a-b874-0445c86b69e6", ids.GetProperty("keyVaultSecretsUser").GetString());
         Assert.Equal("12338af0-0e69-4776-bea7-57ae8d297424", ids.GetProperty("keyVaultCryptoUser").GetString());
+        Assert.Equal("4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", ids.GetProperty("serviceBusDataReceiver").GetString());
+        Assert.Equal("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", ids.GetProperty("serviceBusDataSender").GetString());
         Assert.Equal(
-            ["keyVaultCryptoUser", "keyVaultSecretsUser", "keyVaultSecretsUser", "monitoringMetricsPublisher", "storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor"],
+            ["keyVaultCryptoUser", "keyVaultSecretsUser", "keyVaultSecretsUser", "monitoringMetricsPublisher", "serviceBusDataReceiver", "serviceBusDataSender",
+                "storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor"],
             assignments.Select(Role).Order(StringComparer.Ordinal));
-        Assert.Equal(6, assignments.Count(IsAppIdentity));
+        Assert.Equal(8, assignments.Count(IsAppIdentity));
+    }
+
+    [Fact]
+    public async Task Build_RadiusServiceBus_EntitiesRolesEdgeRuleAndOneActiveTrigger()
+    {
+        using var template = await BicepCli.MainTemplateAsync();
+        var variables = template.RootElement.GetProperty("variables");
+
+        var ns = Assert.Single(BicepCli.OfType(template, "Microsoft.ServiceBus/namespaces"));
+        Assert.Equal("Standard", ns.GetProperty("sku").GetProperty("name").GetString());
+        Assert.Equal("1.2", ns.GetProperty("properties").GetProperty("minimumTlsVersion").GetString());
+        var queues = BicepCli.OfType(template, "Microsoft.ServiceBus/namespaces/queues");
+        var requests = Assert.Single(queues, q => q.GetProperty("name").GetString()!.Contains("radiusRequestQueueName"));
+        var replies = Assert.Single(queues, q => q.GetProperty("name").GetString()!.Contains("radiusReplyQueueName"));
+        Assert.False(requests.GetProperty("properties").GetProperty("requiresSession").GetBoolean());
+        Assert.True(replies.GetProperty("properties").GetProperty("requiresSession").GetBoolean());
+        Assert.Equal("radius-replies", variables.GetProperty("radiusReplyQueueName").GetString());
+
+        // The app's identity: receive on the request queue, send on the reply queue, nothing namespace-wide.
+        var busRoles = RoleAssignments(template).Where(r => Role(r).StartsWith("serviceBus", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, busRoles.Count);
+        Assert.All(busRoles, r => Assert.True(IsAppIdentity(r)));
+        Assert.Contains("radiusRequestQueueName", Scope(Assert.Single(busRoles, r => Role(r) == "serviceBusDataReceiver")));
+        Assert.Contains("radiusReplyQueueName", Scope(Assert.Single(busRoles, r => Role(r) == "serviceBusDataSender")));
+
+        // The on-premises edges' SAS rule: send and listen, no manage, and its keys are no output.
+        var rule = Assert.Single(BicepCli.OfType(template, "Microsoft.ServiceBus/namespaces/AuthorizationRules"));
+        Assert.Equal(["Listen", "Send"], rule.GetProperty("properties").GetProperty("rights").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
+        var outputs = template.RootElement.GetProperty("outputs").GetRawText();
+        Assert.DoesNotContain("listKeys", outputs, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("PrimaryKey", outputs, StringComparison.OrdinalIgnoreCase);
+
+        // The trigger's identity-based connection, the app's bus, and exactly one RADIUS trigger active.
+        var settings = AppSettings(template);
+        using var function = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "functions", "Imprivata.Functions", "FunctionApp",
+            "RadiusRequestServiceBus", "function.json")));
+        var trigger = function.RootElement.GetProperty("bindings")[0];
+        var connection = trigger.GetProperty("connection").GetString();
+        Assert.Equal("managedidentity", settings.GetProperty(connection + "__credential").GetString());
+        Assert.True(settings.TryGetProperty(connection + "__fullyQualifiedNamespace", out _));
+        Assert.True(settings.TryGetProperty(connection + "__clientId", out _));
+        Assert.Equal("%RadiusRequestQueue%", trigger.GetProperty("queueName").GetString());
+        Assert.True(settings.TryGetProperty("RadiusRequestQueue", out _));
+        Assert.Equal("ServiceBus", settings.GetProperty("Imprivata__Radius__Bus").GetString());
+        Assert.Contains("radiusReplyQueueName", settings.GetProperty("Imprivata__Radius__ServiceBus__ReplyEntity").GetString());
+        Assert.Equal("true", settings.GetProperty("AzureWebJobs.RadiusRequest.Disabled").GetString());
+        Assert.Equal("false", settings.GetProperty("AzureWebJobs.RadiusRequestServiceBus.Disabled").GetString());
     }
 
     internal static JsonElement AppSettings(JsonDocument template) =>

@@ -102,7 +102,7 @@ public sealed class DeployScriptTests : IDisposable
         var read = Commands(result).Where(c => c.Take(4).SequenceEqual(["az", "deployment", "group", "show"]))
             .Select(c => c[Array.IndexOf(c, "--query") + 1]).ToList();
 
-        Assert.Equal(5, read.Count);
+        Assert.Equal(8, read.Count);
         Assert.All(read, q => Assert.Matches(@"^properties\.outputs\.\w+\.value$", q));
         Assert.All(read, q => Assert.Contains(q.Split('.')[2], outputs));
     }
@@ -116,6 +116,8 @@ public sealed class DeployScriptTests : IDisposable
         Assert.Contains("Admin console:   <publicBaseUrl>/console", result.StdOut);
         Assert.Contains("Key Vault '<keyVaultName>', secret '<setupSecretName>'", result.StdOut);
         Assert.Contains("az keyvault secret show --vault-name <keyVaultName> --name <setupSecretName> --query value -o tsv", result.StdOut);
+        Assert.Contains("az servicebus namespace authorization-rule keys list --resource-group rg-imp --namespace-name <serviceBusName> --name <radiusEdgeRuleName> " +
+            "--query primaryConnectionString -o tsv", result.StdOut);
     }
 
     [Fact]

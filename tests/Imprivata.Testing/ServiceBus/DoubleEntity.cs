@@ -24,7 +24,7 @@ public sealed record Settlement(string Entity, string? MessageId, string? Sessio
 /// One queue of the double: messages in arrival order, peek-locked deliveries by lock token, and (for a session-enabled
 /// queue) which receiver link holds which session. Receivers waiting for messages are woken when one arrives.
 /// </summary>
-internal sealed class DoubleEntity(string name, bool requiresSession, TimeProvider time)
+internal sealed class DoubleEntity(string name, bool requiresSession, TimeProvider time, int maxDeliveryCount = 10)
 {
     public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(1);
     private readonly List<StoredMessage> _available = [];
@@ -90,6 +90,9 @@ internal sealed class DoubleEntity(string name, bool requiresSession, TimeProvid
             }
             message = held.Message;
             if (state is Rejected)
+                DeadLettered.Add(held.Message);
+            // As Service Bus does: an abandoned message that was delivered MaxDeliveryCount times is dead-lettered.
+            else if (state is Released or Modified && held.Message.DeliveryCount >= maxDeliveryCount)
                 DeadLettered.Add(held.Message);
             else if (state is Released or Modified)
                 _available.Insert(0, held.Message);

@@ -7,8 +7,11 @@ using Amqp.Types;
 
 namespace Imprivata.Testing.ServiceBus;
 
-/// <summary>A queue of the double and whether it is session-enabled.</summary>
-public sealed record DoubleQueue(string Name, bool RequiresSession = false);
+/// <summary>
+/// A queue of the double, whether it is session-enabled, and after how many deliveries an abandoned message is dead-lettered
+/// (Service Bus: the entity's MaxDeliveryCount, 10 by default).
+/// </summary>
+public sealed record DoubleQueue(string Name, bool RequiresSession = false, int MaxDeliveryCount = 10);
 
 /// <summary>A put-token the double received, and whether it granted it.</summary>
 public sealed record PutToken(string Audience, string? Type, string Token, bool Granted);
@@ -52,7 +55,7 @@ public sealed class ServiceBusDouble : IAsyncDisposable
         _host.RegisterRequestProcessor("$cbs", new CbsNode(this));
         foreach (var queue in queues)
         {
-            _entities[queue.Name] = new DoubleEntity(queue.Name, queue.RequiresSession, Time);
+            _entities[queue.Name] = new DoubleEntity(queue.Name, queue.RequiresSession, Time, queue.MaxDeliveryCount);
             _host.RegisterRequestProcessor(queue.Name + "/$management", new ManagementNode(this));
         }
         _host.RegisterLinkProcessor(new EntityLinks(this));
