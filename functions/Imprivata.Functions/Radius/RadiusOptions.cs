@@ -36,16 +36,13 @@ public sealed class RadiusOptions
 
     public void Validate()
     {
-<<<<<<< HEAD
         // Under 20 s a console change reaches every edge within a minute even when a heartbeat is lost (the contract's promise).
         if (EdgeHeartbeatInterval < TimeSpan.FromSeconds(5) || EdgeHeartbeatInterval > TimeSpan.FromSeconds(20))
             throw new InvalidOperationException("Imprivata:Radius:EdgeHeartbeatInterval must be between 5 and 20 seconds.");
-=======
         if (!Enum.IsDefined(Bus))
             throw new InvalidOperationException("Imprivata:Radius:Bus must be StorageQueues or ServiceBus.");
         if (Bus == RadiusBus.ServiceBus)
             ServiceBus.Validate();
->>>>>>> 5ac50c64c239515b22b7dcda77d63375077b9b7f
         if (string.IsNullOrWhiteSpace(ReplyQueuePrefix))
             throw new InvalidOperationException("Imprivata:Radius:ReplyQueuePrefix must not be empty.");
         if (ChallengeLifetime < TimeSpan.FromSeconds(30) || ChallengeLifetime > TimeSpan.FromMinutes(15))
