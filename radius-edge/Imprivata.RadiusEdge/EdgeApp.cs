@@ -23,8 +23,9 @@ public static class EdgeApp
 
         var options = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
         EdgeOptionsCheck.Validate(options);
-        // The client list lives in its own file and is reloaded when it changes (no restart).
-        builder.Configuration.AddJsonFile(Path.GetFullPath(options.ClientsFile!), optional: false, reloadOnChange: true);
+        // The client list lives in its own file and is reloaded when it changes (no restart). A connected edge may have none.
+        if (!string.IsNullOrWhiteSpace(options.ClientsFile))
+            builder.Configuration.AddJsonFile(Path.GetFullPath(options.ClientsFile), optional: options.Connected, reloadOnChange: true);
 
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.HealthPort));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
