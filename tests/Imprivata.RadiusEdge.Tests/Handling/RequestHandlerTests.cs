@@ -8,6 +8,7 @@ using Imprivata.RadiusEdge.Contract;
 using Imprivata.RadiusEdge.Handling;
 using Imprivata.RadiusEdge.Ldap;
 using Imprivata.RadiusEdge.Logging;
+using Imprivata.RadiusEdge.Management;
 using Imprivata.RadiusEdge.Protocol;
 using Imprivata.RadiusEdge.Protocol.Dictionary;
 using Imprivata.RadiusEdge.Tests.Infrastructure;
@@ -25,6 +26,8 @@ public sealed class RequestHandlerTests : IDisposable
     private readonly PendingTable _pending = new(10);
     private readonly FakeTimeProvider _time = new();
     private readonly RecordingSender _sender = new();
+    private EdgeStatus Status => _status ??= new EdgeStatus(_time);
+    private EdgeStatus? _status;
 
     private RequestHandler Handler(IBridge bridge, EdgeOptions? options = null, FirstFactorMode mode = FirstFactorMode.Directory)
     {
@@ -43,7 +46,7 @@ public sealed class RequestHandlerTests : IDisposable
             new BridgeRequestFactory(new PasswordSealer(wrapped), RadiusDictionary.Default, wrapped),
             new FirstFactorStep(new LdapDirectory(wrapped, NullLogger<LdapDirectory>.Instance)),
             new ReplyBuilder(RadiusDictionary.Default, NullLogger<ReplyBuilder>.Instance), _sender,
-            new ExchangeLog(wrapped, NullLogger<ExchangeLog>.Instance, _time), wrapped, _time, NullLogger<RequestHandler>.Instance);
+            new ExchangeLog(wrapped, NullLogger<ExchangeLog>.Instance, _time), wrapped, _time, Status, NullLogger<RequestHandler>.Instance);
     }
 
     private static Task Handle(RequestHandler handler, byte[] datagram) =>
