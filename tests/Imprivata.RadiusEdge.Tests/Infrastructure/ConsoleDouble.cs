@@ -47,6 +47,13 @@ public sealed class ConsoleDouble : IDisposable
         set { lock (_gate) _config = value; }
     }
 
+    /// <summary>Connects an edge without the command: a fresh credential, written where the edge reads it.</summary>
+    public void WriteCredential(string path, string edgeId = "site-a")
+    {
+        Credential = Base64Url(RandomNumberGenerator.GetBytes(32));
+        new EdgeCredential(BaseUri.ToString(), IntegrationId, edgeId, Credential).Write(path);
+    }
+
     /// <summary>A one-time token for this console, usable once.</summary>
     public string IssueToken()
     {
