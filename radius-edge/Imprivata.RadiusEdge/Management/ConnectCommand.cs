@@ -54,7 +54,7 @@ public static class ConnectCommand
         }
         new EdgeCredential(token.Url.ToString(), answer.IntegrationId, answer.EdgeId, answer.Credential).Write(path);
         await output.WriteLineAsync($"Connected: edge '{answer.EdgeId}' to {token.Url} (integration {answer.IntegrationId}). " +
-                                    $"Credential written to {path}; start (or restart) the edge to be managed from the console.");
+                                    $"Credential written to {path}. A running edge picks it up within a minute; otherwise start it.");
         return 0;
     }
 

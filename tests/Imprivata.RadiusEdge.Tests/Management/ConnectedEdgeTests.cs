@@ -209,6 +209,23 @@ public sealed class ConnectedEdgeTests : IDisposable
     }
 
     [Fact]
+    public async Task NoKeyYet_ConsoleUnreachable_PasswordsDoNotLeaveAndTheNasGetsNoAnswer()
+    {
+        ManagedClients.WriteCache(ManagedClientsFile, Config("v3", ConsoleSecret));
+        _console.Unreachable = true;
+        await using var edge = await StartAsync(configuredKey: false);
+        await using var backend = new BackendDouble(edge, AcceptAlice, _console.SealKey);
+
+        var result = await Radclient.AuthAsync(edge.Port, ConsoleSecret, Pap("alice", "alices password"), timeoutSeconds: 1);
+
+        Assert.True(result.NoReply, result.Output);
+        Assert.Contains("seal_key_unavailable", await edge.ExchangeLogAsync());
+        Assert.Empty(backend.Received);
+        var errors = (await HealthAsync(edge)).Body.GetProperty("console").GetProperty("errors");
+        Assert.Contains(errors.EnumerateArray(), e => e.GetString()!.Contains("seal-key"));
+    }
+
+    [Fact]
     public async Task ConfiguredKey_WinsOverTheConsolesKey()
     {
         _console.Config = Config("v1", ConsoleSecret);
