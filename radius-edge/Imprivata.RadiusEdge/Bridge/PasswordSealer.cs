@@ -20,8 +20,7 @@ public sealed class PasswordSealer
     {
         var bridge = options.Value.Bridge;
         _edgeId = options.Value.EdgeId;
-        var pem = !string.IsNullOrWhiteSpace(bridge.BackendPublicKeyPem) ? bridge.BackendPublicKeyPem
-            : !string.IsNullOrWhiteSpace(bridge.BackendPublicKeyFile) ? File.ReadAllText(bridge.BackendPublicKeyFile) : null;
+        var pem = !string.IsNullOrWhiteSpace(bridge.BackendPublicKeyPem) ? bridge.BackendPublicKeyPem : ReadKeyFile(bridge.BackendPublicKeyFile, options.Value);
         if (pem is null)
             return;
         if (!TryImport(pem, out var key, out var error))
@@ -57,6 +56,17 @@ public sealed class PasswordSealer
     {
         var key = _current ?? throw new InvalidOperationException("RadiusEdge: no key to seal passwords to yet.");
         return PasswordSeal.Seal(password, key.Key, key.KeyId, requestId, _edgeId);
+    }
+
+    // The container image names a key file by default; a connected edge without that file uses the console's key.
+    private static string? ReadKeyFile(string? path, EdgeOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            return null;
+        if (!File.Exists(path) && options.Connected)
+            return null;
+        return File.Exists(path) ? File.ReadAllText(path)
+            : throw new InvalidOperationException($"RadiusEdge: Bridge:BackendPublicKeyFile {path} does not exist.");
     }
 
     private static bool SamePem(RSA key, string pem) => key.ExportSubjectPublicKeyInfoPem() == pem.Trim();
