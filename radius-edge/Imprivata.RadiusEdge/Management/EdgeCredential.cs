@@ -18,7 +18,11 @@ public sealed record EdgeCredential(string Url, string IntegrationId, string Edg
         try
         {
             var credential = JsonSerializer.Deserialize<EdgeCredential>(File.ReadAllText(path), ManagementContract.Json);
-            return credential is { Url.Length: > 0, Credential.Length: > 0, EdgeId.Length: > 0 } ? credential : null;
+            // The credential goes with every call: a file edited to a plain http URL off this machine is not used.
+            return credential is { Url.Length: > 0, Credential.Length: > 0, EdgeId.Length: > 0 } &&
+                   Uri.TryCreate(credential.Url, UriKind.Absolute, out var url) && EdgeToken.IsAllowed(url)
+                ? credential
+                : null;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {

@@ -47,7 +47,8 @@ public sealed record EdgeToken(Uri Url, string IntegrationId)
             error = "the token's URL must be https (plain http only to a loopback host)";
             return false;
         }
-        token = new EdgeToken(url, payload.Iid);
+        // The console may live under a path: calls are resolved relative to it, so it ends with a slash.
+        token = new EdgeToken(url.AbsolutePath.EndsWith('/') ? url : new Uri(url + "/"), payload.Iid);
         error = "";
         return true;
     }

@@ -75,6 +75,13 @@ public sealed class ManagementService(
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // The console is an aid, not the request path: whatever went wrong, the edge keeps serving and tries again.
+                logger.LogError(e, "Console cycle failed");
+                Report("console: " + e.GetType().Name);
+                wait = DefaultInterval;
+            }
             try
             {
                 await Task.Delay(wait, time, stoppingToken);
@@ -198,6 +205,13 @@ public sealed class ManagementService(
         {
             logger.LogWarning("Seal key not fetched from the console: {Error}", answer.Describe());
             Report("seal-key: " + answer.Describe());
+            return;
+        }
+        // The key is for RSA-OAEP-256 key wrapping (PasswordSeal); a key published for anything else is not used.
+        if (answer.Value.Alg is { } alg && !alg.StartsWith("RSA-OAEP-256", StringComparison.Ordinal))
+        {
+            logger.LogError("The console's seal key is for {Alg}, not RSA-OAEP-256: not used", alg);
+            Report("seal-key: unexpected alg " + (alg.Length > 40 ? alg[..40] : alg));
             return;
         }
         if (!sealer.TryUse(answer.Value.Pem, answer.Value.Kid, out var error))

@@ -86,6 +86,17 @@ public sealed class ConnectCommandTests : IDisposable
         Assert.Contains("must be https", error);
     }
 
+    [Theory]
+    [InlineData("https://idp.contoso.org", "https://idp.contoso.org/radius/v1/edges/connect")]
+    [InlineData("https://idp.contoso.org/tenant-a", "https://idp.contoso.org/tenant-a/radius/v1/edges/connect")]
+    [InlineData("http://[::1]:7071/", "http://[::1]:7071/radius/v1/edges/connect")]
+    public void Token_Url_CallsResolveBelowIt(string url, string connect)
+    {
+        Assert.True(EdgeToken.TryParse(ConsoleDouble.Token(url, "secret"), out var token, out var error), error);
+
+        Assert.Equal(connect, new Uri(token!.Url, "radius/v1/edges/connect").ToString());
+    }
+
     [Fact]
     public async Task Connect_TokenOfAnotherVersion_IsRefused()
     {
