@@ -164,12 +164,14 @@ public sealed class RequestHandler(
         {
             duplicates.Forget(key);
             exchange.NoAnswer(source, client.Name, request.UserName, requestId, "seal_key_unavailable");
+            status.Error("seal-key: none yet; passwords cannot be sealed");
             return;
         }
         if (!pending.TryAdd(entry))
         {
             duplicates.Forget(key);
             exchange.Dropped(source, client.Name, request.Packet.Identifier, "pending_table_full", requestId);
+            status.Error("edge: pending table full");
             return;
         }
         // A send that hangs must not hold a listener slot forever: the NAS retries anyway (RFC 5080 2.2.1).
@@ -186,6 +188,7 @@ public sealed class RequestHandler(
             pending.TryTake(requestId, out _);
             duplicates.Forget(key);
             logger.LogWarning("Bridge refused request {RequestId}: {Reason}", requestId, ex.Message);
+            status.Error("bridge: send refused");
             exchange.Dropped(source, client.Name, request.Packet.Identifier, "bridge_unavailable", requestId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -193,6 +196,7 @@ public sealed class RequestHandler(
             // A timed-out or broken send may still land. RFC 5080 §2.2.2: a retransmission is not processed again, so the
             // request stays pending (and its duplicate entry live) until its deadline: the NAS's retries are duplicates,
             // never a second bridge message, and a decision that does come is still answered.
+            status.Error(ex is OperationCanceledException ? "bridge: send timed out" : "bridge: send failed (" + ex.GetType().Name + ")");
             if (ex is OperationCanceledException)
                 logger.LogWarning("Bridge send for request {RequestId} timed out after {Timeout}; waiting for a decision until the deadline",
                     requestId, _options.BridgeSendTimeout);
@@ -205,6 +209,7 @@ public sealed class RequestHandler(
     private async Task DirectoryUnavailableAsync(RequestKey key, DecodedRequest request, IPEndPoint source, NasClient client, string requestId,
         DirectoryVerdict verdict, CancellationToken ct)
     {
+        status.Error($"ldap: directory {client.LdapProfile} unavailable");
         if (verdict.WhenUnavailable == DirectoryUnavailable.Reject)
         {
             await ReplyNowAsync(key, RadiusCode.AccessReject, request.Packet, source, client, request.UserName, "directory_unavailable", ct);

@@ -10,7 +10,7 @@ public sealed class EdgeStatus(TimeProvider time)
     public const int MaxErrors = 10, MaxErrorLength = 200;
     /// <summary>Errors older than this are no longer reported: the console shows what is wrong now, not last week.</summary>
     public static readonly TimeSpan ErrorLifetime = TimeSpan.FromMinutes(15);
-    private readonly Queue<(DateTimeOffset At, string Text)> _errors = new();
+    private readonly LinkedList<ErrorLine> _errors = new();
     private volatile bool _stopped;
     private volatile bool _revoked;
     private volatile bool _connected;
@@ -31,19 +31,32 @@ public sealed class EdgeStatus(TimeProvider time)
 
     public string State => _revoked ? "revoked" : _stopped ? ManagementContract.Stopped : ManagementContract.Running;
 
-    /// <summary>Records an error for the next heartbeat. Callers pass codes and reasons only, never secrets or credentials.</summary>
+    /// <summary>
+    /// Records an error for the next heartbeats. Callers pass codes and reasons only, never secrets or credentials. The same
+    /// error right again is counted on its line rather than pushing the others out.
+    /// </summary>
     public void Error(string text)
     {
         var now = time.GetUtcNow();
-        var line = $"{now:HH:mm:ss} {text}";
-        if (line.Length > MaxErrorLength)
-            line = line[..MaxErrorLength];
         lock (_errors)
         {
-            _errors.Enqueue((now, line));
+            if (_errors.Last is { } last && last.Value.Text == text)
+            {
+                last.Value = last.Value with { At = now, Count = last.Value.Count + 1 };
+                return;
+            }
+            _errors.AddLast(new ErrorLine(now, text, 1));
             while (_errors.Count > MaxErrors)
-                _errors.Dequeue();
+                _errors.RemoveFirst();
         }
+    }
+
+    private sealed record ErrorLine(DateTimeOffset At, string Text, int Count);
+
+    private static string Render(ErrorLine e)
+    {
+        var line = $"{e.At:HH:mm:ss} {e.Text}{(e.Count > 1 ? $" ({e.Count} times)" : "")}";
+        return line.Length <= MaxErrorLength ? line : line[..MaxErrorLength];
     }
 
     public IReadOnlyList<string> RecentErrors()
@@ -51,9 +64,9 @@ public sealed class EdgeStatus(TimeProvider time)
         var oldest = time.GetUtcNow() - ErrorLifetime;
         lock (_errors)
         {
-            while (_errors.Count > 0 && _errors.Peek().At < oldest)
-                _errors.Dequeue();
-            return _errors.Select(e => e.Text).ToArray();
+            while (_errors.First is { } first && first.Value.At < oldest)
+                _errors.RemoveFirst();
+            return _errors.Select(Render).ToArray();
         }
     }
 }

@@ -67,6 +67,49 @@ public sealed class RequestHandlerTests : IDisposable
         // RFC 5080 §2.2.2: the timed-out send may have landed, so the retransmissions are not forwarded again.
         Assert.Single(bridge.Sent);
         Assert.Equal(1, _pending.Count);
+        // And the console hears about it with the next heartbeat.
+        Assert.EndsWith("bridge: send timed out", Assert.Single(Status.RecentErrors()));
+    }
+
+    [Fact]
+    public async Task Stopped_AuthenticRequest_IsRejectedWithTheReasonAndNeverForwarded()
+    {
+        var bridge = new RecordingBridge();
+        var handler = Handler(bridge);
+        Status.Stopped = true;
+        var request = TestRequests.AccessRequest(Secret, 7, "nemo", "arctangent");
+
+        await Handle(handler, request);
+
+        var reply = PacketReader.Read(Assert.Single(_sender.Sent)).Value;
+        Assert.Equal(RadiusCode.AccessReject, reply.Code);
+        Assert.Equal(RequestHandler.StoppedMessage, reply.FindString(RadiusAttributeType.ReplyMessage));
+        Assert.True(ResponseAuthenticator.Verify(_sender.Sent.Single(), request.AsSpan(4, 16), Encoding.UTF8.GetBytes(Secret)));
+        Assert.Empty(bridge.Sent);
+    }
+
+    [Fact]
+    public async Task Stopped_ForgedRequest_GetsNoReject()
+    {
+        var handler = Handler(new RecordingBridge());
+        Status.Stopped = true;
+
+        await Handle(handler, TestRequests.AccessRequest("not-the-shared-secret-at-all", 7, "nemo", "arctangent"));
+
+        Assert.Empty(_sender.Sent);
+    }
+
+    [Fact]
+    public async Task Revoked_AuthenticRequest_GetsNoAnswerAndIsNotForwarded()
+    {
+        var bridge = new RecordingBridge();
+        var handler = Handler(bridge);
+        Status.Revoked = true;
+
+        await Handle(handler, TestRequests.AccessRequest(Secret, 7, "nemo", "arctangent"));
+
+        Assert.Empty(_sender.Sent);
+        Assert.Empty(bridge.Sent);
     }
 
     [Fact]

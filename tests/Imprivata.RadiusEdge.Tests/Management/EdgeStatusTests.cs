@@ -21,6 +21,20 @@ public class EdgeStatusTests
     }
 
     [Fact]
+    public void Errors_TheSameAgain_IsCountedOnItsLine()
+    {
+        var status = new EdgeStatus(new FakeTimeProvider());
+        status.Error("config: HTTP 503");
+
+        for (var i = 0; i < 20; i++)
+            status.Error("bridge: send timed out");
+
+        var errors = status.RecentErrors();
+        Assert.Equal(2, errors.Count);
+        Assert.EndsWith("bridge: send timed out (20 times)", errors[1]);
+    }
+
+    [Fact]
     public void Errors_OlderThanTheLifetime_AreNoLongerReported()
     {
         var time = new FakeTimeProvider();
