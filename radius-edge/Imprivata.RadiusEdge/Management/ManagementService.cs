@@ -53,6 +53,7 @@ public sealed class ManagementService(
             {
                 await SyncConfigAsync(_credential, status.ConfigVersion, budget.Token);
                 await RefreshSealKeyAsync(_credential, budget.Token);
+                await LearnDesiredStateAsync(_credential, budget.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -91,6 +92,20 @@ public sealed class ManagementService(
                 return;
             }
         }
+    }
+
+    /// <summary>An edge stopped (or revoked) from the console stays so across its own restarts: asked before the listener starts.</summary>
+    private async Task LearnDesiredStateAsync(EdgeCredential credential, CancellationToken ct)
+    {
+        var answer = await console.HeartbeatAsync(credential, Heartbeat(), ct);
+        if (answer.Unauthorized)
+        {
+            logger.LogError("The console refused this edge ({Error}): it answers no RADIUS requests until it is connected again", answer.Error);
+            status.Revoked = true;
+            Report("console: " + answer.Describe());
+        }
+        else if (answer.IsSuccess)
+            ApplyDesiredState(answer.Value!.DesiredState);
     }
 
     /// <summary>One heartbeat and what follows from its answer; returns the wait until the next.</summary>

@@ -31,6 +31,8 @@ public sealed class ConsoleDouble : IDisposable
     public bool Revoked { get; set; }
     public bool Unreachable { get; set; }
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long each heartbeat answer takes (a slow console).</summary>
+    public TimeSpan HeartbeatDelay { get; set; }
     public RSA SealKey { get; set; }
     public string SealKeyId { get; set; } = "console-key-1";
     public ConcurrentQueue<JsonElement> Heartbeats { get; } = new();
@@ -69,6 +71,18 @@ public sealed class ConsoleDouble : IDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        try
+        {
+            await AnswerAsync(context);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or HttpListenerException)
+        {
+            // The test ended while an answer was on its way (a slow heartbeat): nobody is listening any more.
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
         var path = context.Request.Url!.AbsolutePath;
         if (Unreachable)
         {
@@ -101,6 +115,7 @@ public sealed class ConsoleDouble : IDisposable
         if (path.EndsWith("/heartbeat", StringComparison.Ordinal))
         {
             Heartbeats.Enqueue((await JsonDocument.ParseAsync(context.Request.InputStream)).RootElement.Clone());
+            await Task.Delay(HeartbeatDelay);
             await WriteAsync(context, 200, new { desiredState = DesiredState, configVersion = Config.ConfigVersion, heartbeatInterval = HeartbeatInterval.ToString() });
         }
         else if (path.EndsWith("/config", StringComparison.Ordinal))

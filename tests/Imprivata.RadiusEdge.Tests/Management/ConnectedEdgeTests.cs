@@ -177,6 +177,22 @@ public sealed class ConnectedEdgeTests : IDisposable
     }
 
     [Fact]
+    public async Task StoppedOnTheConsole_EdgeStartingAgain_RejectsFromItsFirstRequest()
+    {
+        _console.Config = Config("v1", ConsoleSecret);
+        _console.DesiredState = ManagementContract.Stopped;
+        _console.HeartbeatInterval = TimeSpan.FromMinutes(1);
+        // A slow console: the answer to the edge's background heartbeat would come after the NAS's request.
+        _console.HeartbeatDelay = TimeSpan.FromSeconds(1.5);
+        await using var edge = await StartAsync();
+
+        var result = await Radclient.AuthAsync(edge.Port, ConsoleSecret, Pap("alice", "alices password"));
+
+        Assert.True(result.Received("Access-Reject"), result.Output);
+        Assert.Contains("Remote access is stopped on this server", result.Output);
+    }
+
+    [Fact]
     public async Task Revoked_AnswersNothingAndHealthIsUnhealthy()
     {
         _console.Config = Config("v1", ConsoleSecret);
