@@ -31,6 +31,27 @@ public static class AccessRequestDecoder
         return verified == RadiusFailure.None ? read : verified;
     }
 
+    /// <summary>
+    /// As above for a client with two active shared secrets (rotation): a request whose Message-Authenticator does not verify
+    /// with the first is tried with the second. Without a Message-Authenticator nothing tells the secrets apart, so the first
+    /// one is used. <paramref name="verifiedWith"/> is the policy to reveal the password and sign the reply with.
+    /// </summary>
+    public static RadiusResult<RadiusPacket> ReadAndVerify(ReadOnlySpan<byte> datagram, ClientPolicy first, ClientPolicy? second,
+        out ClientPolicy verifiedWith)
+    {
+        verifiedWith = first;
+        var read = PacketReader.Read(datagram);
+        if (!read.IsSuccess)
+            return read.Failure;
+        var verified = RequestVerifier.Verify(read.Value, first);
+        if (verified == RadiusFailure.MessageAuthenticatorInvalid && second is not null && RequestVerifier.Verify(read.Value, second) == RadiusFailure.None)
+        {
+            verifiedWith = second;
+            return read;
+        }
+        return verified == RadiusFailure.None ? read : verified;
+    }
+
     /// <summary>For a verified packet: the PAP requirement, then the password revealed (the caller wipes it).</summary>
     public static RadiusResult<DecodedRequest> Reveal(RadiusPacket packet, ClientPolicy client)
     {

@@ -8,6 +8,7 @@ using Imprivata.RadiusEdge.Health;
 using Imprivata.RadiusEdge.Ldap;
 using Imprivata.RadiusEdge.Listener;
 using Imprivata.RadiusEdge.Logging;
+using Imprivata.RadiusEdge.Management;
 using Imprivata.RadiusEdge.Protocol.Dictionary;
 using Microsoft.Extensions.Options;
 
@@ -23,8 +24,9 @@ public static class EdgeApp
 
         var options = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
         EdgeOptionsCheck.Validate(options);
-        // The client list lives in its own file and is reloaded when it changes (no restart).
-        builder.Configuration.AddJsonFile(Path.GetFullPath(options.ClientsFile!), optional: false, reloadOnChange: true);
+        // The client list lives in its own file and is reloaded when it changes (no restart). A connected edge may have none.
+        if (!string.IsNullOrWhiteSpace(options.ClientsFile))
+            builder.Configuration.AddJsonFile(Path.GetFullPath(options.ClientsFile), optional: options.Connected, reloadOnChange: true);
 
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.HealthPort));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -51,9 +53,13 @@ public static class EdgeApp
             "ServiceBus" => ActivatorUtilities.CreateInstance<ServiceBusBridge>(sp),
             _ => throw new InvalidOperationException($"RadiusEdge: unknown Bridge:Kind '{options.Bridge.Kind}'."),
         });
+        services.AddSingleton<EdgeStatus>();
+        services.AddSingleton(new ManagementClient(new HttpClient { Timeout = TimeSpan.FromSeconds(15) }));
         services.AddSingleton<UdpListener>();
         services.AddSingleton<IReplySender>(sp => sp.GetRequiredService<UdpListener>());
-        // Order matters: the bridge is ready before the listener accepts requests; on shutdown the listener stops first.
+        // Order matters: the console's client list and seal key, then the bridge, are ready before the listener accepts
+        // requests; on shutdown the listener stops first.
+        services.AddHostedService<ManagementService>();
         services.AddHostedService<BridgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<UdpListener>());
         services.AddHostedService<DeadlineSweeper>();

@@ -55,6 +55,18 @@ public sealed class EdgeOptions
     /// <summary>JSON file with the RADIUS clients ("RadiusClients": [...]); reloaded when it changes.</summary>
     public string? ClientsFile { get; set; }
 
+    /// <summary>
+    /// Where <c>connect</c> writes this edge's console credential (mode 0600). When the file exists the edge is connected:
+    /// the console manages its client list, seal key and whether it serves.
+    /// </summary>
+    public string CredentialFile { get; set; } = "edge-credential.json";
+
+    /// <summary>A connected edge's last client list from the console (mode 0600), served when it starts with the backend unreachable.</summary>
+    public string ManagedClientsFile { get; set; } = "managed-clients.json";
+
+    /// <summary>True when a credential file exists: <see cref="ClientsFile"/> and the backend key become optional.</summary>
+    public bool Connected => File.Exists(Path.GetFullPath(CredentialFile));
+
     public BridgeOptions Bridge { get; set; } = new();
 
     /// <summary>On-premises directories for RADIUS clients with <c>FirstFactor: Ldap</c>, by profile name.</summary>
@@ -98,10 +110,11 @@ internal static class EdgeOptionsCheck
             throw new InvalidOperationException("RadiusEdge: DecisionTimeout and DuplicateLifetime must be positive.");
         if (o.DuplicateCapacity < 1 || o.MaxPending < 1)
             throw new InvalidOperationException("RadiusEdge: DuplicateCapacity and MaxPending must be at least 1.");
-        if (string.IsNullOrWhiteSpace(o.ClientsFile))
-            throw new InvalidOperationException("RadiusEdge: ClientsFile is required (the RADIUS client list).");
-        if (string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyPem) && string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyFile))
-            throw new InvalidOperationException("RadiusEdge: Bridge:BackendPublicKeyPem or BackendPublicKeyFile is required (passwords are sealed to it).");
+        // A connected edge receives both from the console; one running from local files needs them.
+        if (string.IsNullOrWhiteSpace(o.ClientsFile) && !o.Connected)
+            throw new InvalidOperationException("RadiusEdge: ClientsFile is required (the RADIUS client list), unless the edge is connected (see 'connect').");
+        if (string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyPem) && string.IsNullOrWhiteSpace(o.Bridge.BackendPublicKeyFile) && !o.Connected)
+            throw new InvalidOperationException("RadiusEdge: Bridge:BackendPublicKeyPem or BackendPublicKeyFile is required (passwords are sealed to it), unless the edge is connected (see 'connect').");
         foreach (var (name, profile) in o.Ldap)
             ValidateLdap(name, profile);
     }

@@ -8,6 +8,10 @@ if (args is ["generate-secret", ..])
     return 0;
 }
 
+// connect: trades a one-time integration token from the console for this edge's credential (CredentialFile).
+if (args is ["connect", ..])
+    return await Imprivata.RadiusEdge.Management.ConnectCommand.RunAsync(args[1..], Console.Out, Console.Error);
+
 // health: probes the loopback health endpoint (for a container HEALTHCHECK); exit 0 when healthy.
 if (args is ["health", ..])
 {

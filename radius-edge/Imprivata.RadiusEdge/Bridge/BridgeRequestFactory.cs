@@ -19,6 +19,9 @@ public sealed class BridgeRequestFactory(PasswordSealer sealer, RadiusDictionary
         RadiusAttributeType.NasPortType, 87 /* NAS-Port-Id */, RadiusAttributeType.NasIpv6Address,
     ];
 
+    /// <summary>False while a connected edge has no key to seal passwords to (none configured, none fetched yet).</summary>
+    public bool CanSeal => sealer.HasKey;
+
     public AuthenticateRequest Create(string requestId, DecodedRequest request, NasClient client, IPEndPoint source,
         DateTimeOffset receivedAt, DateTimeOffset deadline, FirstFactorResult firstFactor) => new()
     {

@@ -17,6 +17,8 @@ public sealed class NasClientOptions
     public string Address { get; set; } = "";
     /// <summary>Shared secret ("encryption key"), 22 to 64 characters; create one with <c>generate-secret</c>.</summary>
     public string Secret { get; set; } = "";
+    /// <summary>Optional second active secret while the secret is rotated: requests verifying with either are served.</summary>
+    public string? PreviousSecret { get; set; }
     /// <summary>BlastRADIUS: drop Access-Requests without Message-Authenticator. On by default.</summary>
     public bool RequireMessageAuthenticator { get; set; } = true;
     /// <summary>BlastRADIUS: drop requests with Proxy-State but without Message-Authenticator. On by default.</summary>

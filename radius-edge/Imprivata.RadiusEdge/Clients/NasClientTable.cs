@@ -12,12 +12,19 @@ public sealed class NasClientTable
 {
     private readonly NasClient[] _clients;
 
-    private NasClientTable(NasClient[] clients) =>
+    private NasClientTable(NasClient[] clients)
+    {
         _clients = clients.OrderByDescending(c => c.Network.PrefixLength).ToArray();
+        ClientCount = clients.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count();
+    }
 
     public static NasClientTable Empty { get; } = new([]);
 
+    /// <summary>Network entries (a client with several addresses has several).</summary>
     public int Count => _clients.Length;
+
+    /// <summary>RADIUS clients, by name.</summary>
+    public int ClientCount { get; }
 
     public NasClient? Find(IPAddress source)
     {
@@ -55,10 +62,22 @@ public sealed class NasClientTable
                 logger.LogWarning("RADIUS client {Client} has both 'require Message-Authenticator' and 'limit Proxy-State' off: " +
                                   "it is exposed to BlastRADIUS (CVE-2024-3596) forgeries", e.Name);
             var policy = new ClientPolicy(Encoding.UTF8.GetBytes(e.Secret), e.RequireMessageAuthenticator, e.LimitProxyState);
+            var second = SecondPolicy(e, logger);
             foreach (var network in Networks(e, logger))
-                clients.Add(new NasClient(e.Name, e.Type, network, policy, e.FirstFactor, e.Ldap));
+                clients.Add(new NasClient(e.Name, e.Type, network, policy, e.FirstFactor, e.Ldap, second));
         }
         return new NasClientTable(clients.ToArray());
+    }
+
+    private static ClientPolicy? SecondPolicy(NasClientOptions e, ILogger logger)
+    {
+        if (string.IsNullOrEmpty(e.PreviousSecret))
+            return null;
+        if (NasSecret.IsAcceptable(e.PreviousSecret))
+            return new ClientPolicy(Encoding.UTF8.GetBytes(e.PreviousSecret), e.RequireMessageAuthenticator, e.LimitProxyState);
+        logger.LogError("RADIUS client {Client}: the second shared secret must be {Min} to {Max} characters: only the first is used",
+            e.Name, NasSecret.MinLength, NasSecret.MaxLength);
+        return null;
     }
 
     private static IEnumerable<IPNetwork> Networks(NasClientOptions e, ILogger logger)

@@ -4,6 +4,7 @@ using Imprivata.RadiusEdge.Bridge;
 using Imprivata.RadiusEdge.Clients;
 using Imprivata.RadiusEdge.Ldap;
 using Imprivata.RadiusEdge.Logging;
+using Imprivata.RadiusEdge.Management;
 using Imprivata.RadiusEdge.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,8 +27,11 @@ public sealed class RequestHandler(
     ExchangeLog exchange,
     IOptions<EdgeOptions> options,
     TimeProvider time,
+    EdgeStatus status,
     ILogger<RequestHandler> logger)
 {
+    /// <summary>The Reply-Message of every Access-Request while the console has stopped this edge.</summary>
+    public const string StoppedMessage = "Remote access is stopped on this server";
     private readonly EdgeOptions _options = options.Value;
 
     public async Task HandleAsync(ReadOnlyMemory<byte> datagram, IPEndPoint source, CancellationToken cancellationToken)
@@ -40,18 +44,35 @@ public sealed class RequestHandler(
             return;
         }
 
+        // A revoked edge answers nothing: the console no longer vouches for it (the reason is in the log and the health).
+        if (status.Revoked)
+        {
+            exchange.Dropped(source, client.Name, datagram.Length > 1 ? datagram.Span[1] : null, "edge_revoked");
+            return;
+        }
+
         // Authenticity first (a forged packet must not even reach the duplicate cache), then the duplicate rule, and only
         // then is the password revealed: a retransmission never reveals it again.
-        var verified = AccessRequestDecoder.ReadAndVerify(datagram.Span, client.Policy);
+        var verified = AccessRequestDecoder.ReadAndVerify(datagram.Span, client.Policy, client.SecondPolicy, out var secret);
         if (!verified.IsSuccess)
         {
             exchange.Dropped(source, client.Name, datagram.Length > 1 ? datagram.Span[1] : null, RadiusFailures.Code(verified.Failure));
             return;
         }
+        // From here on (reveal, reply, and a decision's reply later) the secret is the one the request verified with.
+        if (!ReferenceEquals(secret, client.Policy))
+            client = client with { Policy = secret, SecondPolicy = null };
         var packet = verified.Value;
         var key = RequestKey.Of(source, packet);
         if (!await ApplyDuplicateRuleAsync(key, packet, source, client, cancellationToken))
             return;
+
+        // Stopped from the console: an authentic Access-Request is rejected here, with a reason the user can read.
+        if (status.Stopped && packet.Code == RadiusCode.AccessRequest)
+        {
+            await ReplyNowAsync(key, RadiusCode.AccessReject, packet, source, client, null, "edge_stopped", cancellationToken, StoppedMessage);
+            return;
+        }
 
         var decoded = AccessRequestDecoder.Reveal(packet, client.Policy);
         try
@@ -118,9 +139,9 @@ public sealed class RequestHandler(
     }
 
     private async Task ReplyNowAsync(RequestKey key, RadiusCode code, RadiusPacket packet, IPEndPoint source, NasClient client,
-        string? user, string reason, CancellationToken ct)
+        string? user, string reason, CancellationToken ct, string? replyMessage = null)
     {
-        var reply = replies.Build(code, packet, client.Policy);
+        var reply = replies.Build(code, packet, client.Policy, replyMessage);
         duplicates.Complete(key, reply);
         await sender.SendAsync(reply, source, ct);
         exchange.Sent(code, packet.Identifier, source, client.Name, user ?? packet.FindString(RadiusAttributeType.UserName), null, reason);
@@ -138,10 +159,19 @@ public sealed class RequestHandler(
             await DirectoryUnavailableAsync(key, request, source, client, requestId, unavailable, ct);
             return;
         }
+        // A connected edge without a configured key seals to the console's; until it has one, no password can leave.
+        if (firstFactor.SendPassword && request.Password is not null && !requests.CanSeal)
+        {
+            duplicates.Forget(key);
+            exchange.NoAnswer(source, client.Name, request.UserName, requestId, "seal_key_unavailable");
+            status.Error("seal-key: none yet; passwords cannot be sealed");
+            return;
+        }
         if (!pending.TryAdd(entry))
         {
             duplicates.Forget(key);
             exchange.Dropped(source, client.Name, request.Packet.Identifier, "pending_table_full", requestId);
+            status.Error("edge: pending table full");
             return;
         }
         // A send that hangs must not hold a listener slot forever: the NAS retries anyway (RFC 5080 2.2.1).
@@ -158,6 +188,7 @@ public sealed class RequestHandler(
             pending.TryTake(requestId, out _);
             duplicates.Forget(key);
             logger.LogWarning("Bridge refused request {RequestId}: {Reason}", requestId, ex.Message);
+            status.Error("bridge: send refused");
             exchange.Dropped(source, client.Name, request.Packet.Identifier, "bridge_unavailable", requestId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -165,6 +196,7 @@ public sealed class RequestHandler(
             // A timed-out or broken send may still land. RFC 5080 §2.2.2: a retransmission is not processed again, so the
             // request stays pending (and its duplicate entry live) until its deadline: the NAS's retries are duplicates,
             // never a second bridge message, and a decision that does come is still answered.
+            status.Error(ex is OperationCanceledException ? "bridge: send timed out" : "bridge: send failed (" + ex.GetType().Name + ")");
             if (ex is OperationCanceledException)
                 logger.LogWarning("Bridge send for request {RequestId} timed out after {Timeout}; waiting for a decision until the deadline",
                     requestId, _options.BridgeSendTimeout);
@@ -177,6 +209,7 @@ public sealed class RequestHandler(
     private async Task DirectoryUnavailableAsync(RequestKey key, DecodedRequest request, IPEndPoint source, NasClient client, string requestId,
         DirectoryVerdict verdict, CancellationToken ct)
     {
+        status.Error($"ldap: directory {client.LdapProfile} unavailable");
         if (verdict.WhenUnavailable == DirectoryUnavailable.Reject)
         {
             await ReplyNowAsync(key, RadiusCode.AccessReject, request.Packet, source, client, request.UserName, "directory_unavailable", ct);

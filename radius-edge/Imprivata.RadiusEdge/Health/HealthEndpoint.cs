@@ -1,6 +1,7 @@
 using Imprivata.RadiusEdge.Bridge;
 using Imprivata.RadiusEdge.Handling;
 using Imprivata.RadiusEdge.Listener;
+using Imprivata.RadiusEdge.Management;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,12 +15,15 @@ public static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapEdgeHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (UdpListener listener, IBridge bridge, PendingTable pending, Clients.NasClientDirectory clients) =>
+        app.MapGet(Path, (UdpListener listener, IBridge bridge, PendingTable pending, Clients.NasClientDirectory clients, EdgeStatus edge) =>
         {
-            var healthy = listener.Listening && bridge.Status.Connected;
+            // A revoked edge answers nothing: unhealthy. A stopped one answers (Access-Reject) as the console asked: not a fault.
+            var healthy = listener.Listening && bridge.Status.Connected && !edge.Revoked;
             var body = new
             {
-                status = healthy ? "healthy" : "unhealthy",
+                status = !healthy ? "unhealthy" : edge.Stopped ? "stopped" : "healthy",
+                state = edge.State,
+                console = new { connected = edge.Connected, configVersion = edge.ConfigVersion, managedClients = clients.Managed, errors = edge.RecentErrors() },
                 listener = new { listening = listener.Listening, endpoint = listener.LocalEndPoint?.ToString() },
                 bridge = new { kind = bridge.Status.Kind, connected = bridge.Status.Connected, lastError = bridge.Status.LastError },
                 pending = pending.Count,

@@ -8,6 +8,7 @@ using Imprivata.RadiusEdge.Contract;
 using Imprivata.RadiusEdge.Handling;
 using Imprivata.RadiusEdge.Ldap;
 using Imprivata.RadiusEdge.Logging;
+using Imprivata.RadiusEdge.Management;
 using Imprivata.RadiusEdge.Protocol;
 using Imprivata.RadiusEdge.Protocol.Dictionary;
 using Imprivata.RadiusEdge.Tests.Infrastructure;
@@ -25,6 +26,8 @@ public sealed class RequestHandlerTests : IDisposable
     private readonly PendingTable _pending = new(10);
     private readonly FakeTimeProvider _time = new();
     private readonly RecordingSender _sender = new();
+    private EdgeStatus Status => _status ??= new EdgeStatus(_time);
+    private EdgeStatus? _status;
 
     private RequestHandler Handler(IBridge bridge, EdgeOptions? options = null, FirstFactorMode mode = FirstFactorMode.Directory)
     {
@@ -43,7 +46,7 @@ public sealed class RequestHandlerTests : IDisposable
             new BridgeRequestFactory(new PasswordSealer(wrapped), RadiusDictionary.Default, wrapped),
             new FirstFactorStep(new LdapDirectory(wrapped, NullLogger<LdapDirectory>.Instance)),
             new ReplyBuilder(RadiusDictionary.Default, NullLogger<ReplyBuilder>.Instance), _sender,
-            new ExchangeLog(wrapped, NullLogger<ExchangeLog>.Instance, _time), wrapped, _time, NullLogger<RequestHandler>.Instance);
+            new ExchangeLog(wrapped, NullLogger<ExchangeLog>.Instance, _time), wrapped, _time, Status, NullLogger<RequestHandler>.Instance);
     }
 
     private static Task Handle(RequestHandler handler, byte[] datagram) =>
@@ -64,6 +67,49 @@ public sealed class RequestHandlerTests : IDisposable
         // RFC 5080 §2.2.2: the timed-out send may have landed, so the retransmissions are not forwarded again.
         Assert.Single(bridge.Sent);
         Assert.Equal(1, _pending.Count);
+        // And the console hears about it with the next heartbeat.
+        Assert.EndsWith("bridge: send timed out", Assert.Single(Status.RecentErrors()));
+    }
+
+    [Fact]
+    public async Task Stopped_AuthenticRequest_IsRejectedWithTheReasonAndNeverForwarded()
+    {
+        var bridge = new RecordingBridge();
+        var handler = Handler(bridge);
+        Status.Stopped = true;
+        var request = TestRequests.AccessRequest(Secret, 7, "nemo", "arctangent");
+
+        await Handle(handler, request);
+
+        var reply = PacketReader.Read(Assert.Single(_sender.Sent)).Value;
+        Assert.Equal(RadiusCode.AccessReject, reply.Code);
+        Assert.Equal(RequestHandler.StoppedMessage, reply.FindString(RadiusAttributeType.ReplyMessage));
+        Assert.True(ResponseAuthenticator.Verify(_sender.Sent.Single(), request.AsSpan(4, 16), Encoding.UTF8.GetBytes(Secret)));
+        Assert.Empty(bridge.Sent);
+    }
+
+    [Fact]
+    public async Task Stopped_ForgedRequest_GetsNoReject()
+    {
+        var handler = Handler(new RecordingBridge());
+        Status.Stopped = true;
+
+        await Handle(handler, TestRequests.AccessRequest("not-the-shared-secret-at-all", 7, "nemo", "arctangent"));
+
+        Assert.Empty(_sender.Sent);
+    }
+
+    [Fact]
+    public async Task Revoked_AuthenticRequest_GetsNoAnswerAndIsNotForwarded()
+    {
+        var bridge = new RecordingBridge();
+        var handler = Handler(bridge);
+        Status.Revoked = true;
+
+        await Handle(handler, TestRequests.AccessRequest(Secret, 7, "nemo", "arctangent"));
+
+        Assert.Empty(_sender.Sent);
+        Assert.Empty(bridge.Sent);
     }
 
     [Fact]

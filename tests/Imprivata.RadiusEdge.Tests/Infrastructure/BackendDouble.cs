@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -16,14 +17,16 @@ public sealed class BackendDouble : IAsyncDisposable
 {
     private readonly QueueClient _requests;
     private readonly QueueClient _replies;
-    private readonly EdgeHost _edge;
     private readonly Func<AuthenticateRequest, string?, BackendAnswer?> _policy;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public BackendDouble(EdgeHost edge, Func<AuthenticateRequest, string?, BackendAnswer?> policy)
+    private readonly RSA _key;
+
+    /// <param name="sealKey">The private key passwords are sealed to, when not the edge's configured one (the console's seal key).</param>
+    public BackendDouble(EdgeHost edge, Func<AuthenticateRequest, string?, BackendAnswer?> policy, RSA? sealKey = null)
     {
-        _edge = edge;
+        _key = sealKey ?? edge.BackendKey;
         _policy = policy;
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         _requests = new QueueClient(Azurite.ConnectionString, edge.RequestQueue, options);
@@ -54,7 +57,7 @@ public sealed class BackendDouble : IAsyncDisposable
                     var request = JsonSerializer.Deserialize<AuthenticateRequest>(message.Body.ToString(), BridgeContract.Json)!;
                     var password = request.Password is null
                         ? null
-                        : Encoding.UTF8.GetString(PasswordSeal.Open(request.Password, _edge.BackendKey, request.RequestId, request.EdgeId));
+                        : Encoding.UTF8.GetString(PasswordSeal.Open(request.Password, _key, request.RequestId, request.EdgeId));
                     Received.Enqueue((request, password));
                     var answer = _policy(request, password);
                     if (answer is not null)
