@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Imprivata.Benchmarks.Profiling;
+using Imprivata.Core.Mfa;
+using Imprivata.Core.Radius;
+using Imprivata.Core.UserDirectory;
+using Imprivata.Testing.Radius;
+
+namespace Imprivata.Benchmarks.Radius;
+
+/// <summary>
+/// ./bench.sh --radius: remote access end to end beside FreeRADIUS, in one run. Azurite, the real backend (this process,
+/// standalone with its queue pump), the built edge (its own process) and FreeRADIUS (PAP from a users file) on loopback;
+/// password-only decisions at a fixed 200 requests/s against both, timed by <see cref="NasClient"/> and driven again by
+/// radclient; then 1,000 concurrent pushes held and approved at random times (<see cref="HeldPushes"/>).
+/// </summary>
+public static class RadiusBenchmark
+{
+    public const string ClientName = "vpn-bench";
+    public const string Secret = "bench-shared-secret-0123456789ab";
+    public const int Rate = 200;
+    public const int PasswordUsers = 400;
+    public const int PushUsers = 1000;
+    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+    public const double P50TargetMs = 50, P99TargetMs = 250;
+
+    public const string Backend = "backend (+ clients)";
+    public const string Edge = "edge";
+    public const string AzuriteName = "Azurite";
+    public const string FreeRadius = "FreeRADIUS";
+
+    public static async Task<int> RunAsync()
+    {
+        var total = Stopwatch.StartNew();
+        new Thread(() =>
+        {
+            Thread.Sleep(TimeSpan.FromMinutes(9));
+            Console.Error.WriteLine("benchmark: still running after 9 minutes; stopping.");
+            Environment.Exit(3);
+        }) { IsBackground = true, Name = "watchdog" }.Start();
+
+        Console.WriteLine($"RADIUS end to end beside FreeRADIUS: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, " +
+                          $"load average {Report.F(CpuMeter.LoadAverage(), "0.00")} at the start (above the core count, other work competes for the cores)");
+        if (!FreeRadiusServer.Installed || !File.Exists(RadclientLoad.Binary))
+        {
+            Console.Error.WriteLine("freeradius and radclient are needed (bench.sh installs Debian's freeradius and freeradius-utils).");
+            return 2;
+        }
+
+        Say(total, "starting Azurite and the backend (this process; standalone, its RADIUS queue pump on)");
+        await using var backend = await RadiusBackend.StartAsync();
+        await backend.SaveClientAsync(new RadiusClientProfile { Name = ClientName });
+        // Push for everybody: users without an approver are in their grace period and get in with the password alone.
+        await backend.GoLiveAsync([Factor.Push]);
+
+        Say(total, $"seeding {PasswordUsers} password-only users (grace: no second factor yet) and {PushUsers} users with a push approver");
+        var passwordUsers = Enumerable.Range(0, PasswordUsers).Select(i => ($"pw-{i:D4}", RadiusBackend.Password)).ToList();
+        await Parallel.ForEachAsync(passwordUsers, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (u, _) => await backend.AddUserAsync(u.Item1));
+        var phones = new ApproverPhone[PushUsers];
+        var pushUsers = new DirectoryUser[PushUsers];
+        await Parallel.ForEachAsync(Enumerable.Range(0, PushUsers), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            pushUsers[i] = await backend.AddUserAsync($"push-{i:D4}");
+            phones[i] = await ApproverPhone.RegisterAsync(backend.Service, pushUsers[i]);
+        });
+        Say(total, "seeded");
+
+        var (keyId, pem) = await backend.SealKeyAsync();
+        using var edge = await EdgeProcess.StartAsync(backend.RequestQueue, keyId, pem, Secret, new Dictionary<string, string>
+        {
+            // A push is held up to its 30 s timeout: the decision must be waited for longer than that.
+            ["DecisionTimeout"] = HeldPushes.DecisionTimeout.ToString(),
+        });
+        Say(total, $"edge (pid {edge.ProcessId}) on udp/{edge.Port}, reply queue polled every 20..200 ms (defaults)");
+        await using var freeRadius = await FreeRadiusServer.StartAsync(Secret, passwordUsers);
+        Say(total, $"FreeRADIUS (pid {freeRadius.Process.Id}) on udp/{freeRadius.Port} with the same {PasswordUsers} users (users file, PAP)");
+
+        var pids = new Dictionary<string, int> { [Backend] = Environment.ProcessId, [Edge] = edge.ProcessId, [FreeRadius] = freeRadius.Process.Id };
+        if (CpuMeter.FindProcess("--tablePort", Azurite.PortOf("Table").ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } azurite)
+            pids[AzuriteName] = azurite;
+        var meter = new CpuMeter(pids, new Dictionary<string, Func<double>> { [RadiusReport.Machine] = CpuMeter.MachineBusyMs });
+
+        var count = (int)(Rate * Duration.TotalSeconds);
+        var warm = (int)(Rate * WarmUp.TotalSeconds);
+        var runs = new List<RateRun>();
+        foreach (var (name, port) in new[] { (FreeRadius, freeRadius.Port), ("edge + backend", edge.Port) })
+        {
+            Say(total, $"{name}: timing client, {Rate}/s for {Duration.TotalSeconds:0} s after {WarmUp.TotalSeconds:0} s of warm-up");
+            runs.Add(await OpenLoop.RunAsync(name, port, Secret, warm, count, Rate, passwordUsers, meter.SnapshotMs));
+            Say(total, $"{name}: radclient, {Rate}/s for {Duration.TotalSeconds:0} s");
+            var before = meter.SnapshotMs();
+            var rc = await RadclientLoad.RunAsync(port, Secret, passwordUsers, Rate, count);
+            var cpu = CpuMeter.Delta(before, meter.SnapshotMs()).ToDictionary(c => c.Key, c => c.Value);
+            cpu[RadiusReport.Radclient] = rc.CpuMs;
+            runs.Add(new RateRun(name, "radclient", rc.Requests / Duration.TotalSeconds, rc.PerSecond, rc.Requests, rc.Accepted, rc.Rejected, rc.Lost,
+                double.NaN, double.NaN, double.NaN, double.NaN, cpu));
+        }
+        RadiusReport.Rates(runs);
+        var ours = runs.First(r => r.Server != FreeRadius && r.Driver == "timing client");
+        var rateMet = RadiusReport.RateTargets(ours, runs.First(r => r.Server != FreeRadius && r.Driver == "radclient"));
+        Console.WriteLine($"  edge exchange log: {edge.ExchangeSummary()}");
+
+        Say(total, $"held pushes: {PushUsers} requests over 2 s, each approved on its phone at a random time within 30 s");
+        var before2 = meter.SnapshotMs();
+        var held = await HeldPushes.RunAsync(backend, edge, phones, pushUsers);
+        var heldCpu = CpuMeter.Delta(before2, meter.SnapshotMs());
+        var heldMet = RadiusReport.Held(held, heldCpu);
+        Console.WriteLine($"  edge exchange log: {edge.ExchangeSummary()}");
+        foreach (var phone in phones)
+            phone.Dispose();
+
+        Console.WriteLine();
+        Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0} s; load average now {Report.F(CpuMeter.LoadAverage(), "0.00")}. " +
+                          $"Targets {(rateMet && heldMet ? "met" : "missed")}.");
+        return rateMet && heldMet ? 0 : 1;
+    }
+
+    public static void Say(Stopwatch total, string line) => Console.WriteLine($"  [{total.Elapsed:mm\\:ss}] {line}");
+}
