@@ -28,6 +28,9 @@ public static class RadiusBenchmark
     public const string Edge = "edge";
     public const string AzuriteName = "Azurite";
     public const string FreeRadius = "FreeRADIUS";
+    public const string EdgeAndBackend = "edge + backend";
+    /// <summary>A rate this machine can hash passwords for (Argon2id), to show the path's own latency apart from a CPU queue.</summary>
+    public const int LightRate = 25;
 
     public static async Task<int> RunAsync()
     {
@@ -47,6 +50,8 @@ public static class RadiusBenchmark
             return 2;
         }
 
+        var argon2Ms = CryptoCosts.Argon2idVerifyMs();
+        Console.WriteLine($"Argon2id verification (the backend's password check, m=7 MiB t=5) on this machine now: {Report.F(argon2Ms, "0.0")} ms of one core");
         Say(total, "starting Azurite and the backend (this process; standalone, its RADIUS queue pump on)");
         await using var backend = await RadiusBackend.StartAsync();
         await backend.SaveClientAsync(new RadiusClientProfile { Name = ClientName });
@@ -81,39 +86,57 @@ public static class RadiusBenchmark
             pids[AzuriteName] = azurite;
         var meter = new CpuMeter(pids, new Dictionary<string, Func<double>> { [RadiusReport.Machine] = CpuMeter.MachineBusyMs });
 
-        var count = (int)(Rate * Duration.TotalSeconds);
-        var warm = (int)(Rate * WarmUp.TotalSeconds);
-        var runs = new List<RateRun>();
-        foreach (var (name, port) in new[] { (FreeRadius, freeRadius.Port), ("edge + backend", edge.Port) })
-        {
-            Say(total, $"{name}: timing client, {Rate}/s for {Duration.TotalSeconds:0} s after {WarmUp.TotalSeconds:0} s of warm-up");
-            runs.Add(await OpenLoop.RunAsync(name, port, Secret, warm, count, Rate, passwordUsers, meter.SnapshotMs));
-            Say(total, $"{name}: radclient, {Rate}/s for {Duration.TotalSeconds:0} s");
-            var before = meter.SnapshotMs();
-            var rc = await RadclientLoad.RunAsync(port, Secret, passwordUsers, Rate, count);
-            var cpu = CpuMeter.Delta(before, meter.SnapshotMs()).ToDictionary(c => c.Key, c => c.Value);
-            cpu[RadiusReport.Radclient] = rc.CpuMs;
-            runs.Add(new RateRun(name, "radclient", rc.Requests / Duration.TotalSeconds, rc.PerSecond, rc.Requests, rc.Accepted, rc.Rejected, rc.Lost,
-                double.NaN, double.NaN, double.NaN, double.NaN, cpu));
-        }
-        RadiusReport.Rates(runs);
-        var ours = runs.First(r => r.Server != FreeRadius && r.Driver == "timing client");
-        var rateMet = RadiusReport.RateTargets(ours, runs.First(r => r.Server != FreeRadius && r.Driver == "radclient"));
-        Console.WriteLine($"  edge exchange log: {edge.ExchangeSummary()}");
-
+        // Held pushes first: the 200/s runs may leave the backend a backlog (expired requests it still reads and drops).
         Say(total, $"held pushes: {PushUsers} requests over 2 s, each approved on its phone at a random time within 30 s");
-        var before2 = meter.SnapshotMs();
+        var heldBefore = meter.SnapshotMs();
         var held = await HeldPushes.RunAsync(backend, edge, phones, pushUsers);
-        var heldCpu = CpuMeter.Delta(before2, meter.SnapshotMs());
-        var heldMet = RadiusReport.Held(held, heldCpu);
+        var heldMet = RadiusReport.Held(held, CpuMeter.Delta(heldBefore, meter.SnapshotMs()));
         Console.WriteLine($"  edge exchange log: {edge.ExchangeSummary()}");
         foreach (var phone in phones)
             phone.Dispose();
+
+        var count = (int)(Rate * Duration.TotalSeconds);
+        var warm = (int)(Rate * WarmUp.TotalSeconds);
+        var runs = new List<RateRun>();
+        RadiusReport.RatesHeader();
+        foreach (var (name, port) in new[] { (FreeRadius, freeRadius.Port), (EdgeAndBackend, edge.Port) })
+        {
+            runs.Add(RadiusReport.Row(await OpenLoop.RunAsync(name, port, Secret, warm, count, Rate, passwordUsers, meter.SnapshotMs)));
+            await DrainedAsync(backend, total);
+            var before = meter.SnapshotMs();
+            var rc = await RadclientLoad.RunAsync(port, Secret, passwordUsers, Rate, count, Duration + TimeSpan.FromSeconds(25));
+            var cpu = CpuMeter.Delta(before, meter.SnapshotMs()).ToDictionary(c => c.Key, c => c.Value);
+            cpu[RadiusReport.Radclient] = rc.CpuMs;
+            var sorted = rc.LatenciesMs.Order().ToArray();
+            runs.Add(RadiusReport.Row(new RateRun(name, rc.Finished ? "radclient" : "radclient*", count / Duration.TotalSeconds, rc.PerSecond, count, rc.Accepted,
+                rc.Rejected, rc.Lost, OpenLoop.Percentile(sorted, 50), OpenLoop.Percentile(sorted, 90), OpenLoop.Percentile(sorted, 99),
+                sorted.Length == 0 ? double.NaN : sorted[^1], cpu)));
+            await DrainedAsync(backend, total);
+        }
+        // The same path at a rate this machine's cores can hash passwords for: what the queues and the edge add on their own.
+        var light = (int)(LightRate * Duration.TotalSeconds);
+        runs.Add(RadiusReport.Row(await OpenLoop.RunAsync(EdgeAndBackend, edge.Port, Secret, LightRate * 2, light, LightRate, passwordUsers, meter.SnapshotMs)));
+        RadiusReport.RatesFooter(runs, argon2Ms);
+        var rateMet = RadiusReport.RateTargets(runs.First(r => r.Server == EdgeAndBackend && r.Driver == "timing client"),
+            runs.First(r => r.Server == EdgeAndBackend && r.Driver.StartsWith("radclient", StringComparison.Ordinal)));
+        Console.WriteLine($"  edge exchange log: {edge.ExchangeSummary()}");
 
         Console.WriteLine();
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0} s; load average now {Report.F(CpuMeter.LoadAverage(), "0.00")}. " +
                           $"Targets {(rateMet && heldMet ? "met" : "missed")}.");
         return rateMet && heldMet ? 0 : 1;
+    }
+
+    /// <summary>Waits (up to 90 s) until the backend has taken every request off its queue, so one run's backlog does not weigh on the next.</summary>
+    private static async Task DrainedAsync(RadiusBackend backend, Stopwatch total)
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(Azurite.ConnectionString, backend.RequestQueue);
+        var clock = Stopwatch.StartNew();
+        int waiting;
+        while ((waiting = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount) > 0 && clock.Elapsed < TimeSpan.FromSeconds(90))
+            await Task.Delay(500);
+        if (clock.Elapsed > TimeSpan.FromSeconds(1))
+            Say(total, $"waited {clock.Elapsed.TotalSeconds:0} s for the backend to work off the request queue's backlog ({waiting} left)");
     }
 
     public static void Say(Stopwatch total, string line) => Console.WriteLine($"  [{total.Elapsed:mm\\:ss}] {line}");

@@ -5,32 +5,41 @@ public static class RadiusReport
 {
     public const string Machine = "machine";
     public const string Radclient = "radclient";
-    private static readonly string[] Processes = [RadiusBenchmark.Backend, RadiusBenchmark.Edge, RadiusBenchmark.AzuriteName, RadiusBenchmark.FreeRadius, Radclient];
 
     private static string F(double v, string format = "0.0") => Report.F(v, format);
 
-    public static void Rates(IReadOnlyList<RateRun> runs)
+    private static readonly string Columns = $"{"server",-16} {"driver",-13} | {"offered/s",9} {"achieved/s",10} | {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"max ms",8} | {"accept",6} {"other",5} {"lost",5} | {"CPU ms/request: backend",23} {"edge",6} {"Azurite",7} {"FreeRADIUS",10} {"radclient",9} | {"machine busy",12}";
+
+    public static void RatesHeader()
     {
         Console.WriteLine();
-        Console.WriteLine($"Password-only decisions, fixed offered rate {RadiusBenchmark.Rate}/s for {RadiusBenchmark.Duration.TotalSeconds:0} s, {RadiusBenchmark.PasswordUsers} users in turn:");
-        Console.WriteLine($"{"server",-16} {"driver",-13} | {"offered/s",9} {"achieved/s",10} | {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"max ms",7} | {"accept",6} {"other",5} {"lost",5}");
-        Console.WriteLine(new string('-', 104));
-        foreach (var r in runs)
-            Console.WriteLine($"{r.Server,-16} {r.Driver,-13} | {F(r.Offered),9} {F(r.Achieved),10} | {F(r.P50),7} {F(r.P90),7} {F(r.P99),7} {F(r.Max),7} | {r.Accepted,6} {r.Other,5} {r.Lost,5}");
-        Console.WriteLine("  timing client: our own UDP client on the edge's codec, open loop, no retransmission, lost = no reply 10 s after the last send;");
-        Console.WriteLine($"  radclient: -n {RadiusBenchmark.Rate} -p {RadclientLoad.Parallel} -t 5 -r 1 over the same requests, its own summary (it prints no per-request times);");
-        Console.WriteLine("  achieved = replies per second from the first send to the last reply.");
+        Console.WriteLine($"Password-only decisions at a fixed offered rate for {RadiusBenchmark.Duration.TotalSeconds:0} s, {RadiusBenchmark.PasswordUsers} users in turn " +
+                          "(each row printed when measured):");
+        Console.WriteLine(Columns);
+        Console.WriteLine(new string('-', Columns.Length));
+    }
 
-        Console.WriteLine();
-        Console.WriteLine("CPU ms per request by process (from /proc, 10 ms ticks), and the whole machine's busy share while measured:");
-        Console.WriteLine($"{"server",-16} {"driver",-13} | " + string.Join(" ", Processes.Select(p => $"{p,10}")) + $" | {"machine busy",12}");
-        foreach (var r in runs)
-        {
-            var row = string.Join(" ", Processes.Select(p => $"{F(r.CpuMs.GetValueOrDefault(p, double.NaN) / r.Requests, "0.00"),10}"));
-            Console.WriteLine($"{r.Server,-16} {r.Driver,-13} | {row} | {F(BusyShare(r.CpuMs, r.Requests / r.Offered), "0%"),12}");
-        }
-        Console.WriteLine($"  '{RadiusBenchmark.Backend}' is this process: the backend and the timing client (or, for radclient, only the backend);");
-        Console.WriteLine($"  the backend hashes each password with Argon2id (m=7 MiB, t=5); FreeRADIUS compares a clear-text password from its users file.");
+    public static RateRun Row(RateRun r)
+    {
+        double Cpu(string process) => r.CpuMs.GetValueOrDefault(process, double.NaN) / r.Requests;
+        Console.WriteLine($"{r.Server,-16} {r.Driver,-13} | {F(r.Offered),9} {F(r.Achieved),10} | {F(r.P50),7} {F(r.P90),7} {F(r.P99),7} {F(r.Max),8} | " +
+                          $"{r.Accepted,6} {r.Other,5} {r.Lost,5} | {F(Cpu(RadiusBenchmark.Backend), "0.00"),23} {F(Cpu(RadiusBenchmark.Edge), "0.00"),6} " +
+                          $"{F(Cpu(RadiusBenchmark.AzuriteName), "0.00"),7} {F(Cpu(RadiusBenchmark.FreeRadius), "0.00"),10} {F(Cpu(Radclient), "0.00"),9} | " +
+                          $"{F(BusyShare(r.CpuMs, r.Requests / r.Offered) * 100, "0") + "%",12}");
+        return r;
+    }
+
+    public static void RatesFooter(IReadOnlyList<RateRun> runs, double argon2Ms)
+    {
+        Console.WriteLine("  timing client: our own UDP client on the edge's codec, open loop, no retransmission, lost = no reply 10 s after the last send;");
+        Console.WriteLine($"  radclient: -n <rate> -p {RadclientLoad.Parallel} -t 5 -r 1 over the same requests, each timed from its 'Sent' line to its 'Received' line;");
+        Console.WriteLine($"  radclient*: stopped {RadiusBenchmark.Duration.TotalSeconds + 25:0} s after it started, unfinished (what had no reply then is lost);");
+        Console.WriteLine("  achieved = replies per second from the first send to the last reply; CPU from /proc (10 ms ticks); 'backend' is this process");
+        Console.WriteLine("  (the backend and, in timing-client rows, the timing client); machine busy = all processes' CPU over all cores while measured.");
+        var backendCpu = runs.Where(r => r.Server == RadiusBenchmark.EdgeAndBackend).Select(r => r.CpuMs.GetValueOrDefault(RadiusBenchmark.Backend) / r.Requests).Where(v => v > 0).DefaultIfEmpty(double.NaN).Min();
+        Console.WriteLine($"  The backend checks each password with Argon2id ({F(argon2Ms)} ms of one core alone, {F(backendCpu)} ms of backend CPU per decision at best above);");
+        Console.WriteLine($"  {Environment.ProcessorCount} cores hash at most about {F(Environment.ProcessorCount * 1000 / argon2Ms, "0")} passwords/s with nothing else running. " +
+                          "FreeRADIUS compares the clear-text password from its users file.");
     }
 
     private static double BusyShare(IReadOnlyDictionary<string, double> cpu, double seconds) =>
