@@ -25,7 +25,7 @@ public static class RadiusReport
         Console.WriteLine($"{r.Server,-16} {r.Driver,-13} | {F(r.Offered),9} {F(r.Achieved),10} | {F(r.P50),7} {F(r.P90),7} {F(r.P99),7} {F(r.Max),8} | " +
                           $"{r.Accepted,6} {r.Other,5} {r.Lost,5} | {F(Cpu(RadiusBenchmark.Backend), "0.00"),23} {F(Cpu(RadiusBenchmark.Edge), "0.00"),6} " +
                           $"{F(Cpu(RadiusBenchmark.AzuriteName), "0.00"),7} {F(Cpu(RadiusBenchmark.FreeRadius), "0.00"),10} {F(Cpu(Radclient), "0.00"),9} | " +
-                          $"{F(BusyShare(r.CpuMs, r.Requests / r.Offered) * 100, "0") + "%",12}");
+                          $"{F(BusyShare(r.CpuMs, r.CpuSeconds) * 100, "0") + "%",12}");
         return r;
     }
 

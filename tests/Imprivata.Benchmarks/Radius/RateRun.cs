@@ -4,7 +4,7 @@ namespace Imprivata.Benchmarks.Radius;
 
 /// <summary>One server's figures under the fixed offered load: from the timing client, or from radclient's summary.</summary>
 public sealed record RateRun(string Server, string Driver, double Offered, double Achieved, int Requests, int Accepted, int Other, int Lost,
-    double P50, double P90, double P99, double Max, IReadOnlyDictionary<string, double> CpuMs);
+    double P50, double P90, double P99, double Max, IReadOnlyDictionary<string, double> CpuMs, double CpuSeconds);
 
 /// <summary>
 /// Open loop: fresh PAP requests at a fixed rate (catching up after a late timer, never bunching more than the rate allows),
@@ -39,11 +39,13 @@ public static class OpenLoop
         await WaitAsync(client, 0, warmUp);
         var before = cpu();
         var clock = Stopwatch.StartNew();
+        var measured = Stopwatch.StartNew();
         await PaceAsync(client, warmUp, count, rate, i => users[i % users.Count]);
         var sending = clock.Elapsed.TotalSeconds;
         await WaitAsync(client, warmUp, count);
         var lastAnswer = client.Slots.Skip(warmUp).Where(s => s.Answered).Select(s => s.Replies[0].At).DefaultIfEmpty(0).Max();
         var cpuMs = Profiling.CpuMeter.Delta(before, cpu());
+        var cpuSeconds = measured.Elapsed.TotalSeconds;
         var latencies = client.LatenciesMs(warmUp, count);
         Array.Sort(latencies);
         var slots = client.Slots.Skip(warmUp).ToList();
@@ -51,7 +53,7 @@ public static class OpenLoop
         var answered = slots.Count(s => s.Answered);
         var window = Math.Max(sending, lastAnswer == 0 ? sending : Stopwatch.GetElapsedTime(slots[0].FirstSentAt, lastAnswer).TotalSeconds);
         return new RateRun(server, "timing client", count / sending, answered / window, count, accepted, answered - accepted, count - answered,
-            Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99), latencies.Length == 0 ? double.NaN : latencies[^1], cpuMs);
+            Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99), latencies.Length == 0 ? double.NaN : latencies[^1], cpuMs, cpuSeconds);
     }
 
     private static async Task WaitAsync(NasClient client, int first, int count)
