@@ -26,6 +26,7 @@ public sealed class EdgeProcess : IDisposable
     public string EdgeId { get; }
     public int Port { get; }
     public int ProcessId => _process.Id;
+    public Process Process => _process;
 
     public static string Dll => Path.Combine(RepoPaths.Root, "radius-edge", "Imprivata.RadiusEdge", "bin", "Release", "net10.0", "Imprivata.RadiusEdge.dll");
 

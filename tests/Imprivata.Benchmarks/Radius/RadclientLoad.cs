@@ -73,7 +73,13 @@ public static partial class RadclientLoad
                 lastReply = clock.Elapsed;
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            // "No reply from server for ID 7 socket 3": given up (lost); the Identifier is free for a later request.
+            if (e.Data is { } line && NoReply().Match(line) is { Success: true } m)
+                lock (sentAt)
+                    sentAt.Remove(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var finished = true;
@@ -102,6 +108,9 @@ public static partial class RadclientLoad
 
     [GeneratedRegex(@"^(Sent|Received) (Access-[A-Za-z]+) Id (\d+) ")]
     private static partial Regex Line();
+
+    [GeneratedRegex(@"No reply from server for ID (\d+)")]
+    private static partial Regex NoReply();
 
     /// <summary>CPU of this process's children that have exited (cutime + cstime in /proc/self/stat): radclient's, once it is reaped.</summary>
     private static double ReapedChildrenCpuMs()

@@ -32,6 +32,9 @@ public static class RadiusBenchmark
     /// <summary>A rate this machine can hash passwords for (Argon2id), to show the path's own latency apart from a CPU queue.</summary>
     public const int LightRate = 25;
 
+    /// <summary>The edge and FreeRADIUS: the watchdog stops them before it ends this process (Azurite exits with it by itself).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<Process> Children = [];
+
     public static async Task<int> RunAsync()
     {
         var total = Stopwatch.StartNew();
@@ -39,6 +42,8 @@ public static class RadiusBenchmark
         {
             Thread.Sleep(TimeSpan.FromMinutes(9));
             Console.Error.WriteLine("benchmark: still running after 9 minutes; stopping.");
+            foreach (var child in Children)
+                try { child.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             Environment.Exit(3);
         }) { IsBackground = true, Name = "watchdog" }.Start();
 
@@ -78,8 +83,10 @@ public static class RadiusBenchmark
             // A push is held up to its 30 s timeout: the decision must be waited for longer than that.
             ["DecisionTimeout"] = HeldPushes.DecisionTimeout.ToString(),
         });
+        Children.Add(edge.Process);
         Say(total, $"edge (pid {edge.ProcessId}) on udp/{edge.Port}, reply queue polled every 20..200 ms (defaults)");
         await using var freeRadius = await FreeRadiusServer.StartAsync(Secret, passwordUsers);
+        Children.Add(freeRadius.Process);
         Say(total, $"FreeRADIUS (pid {freeRadius.Process.Id}) on udp/{freeRadius.Port} with the same {PasswordUsers} users (users file, PAP)");
 
         var pids = new Dictionary<string, int> { [Backend] = Environment.ProcessId, [Edge] = edge.ProcessId, [FreeRadius] = freeRadius.Process.Id };
@@ -134,11 +141,19 @@ public static class RadiusBenchmark
     {
         var queue = new Azure.Storage.Queues.QueueClient(Azurite.ConnectionString, backend.RequestQueue);
         var clock = Stopwatch.StartNew();
-        int waiting;
-        while ((waiting = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount) > 0 && clock.Elapsed < TimeSpan.FromSeconds(90))
-            await Task.Delay(500);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var waiting = -1;
+        try
+        {
+            while ((waiting = (await queue.GetPropertiesAsync(limit.Token)).Value.ApproximateMessagesCount) > 0)
+                await Task.Delay(500, limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // still a backlog after 90 s: the next run starts anyway, and this line says so
+        }
         if (clock.Elapsed > TimeSpan.FromSeconds(1))
-            Say(total, $"waited {clock.Elapsed.TotalSeconds:0} s for the backend to work off the request queue's backlog ({waiting} left)");
+            Say(total, $"waited {clock.Elapsed.TotalSeconds:0} s for the backend to work off the request queue's backlog ({(waiting < 0 ? "unknown" : waiting.ToString(System.Globalization.CultureInfo.InvariantCulture))} left)");
     }
 
     public static void Say(Stopwatch total, string line) => Console.WriteLine($"  [{total.Elapsed:mm\\:ss}] {line}");
