@@ -29,6 +29,17 @@ public static class RadiusReport
         return r;
     }
 
+    /// <summary>The backend's Azurite round trips per decision in the light run, the most frequent first.</summary>
+    public static void StorageCalls(IReadOnlyDictionary<string, int> calls, RateRun run, double seconds)
+    {
+        var decisions = run.Accepted + run.Other;
+        var total = calls.Values.Sum();
+        Console.WriteLine($"  The backend's Azurite round trips in the {F(run.Offered, "0")}/s run ({seconds:0} s, warm-up included): {total} for {decisions} decisions, " +
+                          $"{F(total / (double)Math.Max(1, decisions), "0.0")} per decision, polls of empty queues included:");
+        foreach (var (call, n) in calls.OrderByDescending(c => c.Value).Take(14))
+            Console.WriteLine($"    {F(n / (double)Math.Max(1, decisions), "0.00"),6} per decision  ({n / seconds,6:0.0}/s)  {call}");
+    }
+
     public static void RatesFooter(IReadOnlyList<RateRun> runs, double argon2Ms)
     {
         Console.WriteLine("  timing client: our own UDP client on the edge's codec, open loop, no retransmission, lost = no reply 10 s after the last send;");
@@ -36,8 +47,9 @@ public static class RadiusReport
         Console.WriteLine($"  radclient*: stopped {RadiusBenchmark.Duration.TotalSeconds + 25:0} s after it started, unfinished (what had no reply then is lost);");
         Console.WriteLine("  achieved = replies per second from the first send to the last reply; CPU from /proc (10 ms ticks); 'backend' is this process");
         Console.WriteLine("  (the backend and, in timing-client rows, the timing client); machine busy = all processes' CPU over all cores while measured.");
-        var backendCpu = runs.Where(r => r.Server == RadiusBenchmark.EdgeAndBackend).Select(r => r.CpuMs.GetValueOrDefault(RadiusBenchmark.Backend) / r.Requests).Where(v => v > 0).DefaultIfEmpty(double.NaN).Min();
-        Console.WriteLine($"  The backend checks each password with Argon2id ({F(argon2Ms)} ms of one core alone, {F(backendCpu)} ms of backend CPU per decision at best above);");
+        var light = runs[^1];
+        var backendCpu = light.CpuMs.GetValueOrDefault(RadiusBenchmark.Backend, double.NaN) / light.Requests;
+        Console.WriteLine($"  The backend checks each password with Argon2id ({F(argon2Ms)} ms of CPU; {F(backendCpu)} ms of backend CPU per request in the last row, which the CPU kept up with):");
         Console.WriteLine($"  {Environment.ProcessorCount} cores hash at most about {F(Environment.ProcessorCount * 1000 / argon2Ms, "0")} passwords/s with nothing else running. " +
                           "FreeRADIUS compares the clear-text password from its users file.");
     }
