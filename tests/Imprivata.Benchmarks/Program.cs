@@ -14,6 +14,8 @@ using OpenIddict.Abstractions;
 
 if (args is ["--drive", var ordersFile])
     return await LoadDriver.RunAsync(ordersFile);
+if (args is ["--radius"])
+    return await Imprivata.Benchmarks.Radius.RadiusBenchmark.RunAsync();
 if (args is ["--cold-start", .. var packages])
     return await Imprivata.Benchmarks.ColdStart.ColdStartBenchmark.RunAsync(packages);
 

@@ -6,6 +6,7 @@ using Imprivata.RadiusEdge.Benchmarks.Load;
 using Imprivata.RadiusEdge.Clients;
 using Imprivata.RadiusEdge.Handling;
 using Imprivata.RadiusEdge.Protocol;
+using Imprivata.Testing.Radius;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprivata.RadiusEdge.Benchmarks.Scenarios;
@@ -56,6 +57,7 @@ public static class EdgeProcessing
         try
         {
             server = await FreeRadiusServer.StartAsync(Secret, FreeRadiusUser, FreeRadiusPassword);
+            ChildProcesses.Track(server.Process); // the watchdog stops it too
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Imprivata.RadiusEdge.Benchmarks.Hosts;
+namespace Imprivata.Testing.Radius;
 
 /// <summary>
 /// Debian's FreeRADIUS 3 in the foreground (<c>freeradius -f</c>, threaded, not -X) with a private copy of the packaged
 /// configuration under a temp folder: one auth listener on 127.0.0.1 and a free port, one client (127.0.0.1,
-/// require_message_authenticator = yes, like the edge's default), a users file with one PAP user, and
-/// cleanup_delay = 30 s so that it resends cached replies to retransmissions for the whole measurement
-/// (its default is 5 s). Stopped on dispose (SIGTERM, then SIGKILL after 5 s) and its folder removed.
+/// require_message_authenticator = yes, like the edge's default), a users file with the given PAP users (cleartext
+/// passwords), and cleanup_delay = 30 s so that it resends cached replies to retransmissions for the whole measurement
+/// (its default is 5 s). Stopped on dispose (SIGTERM, then SIGKILL after 5 s) and its folder removed. The benchmarks
+/// compare the RADIUS edge (radius-edge/bench.sh) and the edge with the real backend (./bench.sh --radius) with it.
 /// </summary>
 public sealed partial class FreeRadiusServer : IAsyncDisposable
 {
@@ -25,9 +26,13 @@ public sealed partial class FreeRadiusServer : IAsyncDisposable
     }
 
     public int Port { get; }
+    /// <summary>The freeradius process, for CPU readings and for a watchdog that must stop it.</summary>
+    public Process Process => _process;
     public static bool Installed => File.Exists(Binary) && Directory.Exists(PackagedConfig);
 
-    public static async Task<FreeRadiusServer> StartAsync(string secret, string user, string password)
+    public static Task<FreeRadiusServer> StartAsync(string secret, string user, string password) => StartAsync(secret, [(user, password)]);
+
+    public static async Task<FreeRadiusServer> StartAsync(string secret, IReadOnlyCollection<(string User, string Password)> users)
     {
         var folder = Directory.CreateTempSubdirectory("freeradius-bench-").FullName;
         var raddb = Path.Combine(folder, "raddb");
@@ -76,9 +81,9 @@ public sealed partial class FreeRadiusServer : IAsyncDisposable
                 require_message_authenticator = yes
             }
             """);
-        var users = Path.Combine(raddb, "mods-config", "files", "authorize");
-        File.Delete(users);
-        await File.WriteAllTextAsync(users, $"{user}\tCleartext-Password := \"{password}\"\n\tReply-Message := \"ok\"\n");
+        var usersFile = Path.Combine(raddb, "mods-config", "files", "authorize");
+        File.Delete(usersFile);
+        await File.WriteAllLinesAsync(usersFile, users.Select(u => $"{u.User}\tCleartext-Password := \"{u.Password}\"\n\tReply-Message := \"ok\""));
 
         var psi = new ProcessStartInfo(Binary)
         {
@@ -87,13 +92,21 @@ public sealed partial class FreeRadiusServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var process = ChildProcesses.Track(Process.Start(psi) ?? throw new InvalidOperationException("freeradius did not start."));
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("freeradius did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new FreeRadiusServer(process, folder, port);
-        await server.WaitReadyAsync();
+        try
+        {
+            await server.WaitReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
