@@ -2,7 +2,8 @@
 # Benchmark: our service (in process, persisting to Azurite) side by side with oidc-provider (npm, in memory).
 # Builds Release, runs tests/Imprivata.Benchmarks once (under 5 minutes) and prints the figures and the targets.
 # ./bench.sh --cold-start instead builds the deployment package twice (ReadyToRun and plain IL, with ./package.sh) and
-# prints how fast each starts as the Functions host starts it.
+# prints how fast each starts as the Functions host starts it. ./bench.sh --codes-only runs only the two code scenarios
+# (authorize w/ SSO -> code, code redemption) and their targets: a shorter run for comparing changes on that path.
 # ./bench.sh --radius instead runs remote access end to end beside FreeRADIUS (under 6 minutes, loopback only): the built
 # RADIUS edge and the backend on Azurite at 200 password-only requests/s, then 1,000 held pushes approved within 30 s.
 set -euo pipefail

@@ -9,7 +9,8 @@ namespace Imprivata.Benchmarks;
 /// <summary>What the benchmark's own process (hosting our service) tells the load driver it starts.</summary>
 public sealed record DriveOrders(
     OidcTarget Ours, OidcTarget Theirs, int ServicePid, int NodePid, int? AzuritePid, string StorageConnectionString,
-    string TablePrefix, double Argon2Ms, double Argon2AllCoresMs, double RsaMs, double ClientSecretMs, string JitClockPath);
+    string TablePrefix, double Argon2Ms, double Argon2AllCoresMs, double RsaMs, double ClientSecretMs, string JitClockPath,
+    bool CodesOnly = false);
 
 /// <summary>
 /// The load driver runs in a process of its own, so that the CPU each side spends is read per process: our service's
@@ -87,23 +88,33 @@ public static class LoadDriver
             return (a, b);
         }
 
-        var discovery = await BothAsync(scenarios.DiscoveryAsync);
-        var jwks = await BothAsync(scenarios.JwksAsync);
+        // --codes-only: the two code scenarios alone (authorize w/ SSO and redemption), a shorter run for comparing changes on them.
+        var all = !orders.CodesOnly;
+        var rows = new List<(Measurement Ours, Measurement Theirs)>();
+        if (all)
+        {
+            rows.Add(await BothAsync(scenarios.DiscoveryAsync));
+            rows.Add(await BothAsync(scenarios.JwksAsync));
+        }
         var (ourRedemptions, theirRedemptions) = await scenarios.RedemptionsInTurnAsync(ourDriver, theirDriver);
         Console.WriteLine($"  code redemption, batch for batch in turn / ours: {Report.F(ourRedemptions.Redeemed.PerSecond)}/s, oidc-provider: " +
                           $"{Report.F(theirRedemptions.Redeemed.PerSecond)}/s (after {scenarios.RedemptionWarmUpRoundsRun} warm-up rounds each; {total.Elapsed.TotalSeconds:0} s elapsed)");
         (Measurement Ours, Measurement Theirs) redemptions = (ourRedemptions.Redeemed, theirRedemptions.Redeemed);
         var (generation, theirGeneration) = (ourRedemptions.Generated, theirRedemptions.Generated);
-        var logins = await BothAsync(scenarios.LoginsAsync);
+        rows.Add(redemptions);
+        (Measurement Ours, Measurement Theirs)? logins = all ? await BothAsync(scenarios.LoginsAsync) : null;
+        if (logins is { } both)
+            rows.Add(both);
+        rows.Add((generation, theirGeneration));
 
-        Report.Table([discovery, jwks, redemptions, logins, (generation, theirGeneration)]);
+        Report.Table(rows);
         Console.WriteLine("  (authorize w/ SSO -> code = GET /authorize with an SSO session cookie -> redirect with a code; untimed setup of the redemption phase)");
         Console.WriteLine("  (password login = authorize -> login page GET -> POST username/password -> authorize -> code -> token, fresh cookie jar each)");
-        Report.Cpu([discovery, jwks, redemptions, logins, (generation, theirGeneration)]);
-        Report.MachineLoad([discovery, jwks, redemptions, logins, (generation, theirGeneration)]);
+        Report.Cpu(rows);
+        Report.MachineLoad(rows);
         var tables = new TableSet(new TableStorageOptions { ConnectionString = orders.StorageConnectionString, TablePrefix = orders.TablePrefix });
         var storage = await StorageCosts.MeasureAsync(tables, new LoadRunner(Concurrency, new CpuMeter(processes)), 2000);
         Report.Costs(orders.Argon2Ms, orders.Argon2AllCoresMs, orders.RsaMs, orders.ClientSecretMs, storage.Read, storage.Upsert);
-        return Report.Targets(redemptions, (generation, theirGeneration), logins.Ours) ? MetExitCode : MissedExitCode;
+        return Report.Targets(redemptions, (generation, theirGeneration), logins?.Ours) ? MetExitCode : MissedExitCode;
     }
 }

@@ -19,6 +19,8 @@ if (args is ["--radius"])
 if (args is ["--cold-start", .. var packages])
     return await Imprivata.Benchmarks.ColdStart.ColdStartBenchmark.RunAsync(packages);
 
+// --codes-only: only the code scenarios (authorize w/ SSO -> code, code redemption), no instrumented run after them.
+var codesOnly = args is ["--codes-only"];
 var total = Stopwatch.StartNew();
 using var watchdog = new Timer(_ =>
 {
@@ -53,7 +55,7 @@ var clientSecretMs = await CryptoCosts.ClientSecretCheckMsAsync(ours.Services.Ge
 var storagePort = TablePortOf(Azurite.ConnectionString);
 var azuritePid = CpuMeter.FindProcess("--tablePort", storagePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
 var orders = new DriveOrders(ours.Target, theirs.Target, Environment.ProcessId, theirs.ProcessId, azuritePid, Azurite.ConnectionString,
-    ours.TablePrefix, argon2Ms, argon2AllCoresMs, rsaMs, clientSecretMs, Path.Combine(Path.GetTempPath(), $"imprivata-bench-{Environment.ProcessId}.jit"));
+    ours.TablePrefix, argon2Ms, argon2AllCoresMs, rsaMs, clientSecretMs, Path.Combine(Path.GetTempPath(), $"imprivata-bench-{Environment.ProcessId}.jit"), codesOnly);
 int driven;
 using (JitClock.Publish(orders.JitClockPath))
     driven = await LoadDriver.RunChildAsync(orders, TimeSpan.FromSeconds(265) - total.Elapsed);
@@ -62,6 +64,12 @@ if (driven is not (LoadDriver.MetExitCode or LoadDriver.MissedExitCode))
 {
     Console.Error.WriteLine($"benchmark: the load driver failed (exit code {driven}).");
     return 2;
+}
+
+if (codesOnly)
+{
+    Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0} s (--codes-only).");
+    return 0;
 }
 
 // Instrumented run on our side only (driver in this process; not part of the figures above): per-endpoint server time and Azurite round trips.

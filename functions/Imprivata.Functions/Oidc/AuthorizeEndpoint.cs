@@ -84,9 +84,11 @@ public static class AuthorizeEndpoint
         var principal = claims.ForUser(user, session, request.GetScopes());
         // RFC 8707 section 2: the APIs the code may be redeemed for (RequireRegisteredResources checked they exist).
         principal.SetResources(request.GetResources());
-        await audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
+        // Stored while OpenIddict writes the authorization and the code; the code leaves only once it is (AnswerAfterAudit).
+        var audited = audit.WriteAsync(http, AuditKinds.OidcAuthorize, AuditResults.Success, AuditReasons.Ok, username: user.Username, userId: user.Id,
             clientId: request.ClientId, methods: string.Join(' ', session.Amr));
-        return Results.SignIn(principal, properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return new AnswerAfterAudit(
+            Results.SignIn(principal, properties: null, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme), audited);
     }
 
     /// <summary>

@@ -16,17 +16,27 @@ namespace Imprivata.Storage.Audit;
 /// the buckets ("yyyyMMddHH") are read the same way. Values are stored as given; the console and exports escape control
 /// characters (AuditText), so CR/LF never reach a report line raw.
 /// Every row is sealed (<see cref="AuditSeal"/>): an HMAC under a stored key over its keys and fields, checked on every read.
+/// Appends are group-committed (<see cref="AuditGroupCommit"/>): events arriving together are stored in one transaction,
+/// and each caller still waits until its event is stored.
 /// </summary>
-public sealed class TableAuditLog(TableSet tables, SecretKeys keys) : IAuditLog
+public sealed class TableAuditLog : IAuditLog, IAsyncDisposable, IDisposable
 {
     private const string Table = "Audit";
-    private readonly AuditSeals _seals = new(keys);
+    private readonly TableSet _tables;
+    private readonly AuditSeals _seals;
+    private readonly AuditGroupCommit _commits;
     internal const int Spread = 16;
 
-    public async Task AppendAsync(AuditEvent e, CancellationToken ct)
+    public TableAuditLog(TableSet tables, SecretKeys keys)
     {
-        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
-        var entity = new TableEntity(PartitionOf(e.Time) + "-" + Random.Shared.Next(Spread).ToString("x", CultureInfo.InvariantCulture), RowKeyOf(e.Time))
+        _tables = tables;
+        _seals = new AuditSeals(keys);
+        _commits = new AuditGroupCommit(ct => tables.GetAsync(Table, ct), SealAsync);
+    }
+
+    public Task AppendAsync(AuditEvent e, CancellationToken ct)
+    {
+        var entity = new TableEntity("", RowKeyOf(e.Time))
         {
             ["Time"] = e.Time,
             ["Kind"] = e.Kind,
@@ -41,13 +51,27 @@ public sealed class TableAuditLog(TableSet tables, SecretKeys keys) : IAuditLog
             ["Methods"] = e.Methods,
             ["Detail"] = Clip(e.Detail),
         };
-        entity["Seal"] = await _seals.SealAsync(entity, ct).ConfigureAwait(false);
-        await table.AddEntityAsync(entity, ct).ConfigureAwait(false);
+        return _commits.WriteAsync(entity, PartitionOf(e.Time), ct);
+    }
+
+    /// <summary>Host shutdown: returns once every appended event is stored (or its caller has its error).</summary>
+    public ValueTask DisposeAsync() => _commits.DisposeAsync();
+
+    // A service provider disposed synchronously refuses a singleton that is only IAsyncDisposable; the writer never
+    // needs the caller's context, so waiting here cannot deadlock.
+    public void Dispose() => _commits.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Places a row in its partition ("yyyyMMddHH-b") and seals it there (the seal covers the keys).</summary>
+    private async Task SealAsync(TableEntity row, string partition, CancellationToken ct)
+    {
+        row.PartitionKey = partition;
+        row.Remove("Seal");
+        row["Seal"] = await _seals.SealAsync(row, ct).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken ct)
     {
-        var table = await tables.GetAsync(Table, ct).ConfigureAwait(false);
+        var table = await _tables.GetAsync(Table, ct).ConfigureAwait(false);
         // Walk hour partitions newest first; each is a single-partition query.
         // The last hour of the calendar has no next hour to compare with: such a window ends where time does.
         if (to > DateTimeOffset.MaxValue.AddHours(-1))

@@ -14,13 +14,14 @@ public sealed class TableSet
     private readonly string _prefix;
     private readonly CreatedOnce<TableClient> _tables;
 
-    public TableSet(TableStorageOptions options)
+    /// <param name="clientOptions">Pipeline options for every table client (tests add a policy that counts or holds requests).</param>
+    public TableSet(TableStorageOptions options, TableClientOptions? clientOptions = null)
     {
         if (string.IsNullOrEmpty(options.TablePrefix) || !options.TablePrefix.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(options.TablePrefix[0]))
             throw new ArgumentException("TablePrefix must start with a letter and contain only letters and digits.", nameof(options));
         _service = options.TableServiceUri is { } uri
-            ? new TableServiceClient(uri, new DefaultAzureCredential())
-            : new TableServiceClient(options.ConnectionString);
+            ? new TableServiceClient(uri, new DefaultAzureCredential(), clientOptions)
+            : new TableServiceClient(options.ConnectionString, clientOptions);
         _prefix = options.TablePrefix;
         _tables = new CreatedOnce<TableClient>(CreateAsync);
     }
