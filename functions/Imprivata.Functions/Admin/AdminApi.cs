@@ -3,6 +3,7 @@ using Imprivata.Core.UserDirectory;
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.Reports;
+using Imprivata.Functions.Eam;
 
 namespace Imprivata.Functions.Admin;
 
@@ -32,6 +33,7 @@ public static class AdminApi
         read.MapReportApi(write);
         write.MapPolicyApi();
         write.MapApiResourceApi();
+        write.MapEamAdminApi();
     }
 
     private static void MapUsers(RouteGroupBuilder read, RouteGroupBuilder write)
