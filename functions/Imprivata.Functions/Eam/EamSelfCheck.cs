@@ -93,6 +93,9 @@ public sealed class EamSelfCheck(IHttpClientFactory clients)
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             using var response = await clients.CreateClient(HttpClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            // The header as sent: HttpContent computes a ContentLength of its own once the body is buffered.
+            var declared = response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var values) && values.Count == 1
+                && long.TryParse(values.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
@@ -100,7 +103,7 @@ public sealed class EamSelfCheck(IHttpClientFactory clients)
                 return null;
             }
             // Entra reads the body by its declared length: a chunked answer or a wrong length is refused.
-            if (response.Content.Headers.ContentLength is not { } length || length != body.Length)
+            if (declared is not { } length || length != body.Length || response.Headers.TransferEncodingChunked == true)
                 add("content_length", $"The {what} has no valid Content-Length header.");
             return JsonDocument.Parse(body);
         }
