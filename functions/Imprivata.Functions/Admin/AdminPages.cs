@@ -1,3 +1,4 @@
+using Imprivata.Functions.Eam;
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.Reports;
@@ -25,6 +26,7 @@ public static class AdminPages
         read.MapUserPages(write);
         read.MapGroupPages(write);
         write.MapAppPages();
+        write.MapEamPages();
         write.MapSettingsPages();
         // A user's enrolled methods and the reports: helpdesk and up (see their classes); policies: superadmin.
         read.MapEnrolledMethodsPages();
