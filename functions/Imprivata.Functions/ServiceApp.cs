@@ -1,4 +1,5 @@
 using Imprivata.Functions.Admin;
+using Imprivata.Functions.Eam;
 using Imprivata.Functions.UserDirectory;
 using Imprivata.Functions.Hosting;
 using Imprivata.Functions.Infrastructure;
@@ -48,6 +49,7 @@ public static class ServiceApp
         builder.AddPush();
         builder.AddRadius(mode);
         builder.AddOidc();
+        builder.AddEam();
         builder.AddAdmin();
 
         var app = builder.Build();
@@ -59,6 +61,7 @@ public static class ServiceApp
         app.MapWebAuthnLogin();
         app.MapCodeEnrollment();
         app.MapOidc();
+        app.MapEam();
         app.MapAdmin();
         app.MapOtpTokens();
         app.MapTemporaryCodes();

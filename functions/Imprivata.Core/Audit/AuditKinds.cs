@@ -19,6 +19,15 @@ public static class AuditKinds
     public const string OidcToken = "oidc.token";
     public const string OidcUserinfo = "oidc.userinfo";
 
+    /// <summary>Entra ID's external authentication method: a request refused before anything could be posted (error page).</summary>
+    public const string EamRequest = "eam.request";
+    /// <summary>Entra's request accepted (second factor begins) or answered access_denied, one per request.</summary>
+    public const string EamAuthorize = "eam.authorize";
+    /// <summary>The answer after the second factor: an id_token posted to Entra, or access_denied.</summary>
+    public const string EamAnswer = "eam.answer";
+    /// <summary>An Entra user (tenant id, object id) linked to or unlinked from a directory user.</summary>
+    public const string EamLink = "eam.link";
+
     public const string MfaOtp = "mfa.otp";
     public const string MfaTemporaryCode = "mfa.temporary_code";
 
@@ -64,6 +73,9 @@ public static class AuditKinds
     public const string AdminAppDeploy = "admin.app.deploy";
     public const string AdminAppSecretRegenerate = "admin.app.secret.regenerate";
     public const string AdminAppUpdate = "admin.app.update";
+    public const string AdminEamAppCreate = "admin.eam_app.create";
+    public const string AdminEamAppDelete = "admin.eam_app.delete";
+    public const string AdminEamLink = "admin.eam_link";
     public const string AdminGroupCreate = "admin.group.create";
     public const string AdminGroupDelete = "admin.group.delete";
     public const string AdminGroupMemberAdd = "admin.group.member.add";

@@ -32,4 +32,16 @@ public static class FactorAmr
             amr.Add(Mfa);
         return amr;
     }
+
+    /// <summary>
+    /// The amr of a second-factor-only login (Entra ID's external method): Entra did the first factor, and its signed
+    /// id_token_hint, validated before the login began, is the proof; so a genuine second factor makes the session "mfa".
+    /// </summary>
+    public static IReadOnlyList<string> AfterExternalFirstFactor(Factor factor, bool emailCountsAsMfa)
+    {
+        var amr = For(factor).ToList();
+        if (factor is not Factor.Password && (factor is not Factor.Email || emailCountsAsMfa))
+            amr.Add(Mfa);
+        return amr;
+    }
 }

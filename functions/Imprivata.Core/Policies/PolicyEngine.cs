@@ -40,7 +40,8 @@ public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver
 
         if (kind == WorkflowKind.RemoteAccess && !user.LicensedForRemoteAccess)
             return Plan(PlanOutcome.Deny, PlanReasons.NotLicensed);
-        if (kind == WorkflowKind.WebSso && !user.LicensedForSso)
+        // Second factor only is Web SSO's external method: its users must be licensed for SSO too.
+        if ((kind is WorkflowKind.WebSso or WorkflowKind.SecondFactorOnly) && !user.LicensedForSso)
             return Plan(PlanOutcome.Deny, PlanReasons.NotLicensed);
 
         var workflow = workflowPolicy.For(kind);

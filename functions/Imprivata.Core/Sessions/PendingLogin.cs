@@ -1,4 +1,5 @@
 using Imprivata.Core.Mfa;
+using Imprivata.Core.Policies;
 
 namespace Imprivata.Core.Sessions;
 
@@ -14,6 +15,11 @@ public sealed record PendingLogin
     public string? ReturnUrl { get; init; }
     public string? ClientId { get; init; }
     public IReadOnlyList<Factor> Completed { get; init; } = [];
+    /// <summary>
+    /// The workflow the policy engine plans this login with: Web SSO after our password, or second factor only when Entra ID
+    /// did the first factor (its validated id_token_hint stands for it) and <see cref="Completed"/> is empty.
+    /// </summary>
+    public WorkflowKind Workflow { get; init; } = WorkflowKind.WebSso;
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     /// <summary>Per-step state (a sent code's id, a push challenge id, a WebAuthn challenge). Never a secret in plaintext.</summary>

@@ -5,6 +5,7 @@ using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.RemoteAccess;
 using Imprivata.Functions.Admin.Reports;
 using Imprivata.Functions.Radius.Edges;
+using Imprivata.Functions.Eam;
 
 namespace Imprivata.Functions.Admin;
 
@@ -36,6 +37,7 @@ public static class AdminApi
         write.MapApiResourceApi();
         write.MapRadiusClientApi();
         read.MapEdgeApi(write);
+        write.MapEamAdminApi();
     }
 
     private static void MapUsers(RouteGroupBuilder read, RouteGroupBuilder write)

@@ -1,3 +1,4 @@
+using Imprivata.Functions.Eam;
 using Imprivata.Functions.Admin.Methods;
 using Imprivata.Functions.Admin.Policies;
 using Imprivata.Functions.Admin.RemoteAccess;
@@ -28,6 +29,7 @@ public static class AdminPages
         read.MapGroupPages(write);
         write.MapAppPages();
         write.MapRadiusClientPages();
+        write.MapEamPages();
         write.MapSettingsPages();
         // A user's enrolled methods and the reports: helpdesk and up (see their classes); policies: superadmin.
         read.MapEnrolledMethodsPages();

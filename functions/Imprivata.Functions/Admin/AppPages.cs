@@ -10,8 +10,9 @@ public static class AppPages
 {
     public static void MapAppPages(this RouteGroupBuilder write)
     {
-        write.MapGet("/apps", async (HttpContext http, AppAdministration apps) =>
-            Page<AppsPage>(new { Admin = Actor(http), Profiles = await apps.ListAsync(http.RequestAborted), Error = Error(http), Notice = Notice(http) }));
+        write.MapGet("/apps", async (HttpContext http, AppAdministration apps, Eam.EamAdministration eam) =>
+            Page<AppsPage>(new { Admin = Actor(http), Profiles = await apps.ListAsync(http.RequestAborted), EamProfiles = await eam.ListAsync(http.RequestAborted),
+                Error = Error(http), Notice = Notice(http) }));
 
         write.MapGet("/apps/new/oidc", (HttpContext http, AppAdministration apps) =>
             Page<AppNewPage>(new { Admin = Actor(http), apps.MetadataUrl, Error = Error(http) }));

@@ -38,7 +38,9 @@ public sealed class MfaLogin(
     public string CookieName => _secure ? "__Host-imp-mfa" : "imp-mfa";
 
     /// <summary>Called after a correct password when the plan asks for more: remembers the login and sends the browser on.</summary>
-    public async Task<IResult> BeginAsync(HttpContext http, DirectoryUser user, string? returnUrl, string? clientId)
+    /// <param name="workflow">Web SSO after our password; <see cref="WorkflowKind.SecondFactorOnly"/> when Entra ID did the first factor.</param>
+    public async Task<IResult> BeginAsync(HttpContext http, DirectoryUser user, string? returnUrl, string? clientId,
+        WorkflowKind workflow = WorkflowKind.WebSso)
     {
         if (LoginEndpoints.ReturnUrlTooLong(returnUrl))
         {
@@ -53,7 +55,8 @@ public sealed class MfaLogin(
             UserId = user.Id,
             ReturnUrl = returnUrl,
             ClientId = clientId,
-            Completed = [Factor.Password],
+            Completed = workflow == WorkflowKind.SecondFactorOnly ? [] : [Factor.Password],
+            Workflow = workflow,
             CreatedAt = now,
             ExpiresAt = now + Lifetime,
         };
@@ -83,7 +86,10 @@ public sealed class MfaLogin(
         if (user is null || !user.Enabled || user.CredentialsChangedAt > pending.CreatedAt)
             return null;
         // Re-planned on every step so a policy change or an enrollment made meanwhile takes effect at once.
-        var plan = await engine.PlanAsync(user, WorkflowKind.WebSso, ct);
+        var plan = await engine.PlanAsync(user, pending.Workflow, ct);
+        // Second factor only never enrolls: whoever holds only the Entra password must not register their own authenticator.
+        if (pending.Workflow == WorkflowKind.SecondFactorOnly && plan.Outcome == PlanOutcome.Enroll)
+            plan = plan with { Outcome = PlanOutcome.Deny, Reason = PlanReasons.UnenrolledBlocked, Enrollable = [] };
         return new PendingStep(pending, user, plan);
     }
 
@@ -142,7 +148,9 @@ public sealed class MfaLogin(
         http.Metrics().SecondFactor(factor, AuditReasons.Ok);
         var workflow = await policies.GetWorkflowPolicyAsync(ct);
         var factors = step.Login.Completed.Append(factor).ToList();
-        var amr = FactorAmr.Combine(factors, workflow.Options.EmailCodesCountAsMfa);
+        var amr = step.Login.Workflow == WorkflowKind.SecondFactorOnly
+            ? FactorAmr.AfterExternalFirstFactor(factor, workflow.Options.EmailCodesCountAsMfa)
+            : FactorAmr.Combine(factors, workflow.Options.EmailCodesCountAsMfa);
         return await FinishAsync(http, step, amr, factor.Name());
     }
 

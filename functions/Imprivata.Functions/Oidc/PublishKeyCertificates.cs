@@ -29,7 +29,7 @@ internal sealed class PublishKeyCertificates(ISigningKeyRing ring, KeyRingOption
 
     private sealed record BuiltKeys(string Fingerprint, List<JsonWebKey> Keys);
 
-    private static JsonWebKey ToJwk(SigningKey key)
+    internal static JsonWebKey ToJwk(SigningKey key)
     {
         var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
         var jwk = new JsonWebKey

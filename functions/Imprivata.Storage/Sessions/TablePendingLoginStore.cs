@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Imprivata.Core.Mfa;
+using Imprivata.Core.Policies;
 using Imprivata.Core.Sessions;
 using Imprivata.Storage.Tables;
 
@@ -29,6 +30,8 @@ public sealed class TablePendingLoginStore(TableSet tables) : IPendingLoginStore
             ReturnUrl = row.GetString("ReturnUrl"),
             ClientId = row.GetString("ClientId"),
             Completed = [.. completed.Select(n => FactorNames.TryParse(n, out var f) ? f : (Factor?)null).OfType<Factor>()],
+            // A row without the column predates it: Web SSO, the only workflow then.
+            Workflow = Enum.TryParse<WorkflowKind>(row.GetString("Workflow"), out var workflow) && Enum.IsDefined(workflow) ? workflow : WorkflowKind.WebSso,
             CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
             ExpiresAt = row.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue,
             State = JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString("State") ?? "{}") ?? [],
@@ -46,6 +49,7 @@ public sealed class TablePendingLoginStore(TableSet tables) : IPendingLoginStore
             ["ReturnUrl"] = login.ReturnUrl,
             ["ClientId"] = login.ClientId,
             ["Completed"] = JsonSerializer.Serialize(login.Completed.Select(f => f.Name())),
+            ["Workflow"] = login.Workflow.ToString(),
             ["CreatedAt"] = login.CreatedAt,
             ["ExpiresAt"] = login.ExpiresAt,
             ["State"] = JsonSerializer.Serialize(login.State),

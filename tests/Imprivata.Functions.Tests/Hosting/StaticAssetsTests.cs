@@ -25,7 +25,7 @@ public sealed partial class StaticAssetsTests : IAsyncLifetime
     [Fact]
     public void Names_EveryStylesheetAndScriptOfTheApp()
     {
-        Assert.Equal(["admin.css", "approve.css", "approve.js", "login.css", "webauthn.js"], StaticAssets.Names.Order(StringComparer.Ordinal));
+        Assert.Equal(["admin.css", "approve.css", "approve.js", "eam-post.js", "login.css", "webauthn.js"], StaticAssets.Names.Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -9,7 +9,8 @@ namespace Imprivata.Functions.Mfa.TemporaryCodes;
 
 /// <summary>
 /// The temporary-code step of the web login (/login/mfa/temporary-code), and the policy engine's view of whether a user
-/// holds a working code. The web login is the Web SSO workflow; other front doors pass their own to VerifyAsync.
+/// holds a working code. The login's workflow (Web SSO, or second factor only for Entra's external method) is the pending
+/// login's; other front doors pass their own to VerifyAsync.
 /// </summary>
 public sealed class TemporaryCodeFactor(Core.Mfa.TemporaryCodes.TemporaryCodes codes) : ICodeFactor, ITemporaryCodeStatus
 {
@@ -19,7 +20,7 @@ public sealed class TemporaryCodeFactor(Core.Mfa.TemporaryCodes.TemporaryCodes c
         Task.FromResult(new CodePrompt("Enter the temporary code your help desk gave you.") { MaxLength = 11 });
 
     public async Task<bool> VerifyAsync(DirectoryUser user, PendingLogin pending, string code, CancellationToken ct) =>
-        (await codes.VerifyAsync(user.Id, code, WorkflowKind.WebSso, ct)).Succeeded;
+        (await codes.VerifyAsync(user.Id, code, pending.Workflow, ct)).Succeeded;
 
     public async Task<bool> HasActiveCodeAsync(DirectoryUser user, CancellationToken ct) =>
         await codes.FindAsync(user.Id, ct) is { State: TemporaryCodeState.Active };
