@@ -25,6 +25,7 @@ public sealed class EdgeConsoleEndToEndTests : IAsyncLifetime
     private IBrowser _browser = null!;
     private RadiusBackend _backend = null!;
     private RealEdge? _edge;
+    private string? _edgeFolder;
 
     public async Task InitializeAsync()
     {
@@ -35,8 +36,11 @@ public sealed class EdgeConsoleEndToEndTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The edge deletes its folder; one never started leaves it to us.
         if (_edge is not null)
             await _edge.DisposeAsync();
+        else if (_edgeFolder is not null)
+            Directory.Delete(_edgeFolder, recursive: true);
         await _browser.DisposeAsync();
         _playwright.Dispose();
         await _backend.DisposeAsync();
@@ -72,7 +76,7 @@ public sealed class EdgeConsoleEndToEndTests : IAsyncLifetime
         Assert.StartsWith("radius-edge connect imp-edge.", command);
         var token = command["radius-edge connect ".Length..];
 
-        var folder = Directory.CreateTempSubdirectory("radius-e2e-").FullName;
+        var folder = _edgeFolder = Directory.CreateTempSubdirectory("radius-e2e-").FullName;
         var (output, error) = (new StringWriter(), new StringWriter());
         var exit = await ConnectCommand.RunAsync([token, "--name", "Site A edge", "--RadiusEdge:EdgeId=" + edgeId,
             "--RadiusEdge:CredentialFile=" + Path.Combine(folder, RealEdge.CredentialFileName)], output, error);
@@ -108,6 +112,8 @@ public sealed class EdgeConsoleEndToEndTests : IAsyncLifetime
         await WaitForEdgeAsync(stopped: false);
         var again = await RadclientAsync(user.Username, secret);
         Assert.True(again.Received("Access-Accept"), again.Output);
+        // The two sides were built apart from the contract: anything of it the edge could not use, it would report.
+        Assert.Empty(_edge.Get<EdgeStatus>().RecentErrors());
     }
 
     private Task<Radclient.Result> RadclientAsync(string username, string secret) =>
@@ -131,7 +137,7 @@ public sealed class EdgeConsoleEndToEndTests : IAsyncLifetime
     /// <summary>Until the edge has applied what the console wants (it learns it from a heartbeat answer; bounded).</summary>
     private async Task WaitForEdgeAsync(bool stopped)
     {
-        var status = _edge!.Get<Imprivata.RadiusEdge.Management.EdgeStatus>();
+        var status = _edge!.Get<EdgeStatus>();
         var deadline = DateTimeOffset.UtcNow + 4 * Heartbeat;
         while (status.Stopped != stopped)
         {
