@@ -91,7 +91,7 @@ public sealed class EdgeConsoleEndToEndTests : IAsyncLifetime
         Assert.True(accepted.Received("Access-Accept"), accepted.Output);
         Assert.Contains(await AuditAsync(AuditKinds.RadiusAccept), e => e.Username == user.Username && e.ClientId == clientName && e.Detail?.StartsWith($"edge={edgeId} ") == true);
 
-        // Stop: refused at once (the backend's gate), and by the edge itself once its heartbeat has brought the stop.
+        // Stop: refused at once (by the backend's gate, or the edge if a heartbeat came first), then by the edge itself.
         await row.Locator("button:has-text('Stop')").ClickAsync();
         await Expect(page.Locator("tr", new() { HasText = edgeId })).ToContainTextAsync("Connected, stopped", Wait);
         var refused = await RadclientAsync(user.Username, secret);
