@@ -36,9 +36,13 @@ public sealed class AdminConsoleFixture : IAsyncLifetime
     public string Url(string path) => new Uri(Service.BaseUri, path).ToString();
 
     /// <summary>Signs in at /console/login (password, then a code) in a fresh context and waits for the Users page.</summary>
-    public async Task<IPage> SignInAsync(string username, bool javaScript = true)
+    public Task<IPage> SignInAsync(string username, bool javaScript = true) => SignInAsync(Browser, Service, username, javaScript);
+
+    /// <summary>The same for another service's console (a user added with <see cref="Password"/>).</summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, TestService service, string username, bool javaScript = true)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        string Url(string path) => new Uri(service.BaseUri, path).ToString();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             JavaScriptEnabled = javaScript,
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
@@ -51,12 +55,12 @@ public sealed class AdminConsoleFixture : IAsyncLifetime
         await page.FillAsync("input[name=password]", Password);
         // Every sign-in gets a fresh authenticator app (before the code page is drawn, so it asks for a code rather than
         // an enrollment), so no sign-in replays the code of an earlier one in the same step.
-        var code = await ConsoleSecondFactor.FreshTokenCodeAsync(Service.Services, username);
+        var code = await ConsoleSecondFactor.FreshTokenCodeAsync(service.Services, username);
         await page.ClickAsync("button[type=submit]");
-        await BrowserSteps.ArriveAsync(page, Url("console/login/otp"), Timeout, Service);
+        await BrowserSteps.ArriveAsync(page, Url("console/login/otp"), Timeout, service);
         await page.FillAsync("input[name=code]", code);
         await page.ClickAsync("button[type=submit]");
-        await BrowserSteps.ArriveAsync(page, Url("console/users"), Timeout, Service);
+        await BrowserSteps.ArriveAsync(page, Url("console/users"), Timeout, service);
         return page;
     }
 

@@ -36,6 +36,7 @@ public sealed class ManagementService(
     private readonly EdgeOptions _options = options.Value;
     private EdgeCredential? _credential;
     private DateTimeOffset? _sealKeyFetchedAt;
+    private bool _edgeIdMismatchLogged;
 
     /// <summary>Before the listener starts: the client list and the seal key, so the first request is served by them.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -45,6 +46,7 @@ public sealed class ManagementService(
         {
             status.Connected = true;
             logger.LogInformation("Connected to the console: {Credential}", _credential.ToString());
+            CheckEdgeId(_credential);
             UseCachedClients();
             // An unreachable console must not hold the start for long: the cached list serves meanwhile.
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -120,6 +122,7 @@ public sealed class ManagementService(
         var reconnected = _credential is null || _credential.Credential != credential.Credential;
         _credential = credential;
         status.Connected = true;
+        CheckEdgeId(credential);
 
         var answer = await console.HeartbeatAsync(credential, Heartbeat(), ct);
         if (answer.Unauthorized)
@@ -158,6 +161,22 @@ public sealed class ManagementService(
         }
         var interval = heartbeat.HeartbeatInterval ?? DefaultInterval;
         return interval < MinInterval ? MinInterval : interval > MaxInterval ? MaxInterval : interval;
+    }
+
+    /// <summary>
+    /// The backend knows this edge by the id it connected with, but its bridge requests carry <c>EdgeId</c>, and the backend
+    /// applies a stop or revoke to requests by that id: when the two differ (<c>connect</c> run with other settings than the
+    /// service), the console's stop and revoke are enforced here only. Said in the log once and on the console every heartbeat.
+    /// </summary>
+    private void CheckEdgeId(EdgeCredential credential)
+    {
+        if (string.Equals(credential.EdgeId, _options.EdgeId, StringComparison.OrdinalIgnoreCase))
+            return;
+        if (!_edgeIdMismatchLogged)
+            logger.LogError("The credential file connects this edge as {Connected} but its EdgeId is {EdgeId}: run connect again with the service's settings",
+                credential.EdgeId, _options.EdgeId);
+        _edgeIdMismatchLogged = true;
+        Report($"credential: connected as '{credential.EdgeId}' but EdgeId is '{_options.EdgeId}'; connect again with this EdgeId");
     }
 
     private HeartbeatRequest Heartbeat() => new(EdgeVersion.Current,

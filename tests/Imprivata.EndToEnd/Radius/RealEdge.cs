@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Imprivata.RadiusEdge;
 using Imprivata.RadiusEdge.Clients;
+using Imprivata.RadiusEdge.Logging;
 using Imprivata.Testing.Radius;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Imprivata.EndToEnd.Radius;
@@ -12,6 +14,7 @@ namespace Imprivata.EndToEnd.Radius;
 /// The real RADIUS edge (the radius-edge service's composition root, in process): UDP on a free loopback port, the Storage
 /// Queues bridge on the backend's request queue in Azurite, sealing passwords to the key it fetched from the backend's
 /// seal-key endpoint, one client entry for 127.0.0.1 (where radclient sends from). Another bridge when the caller says so.
+/// Or connected to the console (<see cref="StartConnectedAsync"/>): clients and seal key from there.
 /// </summary>
 public sealed class RealEdge : IAsyncDisposable
 {
@@ -39,7 +42,52 @@ public sealed class RealEdge : IAsyncDisposable
             RadiusClients = [new NasClientOptions { Name = clientName, Type = "Other", Address = "127.0.0.1", Secret = secret }],
         }));
         var (keyId, pem) = await backend.SealKeyAsync();
-        var edgeId = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        var settings = new Dictionary<string, string?>
+        {
+            ["RadiusEdge:ClientsFile"] = clientsFile,
+            ["RadiusEdge:Bridge:BackendPublicKeyPem"] = pem,
+            ["RadiusEdge:Bridge:BackendKeyId"] = keyId,
+        };
+        foreach (var (key, value) in bridge ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return await LaunchAsync(backend, "e2e-" + Guid.NewGuid().ToString("N")[..10], folder, settings);
+    }
+
+    /// <summary>
+    /// An edge connected to the console: <paramref name="folder"/> holds the <c>edge-credential.json</c> that <c>connect</c>
+    /// wrote for <paramref name="edgeId"/>. No local clients file and no configured seal key: both come from the console.
+    /// The folder is the edge's from now on (deleted with it).
+    /// </summary>
+    public static Task<RealEdge> StartConnectedAsync(RadiusBackend backend, string edgeId, string folder) =>
+        LaunchAsync(backend, edgeId, folder, new Dictionary<string, string?>
+        {
+            ["RadiusEdge:ClientsFile"] = "",
+            ["RadiusEdge:CredentialFile"] = Path.Combine(folder, CredentialFileName),
+            ["RadiusEdge:ManagedClientsFile"] = Path.Combine(folder, "managed-clients.json"),
+        });
+
+    public const string CredentialFileName = "edge-credential.json";
+
+    /// <summary>The exchange log's lines so far (one per request and reply), flushed first.</summary>
+    public async Task<string[]> ExchangeLogAsync()
+    {
+        await Get<ExchangeLog>().FlushAsync();
+        return File.Exists(ExchangeLogPath) ? ReadShared(ExchangeLogPath) : [];
+    }
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    private string ExchangeLogPath => Path.Combine(_folder, "exchange.log");
+
+    private static string[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private static async Task<RealEdge> LaunchAsync(RadiusBackend backend, string edgeId, string folder, IDictionary<string, string?> specific)
+    {
         var port = Ports.FreeUdp();
         var settings = new Dictionary<string, string?>
         {
@@ -48,16 +96,15 @@ public sealed class RealEdge : IAsyncDisposable
             ["RadiusEdge:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RadiusEdge:HealthPort"] = Ports.FreeTcp().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RadiusEdge:DecisionTimeout"] = "00:00:35",
-            ["RadiusEdge:ClientsFile"] = clientsFile,
+            // Never the working directory's: only a connected edge is given one.
+            ["RadiusEdge:CredentialFile"] = Path.Combine(folder, "not-connected.json"),
             ["RadiusEdge:ExchangeLogPath"] = Path.Combine(folder, "exchange.log"),
             ["RadiusEdge:Bridge:Kind"] = "StorageQueues",
             ["RadiusEdge:Bridge:StorageConnectionString"] = Azurite.ConnectionString,
             ["RadiusEdge:Bridge:RequestQueue"] = backend.RequestQueue,
             ["RadiusEdge:Bridge:PollInterval"] = "00:00:00.050",
-            ["RadiusEdge:Bridge:BackendPublicKeyPem"] = pem,
-            ["RadiusEdge:Bridge:BackendKeyId"] = keyId,
         };
-        foreach (var (key, value) in bridge ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in specific)
             settings[key] = value;
         var app = EdgeApp.Build([], builder =>
         {

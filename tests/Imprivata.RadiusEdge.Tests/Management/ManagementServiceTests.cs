@@ -66,6 +66,31 @@ public sealed class ManagementServiceTests : IDisposable
         first.Dispose();
     }
 
+    [Fact]
+    public async Task CredentialOfAnotherEdgeId_ReportedInTheHeartbeat()
+    {
+        // connect was run with other settings than the service: the backend's gate would not know this edge's requests.
+        var options = Options.Create(new EdgeOptions
+        {
+            EdgeId = "site-b",
+            CredentialFile = Path.Combine(_folder, "edge-credential.json"),
+            ManagedClientsFile = Path.Combine(_folder, "managed-clients.json"),
+        });
+        _console.WriteCredential(options.Value.CredentialFile, edgeId: "site-a");
+        using var http = new HttpClient();
+        using var clients = new NasClientDirectory(new StaticClients(), NullLogger<NasClientDirectory>.Instance);
+        using var service = new ManagementService(options, new ManagementClient(http), new EdgeStatus(_time), clients, new PasswordSealer(options),
+            new PendingTable(10), _time, NullLogger<ManagementService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        await service.StopAsync(CancellationToken.None);
+
+        // The very first heartbeat (at start) already says so.
+        var beat = _console.Heartbeats.First();
+        Assert.Contains(beat.GetProperty("errors").EnumerateArray(),
+            e => e.GetString()!.Contains("credential: connected as 'site-a' but EdgeId is 'site-b'", StringComparison.Ordinal));
+    }
+
     private sealed class StaticClients : IOptionsMonitor<NasClientsFile>
     {
         public NasClientsFile CurrentValue { get; } = new();
