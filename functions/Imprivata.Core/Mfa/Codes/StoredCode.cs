@@ -42,7 +42,8 @@ public interface IOneTimeCodeStore
 
 /// <summary>
 /// Sliding-window send counter. Each send takes a slot; the slot is refused when <c>limit</c> slots already exist in the
-/// window ending now. Safe under concurrency: racing senders never get more than <c>limit</c> slots between them.
+/// window ending now. Safe under concurrency: racing senders never get more than <c>limit</c> slots between them (in a
+/// full race all of them may be refused: each counts the others' slots before they are given back).
 /// </summary>
 public interface ICodeSendLog
 {
