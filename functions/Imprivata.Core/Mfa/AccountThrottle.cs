@@ -103,6 +103,30 @@ public sealed class AccountThrottle(IThrottleStore store, TimeProvider time, Thr
         return new AttemptReservation(false, TimeSpan.Zero, state);
     }
 
+    /// <summary>
+    /// Counts one attempt whose answer is already known but not yet used (the secret was checked while
+    /// <paramref name="state"/> was read), in one ETag-conditional write: a failure adds one, a success clears the count.
+    /// A write lost to a concurrent attempt re-reads and re-checks the wait, so parallel guesses get no more answers than
+    /// serial ones (as with <see cref="ReserveAsync"/>), and a success costs one write instead of a reservation and a clear.
+    /// Refused (the answer must not be used) when the account must wait or every write lost.
+    /// </summary>
+    public async Task<AttemptReservation> SettleAsync(string userId, ThrottleState state, bool succeeded, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < MaxWriteTries; attempt++)
+        {
+            var wait = RetryAfter(state);
+            if (wait > TimeSpan.Zero)
+                return new AttemptReservation(false, wait, state);
+            var next = succeeded
+                ? new ThrottleState(0, null, state.Version)
+                : new ThrottleState(Math.Min(state.ConsecutiveFailures + 1, HardCap), time.GetUtcNow(), state.Version);
+            if (await store.TrySaveAsync(userId, next, ct).ConfigureAwait(false) is { } version)
+                return new AttemptReservation(true, TimeSpan.Zero, next with { Version = version });
+            state = await store.GetAsync(userId, ct).ConfigureAwait(false);
+        }
+        return new AttemptReservation(false, TimeSpan.Zero, state);
+    }
+
     /// <summary>Clears the count after a reserved attempt succeeded.</summary>
     public Task RecordSuccessAsync(string userId, AttemptReservation reservation, CancellationToken ct) =>
         RecordSuccessAsync(userId, reservation.Counted, ct);

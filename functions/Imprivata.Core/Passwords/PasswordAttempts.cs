@@ -8,7 +8,7 @@ namespace Imprivata.Core.Passwords;
 /// <summary>
 /// One password attempt against an account, counted: consecutive wrong passwords slow further attempts down
 /// (<see cref="ThrottleRules.Password"/>; NIST SP 800-63B 5.2.2 rate limiting), on every page that takes a password.
-/// Each attempt is reserved (counted) before its answer is used, so parallel guesses get no more checks than serial ones.
+/// Each attempt is counted (or, when it succeeded, the count cleared) before its answer is used, so parallel guesses get no more checks than serial ones.
 /// An attempt while the account must wait is refused whatever the password, and is not counted, so an attacker
 /// cannot keep the wait going faster than it runs out. Every attempt costs one Argon2id verification and its caller shows
 /// one answer for every failure, so whether an account exists, or is waiting, shows neither in the response nor in its
@@ -35,17 +35,15 @@ public sealed class PasswordAttempts(PasswordHasher hasher, AccountThrottle thro
         var counter = user is null ? await UnknownUsernameCounterAsync(username, ct).ConfigureAwait(false)
             : perAddress is null ? user.Id
             : user.Id + "@" + perAddress;
-        // The hash runs while the reservation is written (no latency on the way to a sign-in); its answer counts only
-        // when the reservation was granted, so a refused attempt learns nothing about the password.
-        var reserving = throttle.ReserveAsync(counter, ct);
+        // The hash runs while the count is read (no latency on the way to a sign-in); its answer is used only once one
+        // conditional write counted it (a failure) or cleared the count (a success): one write either way, and a refused
+        // attempt learns nothing about the password.
+        var reading = throttle.GetAsync(counter, ct);
         var passwordOk = hasher.Verify(password, user?.PasswordHash) && user is not null;
-        var reservation = await reserving.ConfigureAwait(false);
-        if (!reservation.Granted)
-            return user is null ? AuditReasons.UnknownUser : reservation.Contended ? AuditReasons.Contended : AuditReasons.Throttled;
-        if (!passwordOk)
-            return user is null ? AuditReasons.UnknownUser : AuditReasons.BadCredentials;
-        await throttle.RecordSuccessAsync(counter, reservation, ct).ConfigureAwait(false);
-        return AuditReasons.Ok;
+        var settled = await throttle.SettleAsync(counter, await reading.ConfigureAwait(false), passwordOk, ct).ConfigureAwait(false);
+        if (!settled.Granted)
+            return user is null ? AuditReasons.UnknownUser : settled.Contended ? AuditReasons.Contended : AuditReasons.Throttled;
+        return passwordOk ? AuditReasons.Ok : user is null ? AuditReasons.UnknownUser : AuditReasons.BadCredentials;
     }
 
     /// <summary>

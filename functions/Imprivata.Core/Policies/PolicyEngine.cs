@@ -64,6 +64,10 @@ public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver
         if (secondFactorProven && (enrollable.Count > 0 || passwordOnly))
             return Plan(PlanOutcome.Allow, PlanReasons.SecondFactorProven);
 
+        var temporaryAllowed = kind == WorkflowKind.RemoteAccess || options.TemporaryCodesForWebSso;
+        // Without a proven factor both reads are needed: made side by side, one storage latency instead of two (every
+        // RADIUS first request and web sign-in asks this).
+        var hasTemporaryCode = temporaryAllowed && !secondFactorProven ? temporaryCodes.HasActiveCodeAsync(user, ct) : null;
         var enrolled = (await enrollments.ListAsync(user.Id, ct).ConfigureAwait(false))
             .Where(e => e.Confirmed)
             .SelectMany(ProvidedFactors)
@@ -71,8 +75,7 @@ public sealed class PolicyEngine(IPolicyStore store, UserPolicyResolver resolver
         var available = allowed.Where(enrolled.Contains).ToList();
         if (secondFactorProven && available.Count > 0)
             return Plan(PlanOutcome.Allow, PlanReasons.SecondFactorProven);
-        var temporaryAllowed = kind == WorkflowKind.RemoteAccess || options.TemporaryCodesForWebSso;
-        if (temporaryAllowed && await temporaryCodes.HasActiveCodeAsync(user, ct).ConfigureAwait(false))
+        if (temporaryAllowed && await (hasTemporaryCode ?? temporaryCodes.HasActiveCodeAsync(user, ct)).ConfigureAwait(false))
             available.Add(Factor.TemporaryCode);
         if (available.Count > 0)
         {

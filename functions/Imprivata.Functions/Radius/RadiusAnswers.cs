@@ -57,10 +57,11 @@ public sealed partial class RadiusAnswers(IRadiusReplyChannel channel, IAuditLog
         LogSent(outcome.Kind, to.RequestId, to.EdgeId, outcome.Reason);
     }
 
-    /// <summary>A request left unanswered (unreadable, past its deadline, its copy still being decided): audited, nothing sent.</summary>
+    /// <summary>A request left unanswered (unreadable, shed at its deadline, its copy still being decided): audited and counted (decision "ignored"), nothing sent.</summary>
     public async Task IgnoredAsync(RadiusReplyTo? to, RadiusAuditSubject? subject, string reason, CancellationToken ct)
     {
         LogIgnored(to?.RequestId, to?.EdgeId, reason);
+        metrics.RadiusDecided("ignored", reason);
         await audit.AppendAsync(new AuditEvent
         {
             Time = time.GetUtcNow(),

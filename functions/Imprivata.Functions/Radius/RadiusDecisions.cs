@@ -25,13 +25,15 @@ public sealed class RadiusDecisions(
     IDirectoryStore directory,
     RadiusAnswers answers,
     RadiusEdgeGate edges,
+    RadiusOptions options,
     TimeProvider time)
 {
     public async Task HandleAsync(RadiusAuthenticate request, CancellationToken ct)
     {
         var subject = RadiusAuditSubject.Of(request);
-        // The edge no longer waits: an answer now would only be ignored, and a push would reach a user nobody waits for.
-        if (request.Deadline <= time.GetUtcNow())
+        // Shed: the edge no longer waits, or will not by the time an answer reaches it. An answer would only be ignored, a
+        // push would reach a user nobody waits for, and under overload deciding it would make the requests behind it late too.
+        if (request.Deadline - options.DecisionReserve <= time.GetUtcNow())
         {
             await answers.IgnoredAsync(request.ReplyTo, subject, "deadline_passed", ct).ConfigureAwait(false);
             return;

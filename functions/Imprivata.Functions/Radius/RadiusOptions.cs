@@ -16,6 +16,13 @@ public sealed class RadiusOptions
     /// <summary>Edges read their decisions from this prefix + their edge id (the edge's <c>Bridge:ReplyQueuePrefix</c>).</summary>
     public string ReplyQueuePrefix { get; set; } = "radius-replies-";
 
+    /// <summary>
+    /// A request with less than this left before its deadline is shed, not decided: its answer (a password hash, storage
+    /// writes, the reply queue, the edge's poll) would reach the gateway too late, and deciding it under overload only makes
+    /// the next requests late too. Shed requests are audited (radius.ignored, deadline_passed) and counted.
+    /// </summary>
+    public TimeSpan DecisionReserve { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long an Access-Challenge may be answered (the user reads a text message, types a code).</summary>
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(3);
 
@@ -49,6 +56,8 @@ public sealed class RadiusOptions
             throw new InvalidOperationException("Imprivata:Radius:ChallengeLifetime must be between 30 seconds and 15 minutes.");
         if (RetransmissionWait < TimeSpan.Zero || RetransmissionWait > TimeSpan.FromSeconds(30))
             throw new InvalidOperationException("Imprivata:Radius:RetransmissionWait must be between 0 and 30 seconds.");
+        if (DecisionReserve < TimeSpan.Zero || DecisionReserve > TimeSpan.FromSeconds(30))
+            throw new InvalidOperationException("Imprivata:Radius:DecisionReserve must be between 0 and 30 seconds.");
         if (PollInterval < TimeSpan.FromMilliseconds(10) || PollInterval > TimeSpan.FromSeconds(2))
             throw new InvalidOperationException("Imprivata:Radius:PollInterval must be between 10 ms and 2 s.");
         if (BatchSize is < 1 or > 32)

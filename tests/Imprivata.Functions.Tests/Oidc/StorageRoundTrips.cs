@@ -39,6 +39,12 @@ public sealed class StorageRoundTrips : IDisposable
 
     public void Clear() => _byPath.Clear();
 
+    /// <summary>
+    /// Attributes the round trips of the calling flow to <paramref name="name"/> from now on, for work that no HTTP request
+    /// carries (a queue message handled in-process); read them with <see cref="For"/>.
+    /// </summary>
+    public void Attribute(string name) => Current.Value = _byPath.GetOrAdd(name, _ => new ConcurrentQueue<string>());
+
     private static void Record(Activity activity)
     {
         if (Current.Value is not { } calls || activity.GetTagItem("url.full") is not string url ||

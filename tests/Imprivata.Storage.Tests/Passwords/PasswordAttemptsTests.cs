@@ -128,6 +128,22 @@ public sealed class PasswordAttemptsTests
     }
 
     [Fact]
+    public async Task The_right_password_costs_one_read_and_one_write_that_also_clears_earlier_failures()
+    {
+        var calls = new RecordedThrottleStore(_passwordCounters);
+        var attempts = new PasswordAttempts(Hasher, new AccountThrottle(calls, _time, ThrottleRules.Password), new TableCodeHasher(new SecretKeys(_tables)));
+        var ct = CancellationToken.None;
+        Assert.Equal(AuditReasons.BadCredentials, await attempts.VerifyAsync(_user.Username, _user, "wrong", ct));
+        calls.Take();
+
+        Assert.Equal(AuditReasons.Ok, await attempts.VerifyAsync(_user.Username, _user, Password, ct));
+
+        // One conditional write counts the attempt and clears the count; a reservation then a clearing write took two.
+        Assert.Equal(["get", "save"], calls.Take());
+        Assert.Equal(0, await FailuresAsync());
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_are_free_then_even_the_right_one_waits_until_the_delay_is_over()
     {
         for (var i = 0; i < 5; i++)
