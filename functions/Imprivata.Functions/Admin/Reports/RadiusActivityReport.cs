@@ -68,13 +68,9 @@ public sealed class RadiusActivityReport(IAuditLog log, TimeProvider time)
         var now = time.GetUtcNow();
         var result = ReportQuery.Blank(query["result"]);
         filter = new RadiusActivityFilter(now - DefaultWindow, now, ReportQuery.Blank(query["username"]), ReportQuery.Blank(query["client"]), result);
-        if (!ReportQuery.TryTime(query["to"], now, out var to) || !ReportQuery.TryTime(query["from"], now, out var from))
-            return "time_invalid";
-        to ??= now;
-        from ??= to.Value - DefaultWindow;
-        if (from >= to || to - from > MaxWindow)
-            return "window_invalid";
-        filter = filter with { From = from.Value, To = to.Value };
+        if (ReportQuery.TryWindow(query, now, DefaultWindow, MaxWindow, out var from, out var to) is { } invalid)
+            return invalid;
+        filter = filter with { From = from, To = to };
         if (result is not null && !Results.Contains(result))
             return "result_invalid";
         return null;

@@ -22,6 +22,26 @@ internal static class ReportQuery
         return true;
     }
 
+    /// <summary>
+    /// The report's window from the "from" and "to" values: "to" defaults to now, "from" to <paramref name="defaultWindow"/>
+    /// before "to"; a reason code when a time is invalid or the window is empty or longer than <paramref name="maxWindow"/>.
+    /// </summary>
+    public static string? TryWindow(IQueryCollection query, DateTimeOffset now, TimeSpan defaultWindow, TimeSpan maxWindow,
+        out DateTimeOffset from, out DateTimeOffset to)
+    {
+        (from, to) = (now - defaultWindow, now);
+        if (!TryTime(query["to"], now, out var toValue) || !TryTime(query["from"], now, out var fromValue))
+            return "time_invalid";
+        to = toValue ?? now;
+        from = fromValue ?? to - defaultWindow;
+        if (from >= to || to - from > maxWindow)
+        {
+            (from, to) = (now - defaultWindow, now);
+            return "window_invalid";
+        }
+        return null;
+    }
+
     /// <summary>The trimmed value, or null when nothing but blanks was given.</summary>
     public static string? Blank(StringValues value) => value.ToString().Trim() is { Length: > 0 } s ? s : null;
 }
