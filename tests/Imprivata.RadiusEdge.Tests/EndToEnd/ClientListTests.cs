@@ -1,3 +1,4 @@
+using Imprivata.Testing.Radius;
 using Imprivata.RadiusEdge.Tests.Infrastructure;
 
 namespace Imprivata.RadiusEdge.Tests.EndToEnd;

@@ -1,3 +1,4 @@
+using Imprivata.Testing.Radius;
 using Imprivata.RadiusEdge.Clients;
 using Imprivata.RadiusEdge.Contract;
 using Imprivata.RadiusEdge.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using Imprivata.Testing.Radius;
 using System.Net;
 using System.Net.Sockets;
 using Imprivata.RadiusEdge.Protocol;

@@ -1,3 +1,4 @@
+using Imprivata.Testing.Radius;
 using System.Net;
 using System.Text.Json;
 using Imprivata.RadiusEdge.Clients;

@@ -2,19 +2,24 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Imprivata.EndToEnd.Radius;
+namespace Imprivata.Testing.Radius;
 
 /// <summary>
-/// FreeRADIUS radclient (Debian freeradius-utils; test.sh installs it), the gateway in these tests. It prints a reply as
-/// "Received Access-... Id" only after verifying its Response Authenticator and Message-Authenticator with the shared secret.
+/// FreeRADIUS's radclient (Debian freeradius-utils; test.sh installs it), the reference RADIUS client and the gateway in
+/// the edge's and the end-to-end tests. It prints a reply as "Received Access-... Id" only after verifying its Response
+/// Authenticator and Message-Authenticator with the shared secret; a reply that does not verify is counted as lost.
 /// </summary>
 public static partial class Radclient
 {
     public const string Path = "/usr/bin/radclient";
 
-    public sealed partial record Result(string Output)
+    public static bool Available => File.Exists(Path);
+
+    public sealed partial record Result(int ExitCode, string Output)
     {
         public bool Received(string code) => Output.Contains("Received " + code + " Id", StringComparison.Ordinal);
+
+        public bool NoReply => Output.Contains("No reply from server", StringComparison.Ordinal);
 
         /// <summary>The reply as radclient prints it: what follows "Received" (the request, State included, is printed before it).</summary>
         public string Reply => Output.IndexOf("Received ", StringComparison.Ordinal) is var at and >= 0 ? Output[at..] : "";
@@ -36,13 +41,14 @@ public static partial class Radclient
         $"User-Name = \"{user}\"\nUser-Password = \"{password}\"\nNAS-Identifier = \"vpn-e2e\"\nCalling-Station-Id = \"198.51.100.7\"\nMessage-Authenticator = 0x00\n"
         + (state is null ? "" : $"State = {state}\n");
 
-    /// <summary>Sends one Access-Request to the edge on loopback, waiting <paramref name="timeoutSeconds"/> per try.</summary>
-    public static async Task<Result> AuthAsync(int port, string secret, string attributes, double timeoutSeconds = 10, int retries = 1)
+    /// <summary>Sends one request (attributes in radclient's text form, one per line) to loopback, waiting <paramref name="timeoutSeconds"/> per try.</summary>
+    public static async Task<Result> AuthAsync(int port, string secret, string attributes, double timeoutSeconds = 3, int retries = 1,
+        string command = "auth")
     {
         var psi = new ProcessStartInfo(Path)
         {
             ArgumentList = { "-x", "-4", "-t", timeoutSeconds.ToString(CultureInfo.InvariantCulture), "-r", retries.ToString(CultureInfo.InvariantCulture),
-                $"127.0.0.1:{port}", "auth", secret },
+                $"127.0.0.1:{port}", command, secret },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,6 +61,6 @@ public static partial class Radclient
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds * (retries + 1) + 30));
         await process.WaitForExitAsync(cts.Token);
-        return new Result(await stdout + await stderr);
+        return new Result(process.ExitCode, await stdout + await stderr);
     }
 }
